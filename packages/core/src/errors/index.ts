@@ -1,0 +1,1 @@
+export { BaseError, type BaseErrorParameters } from './base-error.js';

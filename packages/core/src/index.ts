@@ -1,0 +1,7 @@
+/**
+ * `@medvault/core` — the isomorphic MedVault library. Each concern also has
+ * its own subpath (`@medvault/core/pre`, …) so apps import only what they use.
+ * @module
+ */
+export * from './errors/index.js';
+export * from './pre/index.js';
