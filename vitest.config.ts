@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const coreSrc = fileURLToPath(new URL('./packages/core/src/', import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // Tests run against the sources, not a stale build.
+    alias: [
+      { find: /^@medvault\/core$/, replacement: `${coreSrc}index.ts` },
+      { find: /^@medvault\/core\/(.+)$/, replacement: `${coreSrc}$1/index.ts` },
+    ],
+  },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     testTimeout: 60_000,
