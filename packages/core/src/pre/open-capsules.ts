@@ -14,10 +14,9 @@
 import { bytesToHex } from '@noble/curves/utils.js';
 import { Capsule } from './capsule.js';
 import { addProofEquations, CapsuleFrag, cfragSignedMessage } from './capsule-frag.js';
-import { demDecrypt } from './dem.js';
 import { BatchItemError, InvalidArgumentError, PreError } from './errors.js';
 import { assertBytes, assertInstance, PublicKey, SecretKey } from './keys.js';
-import { openReencryptedBatch } from './open-reencrypted.js';
+import { openReencrypted } from './open-reencrypted.js';
 import { EquationBatch } from './proof-batch.js';
 
 /** One record to open: its capsule, the unverified fragments from proxies, its ciphertext. */
@@ -115,17 +114,13 @@ export function openCapsules(
   if (!batchVerifies(items, verifyingPk, delegatingPk, receivingPk)) {
     findBadFragment(items, verifyingPk, delegatingPk, receivingPk);
   }
-  const seeds = openReencryptedBatch(
+  return openReencrypted(
     receivingSk,
     delegatingPk,
-    items.map(({ capsule, cfrags }) => ({ capsule, cfrags: cfrags.map((c) => c.parts) })),
+    items.map(({ capsule, cfrags, ciphertext }) => ({
+      capsule,
+      cfrags: cfrags.map((c) => c.parts),
+      ciphertext,
+    })),
   );
-  return items.map(({ capsule, ciphertext }, index) => {
-    try {
-      return demDecrypt(seeds[index] as Uint8Array, ciphertext, capsule.simpleBytes);
-    } catch (error) {
-      if (error instanceof PreError) throw new BatchItemError(index, undefined, error);
-      throw error;
-    }
-  });
 }

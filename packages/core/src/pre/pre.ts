@@ -7,7 +7,7 @@ import { VerifiedCapsuleFrag } from './capsule-frag.js';
 import { demDecrypt, demEncrypt } from './dem.js';
 import { BatchItemError, InvalidArgumentError } from './errors.js';
 import { assertBytes, assertInstance, PublicKey, SecretKey } from './keys.js';
-import { openReencryptedBatch } from './open-reencrypted.js';
+import { openReencrypted } from './open-reencrypted.js';
 
 /**
  * Encrypts `plaintext` for `delegatingPk`: returns the capsule (the
@@ -71,13 +71,12 @@ export function decryptReencrypted(
     throw new InvalidArgumentError('verifiedCfrags', 'an array of VerifiedCapsuleFrag');
   }
   for (const c of verifiedCfrags) assertInstance(c, VerifiedCapsuleFrag, 'verifiedCfrags[]');
-  let keySeed: Uint8Array;
   try {
-    [keySeed] = openReencryptedBatch(receivingSk, delegatingPk, [
-      { capsule, cfrags: verifiedCfrags.map((c) => c.parts) },
-    ]) as [Uint8Array];
+    const [plaintext] = openReencrypted(receivingSk, delegatingPk, [
+      { capsule, cfrags: verifiedCfrags.map((c) => c.parts), ciphertext },
+    ]);
+    return plaintext as Uint8Array;
   } catch (error) {
     throw error instanceof BatchItemError ? error.cause : error;
   }
-  return demDecrypt(keySeed, ciphertext, capsule.simpleBytes);
 }
