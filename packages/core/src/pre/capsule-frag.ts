@@ -10,7 +10,7 @@
  *   bin8(64) kfrag signature] ].
  * Simple encoding: the same fields concatenated, 359 bytes.
  */
-import { bytesToHex, concatBytes, equalBytes } from '@noble/curves/utils.js';
+import { concatBytes } from '@noble/curves/utils.js';
 import { Capsule } from './capsule.js';
 import {
   Fn,
@@ -25,13 +25,12 @@ import {
 } from './curve.js';
 import { assertCanonical, expectArray, expectBin, pack, unpackArray } from './encoding.js';
 import { CapsuleFragProofError, CapsuleFragSignatureError, InvalidLengthError } from './errors.js';
+import { Fragment } from './fragment.js';
 import { hashToCfragVerification, kfragSignatureMessage } from './hashing.js';
 import { KFRAG_ID_SIZE, VerifiedKeyFrag } from './key-frag.js';
 import { assertBytes, assertInstance, PublicKey, pointOf } from './keys.js';
 import { EquationBatch } from './proof-batch.js';
 import { Signature } from './signing.js';
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** The parts of a capsule fragment; shared by CapsuleFrag and VerifiedCapsuleFrag. */
 export type CapsuleFragParts = {
@@ -140,8 +139,21 @@ export function cfragSignedMessage(
   );
 }
 
-function describe(name: string, c: CapsuleFragParts): string {
-  return `${name}:${bytesToHex(c.kfragId.subarray(0, 8))}`;
+/** @internal Parts and encodings shared by CapsuleFrag and VerifiedCapsuleFrag. */
+abstract class CapsuleFragBase extends Fragment<CapsuleFragParts> {
+  protected kfragId(): Uint8Array {
+    return this.parts.kfragId;
+  }
+
+  /** MessagePack encoding, byte-compatible with `@nucypher/umbral-pre`. */
+  toBytes(): Uint8Array {
+    return encodeCapsuleFrag(this.parts);
+  }
+
+  /** All fields concatenated (359 bytes). */
+  toBytesSimple(): Uint8Array {
+    return encodeCapsuleFragSimple(this.parts);
+  }
 }
 
 /**
@@ -153,14 +165,8 @@ function describe(name: string, c: CapsuleFragParts): string {
  * const verified = cfrag.verify(capsule, verifyingPk, delegatingPk, receivingPk);
  * ```
  */
-export class CapsuleFrag {
-  /** @internal */
-  readonly parts: CapsuleFragParts;
-
-  /** @internal */
-  constructor(parts: CapsuleFragParts) {
-    this.parts = parts;
-  }
+export class CapsuleFrag extends CapsuleFragBase {
+  protected readonly label = 'CapsuleFrag';
 
   /** Parses the MessagePack encoding; throws a typed `PreError` for malformed input. */
   static fromBytes(bytes: Uint8Array): CapsuleFrag {
@@ -217,30 +223,6 @@ export class CapsuleFrag {
   skipVerification(): VerifiedCapsuleFrag {
     return new VerifiedCapsuleFrag(this.parts);
   }
-
-  /** MessagePack encoding, byte-compatible with `@nucypher/umbral-pre`. */
-  toBytes(): Uint8Array {
-    return encodeCapsuleFrag(this.parts);
-  }
-
-  /** All fields concatenated (359 bytes). */
-  toBytesSimple(): Uint8Array {
-    return encodeCapsuleFragSimple(this.parts);
-  }
-
-  /** Whether both encode the same fragment. */
-  equals(other: CapsuleFrag): boolean {
-    return other instanceof CapsuleFrag && equalBytes(this.toBytes(), other.toBytes());
-  }
-
-  /** `CapsuleFrag:` and the first 8 bytes of the kfrag id. */
-  toString(): string {
-    return describe('CapsuleFrag', this.parts);
-  }
-
-  [INSPECT](): string {
-    return this.toString();
-  }
 }
 
 /**
@@ -253,42 +235,12 @@ export class CapsuleFrag {
  * const bytes = vcfrag.toBytes(); // send to the reader
  * ```
  */
-export class VerifiedCapsuleFrag {
-  /** @internal */
-  readonly parts: CapsuleFragParts;
-
-  /** @internal */
-  constructor(parts: CapsuleFragParts) {
-    this.parts = parts;
-  }
+export class VerifiedCapsuleFrag extends CapsuleFragBase {
+  protected readonly label = 'VerifiedCapsuleFrag';
 
   /** Forgets that this fragment was verified. */
   unverify(): CapsuleFrag {
     return new CapsuleFrag(this.parts);
-  }
-
-  /** MessagePack encoding, byte-compatible with `@nucypher/umbral-pre`. */
-  toBytes(): Uint8Array {
-    return encodeCapsuleFrag(this.parts);
-  }
-
-  /** All fields concatenated (359 bytes). */
-  toBytesSimple(): Uint8Array {
-    return encodeCapsuleFragSimple(this.parts);
-  }
-
-  /** Whether both encode the same fragment. */
-  equals(other: VerifiedCapsuleFrag): boolean {
-    return other instanceof VerifiedCapsuleFrag && equalBytes(this.toBytes(), other.toBytes());
-  }
-
-  /** `VerifiedCapsuleFrag:` and the first 8 bytes of the kfrag id. */
-  toString(): string {
-    return describe('VerifiedCapsuleFrag', this.parts);
-  }
-
-  [INSPECT](): string {
-    return this.toString();
   }
 }
 

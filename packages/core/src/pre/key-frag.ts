@@ -8,7 +8,7 @@
  *                bin8(64) signature for receiver, bool delegating key signed,
  *                bool receiving key signed] ].
  */
-import { bytesToHex, equalBytes } from '@noble/curves/utils.js';
+import { equalBytes } from '@noble/curves/utils.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import {
   Fn,
@@ -40,6 +40,7 @@ import {
   MalformedEncodingError,
   ReceivingKeyNotProvidedError,
 } from './errors.js';
+import { Fragment } from './fragment.js';
 import { hashToPolynomialArg, hashToSharedSecret, kfragSignatureMessage } from './hashing.js';
 import {
   assertBytes,
@@ -53,7 +54,6 @@ import { Signature, Signer } from './signing.js';
 
 /** Size of a key fragment id. */
 export const KFRAG_ID_SIZE = 32;
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const U_BYTES = pointToBytes(U);
 
 /** The parts of a key fragment; shared by KeyFrag and VerifiedKeyFrag. */
@@ -84,8 +84,16 @@ function encodeKeyFrag(k: KeyFragParts): Uint8Array {
   ]);
 }
 
-function describe(name: string, k: KeyFragParts): string {
-  return `${name}:${bytesToHex(k.id.subarray(0, 8))}`;
+/** @internal Parts and encoding shared by KeyFrag and VerifiedKeyFrag. */
+abstract class KeyFragBase extends Fragment<KeyFragParts> {
+  protected kfragId(): Uint8Array {
+    return this.parts.id;
+  }
+
+  /** MessagePack encoding, byte-compatible with `@nucypher/umbral-pre`. */
+  toBytes(): Uint8Array {
+    return encodeKeyFrag(this.parts);
+  }
 }
 
 /**
@@ -98,14 +106,8 @@ function describe(name: string, k: KeyFragParts): string {
  * const cfrag = reencrypt(capsule, verified);
  * ```
  */
-export class KeyFrag {
-  /** @internal */
-  readonly parts: KeyFragParts;
-
-  /** @internal */
-  constructor(parts: KeyFragParts) {
-    this.parts = parts;
-  }
+export class KeyFrag extends KeyFragBase {
+  protected readonly label = 'KeyFrag';
 
   /** Parses the MessagePack encoding; throws a typed `PreError` for malformed input. */
   static fromBytes(bytes: Uint8Array): KeyFrag {
@@ -172,25 +174,6 @@ export class KeyFrag {
   skipVerification(): VerifiedKeyFrag {
     return new VerifiedKeyFrag(this.parts);
   }
-
-  /** MessagePack encoding, byte-compatible with `@nucypher/umbral-pre`. */
-  toBytes(): Uint8Array {
-    return encodeKeyFrag(this.parts);
-  }
-
-  /** Whether both encode the same fragment. */
-  equals(other: KeyFrag): boolean {
-    return other instanceof KeyFrag && equalBytes(this.toBytes(), other.toBytes());
-  }
-
-  /** `KeyFrag:` and the first 8 bytes of the id. */
-  toString(): string {
-    return describe('KeyFrag', this.parts);
-  }
-
-  [INSPECT](): string {
-    return this.toString();
-  }
 }
 
 /**
@@ -203,37 +186,12 @@ export class KeyFrag {
  * const bytes = first.toBytes(); // send to a proxy
  * ```
  */
-export class VerifiedKeyFrag {
-  /** @internal */
-  readonly parts: KeyFragParts;
-
-  /** @internal */
-  constructor(parts: KeyFragParts) {
-    this.parts = parts;
-  }
+export class VerifiedKeyFrag extends KeyFragBase {
+  protected readonly label = 'VerifiedKeyFrag';
 
   /** Forgets that this fragment was verified. */
   unverify(): KeyFrag {
     return new KeyFrag(this.parts);
-  }
-
-  /** MessagePack encoding, byte-compatible with `@nucypher/umbral-pre`. */
-  toBytes(): Uint8Array {
-    return encodeKeyFrag(this.parts);
-  }
-
-  /** Whether both encode the same fragment. */
-  equals(other: VerifiedKeyFrag): boolean {
-    return other instanceof VerifiedKeyFrag && equalBytes(this.toBytes(), other.toBytes());
-  }
-
-  /** `VerifiedKeyFrag:` and the first 8 bytes of the id. */
-  toString(): string {
-    return describe('VerifiedKeyFrag', this.parts);
-  }
-
-  [INSPECT](): string {
-    return this.toString();
   }
 }
 
