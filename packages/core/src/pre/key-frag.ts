@@ -145,7 +145,8 @@ export class KeyFrag extends KeyFragBase {
 
   /**
    * Checks the commitment and the delegator's signature. Pass the delegating
-   * and receiving keys when the fragment signs them (null/undefined otherwise).
+   * and receiving keys when the fragment signs them (null/undefined otherwise);
+   * when both are given, the signature meant for the receiver is checked too.
    */
   verify(
     verifyingPk: PublicKey,
@@ -167,6 +168,20 @@ export class KeyFrag extends KeyFragBase {
       k.receivingKeySigned && receivingPk ? pointOf(receivingPk) : undefined,
     );
     if (!k.signatureForProxy.verify(verifyingPk, message)) throw new KeyFragSignatureError();
+    // Stricter than the reference: with both keys at hand, also check the
+    // signature the receiver will check, so that a proxy never stores a
+    // fragment whose capsule fragments every reader would reject.
+    if (delegatingPk && receivingPk && !k.signatureForReceiver.equals(k.signatureForProxy)) {
+      const forReceiver = kfragSignatureMessage(
+        k.id,
+        k.commitment,
+        k.precursor,
+        pointOf(delegatingPk),
+        pointOf(receivingPk),
+      );
+      if (!k.signatureForReceiver.verify(verifyingPk, forReceiver))
+        throw new KeyFragSignatureError();
+    }
     return new VerifiedKeyFrag(k);
   }
 
