@@ -13,6 +13,9 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    // CI also writes a machine-readable summary that .ci/run prints as one line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'artifacts/vitest.json' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
