@@ -9,6 +9,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'pre/index': 'src/pre/index.ts',
+    'ledger/index': 'src/ledger/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

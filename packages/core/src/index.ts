@@ -4,4 +4,5 @@
  * @module
  */
 export * from './errors/index.js';
+export * from './ledger/index.js';
 export * from './pre/index.js';

@@ -1,0 +1,146 @@
+import { BaseError, type BaseErrorParameters } from '../errors/base-error.js';
+
+/** Base of every error raised by the ledger layer. `seq` names the entry at fault, when one is. */
+export abstract class LedgerError extends BaseError {
+  /** Sequence number of the entry at fault, when one is. */
+  readonly seq: number | undefined;
+  constructor(
+    shortMessage: string,
+    params: BaseErrorParameters & { seq?: number | undefined } = {},
+  ) {
+    const at = params.seq === undefined ? '' : ` (entry ${params.seq})`;
+    super(`${shortMessage}${at}`, { docsPath: 'spec/ledger.md', ...params });
+    this.seq = params.seq;
+  }
+}
+
+/** Bytes that are not a canonical encoding of a well-formed entry, checkpoint or proof. */
+export class MalformedLedgerDataError extends LedgerError {
+  override readonly code = 'LEDGER_MALFORMED';
+  constructor(what: string, details: string, params: { seq?: number; cause?: unknown } = {}) {
+    super(`Malformed ${what}: ${details}.`, params);
+  }
+}
+
+/** A signature over an entry, checkpoint or key rotation does not verify. */
+export class LedgerSignatureError extends LedgerError {
+  override readonly code = 'LEDGER_BAD_SIGNATURE';
+  constructor(what: string, seq?: number) {
+    super(`The ${what} signature does not verify for its author's key.`, { seq });
+  }
+}
+
+/** An entry belongs to another ledger. */
+export class WrongLedgerError extends LedgerError {
+  override readonly code = 'LEDGER_WRONG_LEDGER';
+  constructor(seq?: number) {
+    super('The entry names another ledger id.', { seq });
+  }
+}
+
+/** An entry is not the next one: dropped, duplicated or reordered entries. */
+export class SequenceError extends LedgerError {
+  override readonly code = 'LEDGER_SEQUENCE';
+  constructor(expected: number, found: number) {
+    super(
+      `Expected entry ${expected} next, found entry ${found}: an entry was dropped, duplicated or reordered.`,
+      {
+        seq: found,
+      },
+    );
+  }
+}
+
+/** An entry's `prev` is not the hash of the entry before it. */
+export class ChainBrokenError extends LedgerError {
+  override readonly code = 'LEDGER_CHAIN_BROKEN';
+  constructor(seq: number) {
+    super("The entry's prev hash is not the hash of the entry before it.", { seq });
+  }
+}
+
+/** An entry's time is earlier than the entry before it. */
+export class TimeOrderError extends LedgerError {
+  override readonly code = 'LEDGER_TIME_ORDER';
+  constructor(seq: number) {
+    super('The entry is dated before the entry it follows: times must not decrease.', { seq });
+  }
+}
+
+/** An entry is signed by a key not allowed to write its kind, or breaks a rule of its kind. */
+export class UnauthorizedEntryError extends LedgerError {
+  override readonly code = 'LEDGER_UNAUTHORIZED';
+  constructor(reason: string, seq?: number) {
+    super(`Entry not allowed: ${reason}.`, { seq });
+  }
+}
+
+/** An `access` entry names a grant that is unknown, revoked, expired or does not list its proxy. */
+export class AccessOutsideGrantError extends LedgerError {
+  override readonly code = 'LEDGER_ACCESS_OUTSIDE_GRANT';
+  constructor(reason: string, seq?: number) {
+    super(`Access outside its grant: ${reason}.`, { seq });
+  }
+}
+
+/** Two different entries are signed for one sequence number: the ledger was forked. */
+export class ForkError extends LedgerError {
+  override readonly code = 'LEDGER_FORK';
+  /** The two conflicting entries, as evidence. */
+  readonly evidence: readonly [Uint8Array, Uint8Array];
+  constructor(seq: number, a: Uint8Array, b: Uint8Array) {
+    super('Two different signed entries exist for one sequence number: the ledger was forked.', {
+      seq,
+    });
+    this.evidence = [a, b];
+  }
+}
+
+/** A checkpoint's size or root does not match the ledger. */
+export class CheckpointMismatchError extends LedgerError {
+  override readonly code = 'LEDGER_CHECKPOINT_MISMATCH';
+  constructor(details: string) {
+    super(`The checkpoint does not match the ledger: ${details}.`);
+  }
+}
+
+/** The ledger is shorter than a checkpoint already seen: entries were cut off. */
+export class TruncatedLedgerError extends LedgerError {
+  override readonly code = 'LEDGER_TRUNCATED';
+  constructor(size: number, checkpointSize: number) {
+    super(`The ledger has ${size} entries but a signed checkpoint covers ${checkpointSize}.`);
+  }
+}
+
+/** An inclusion proof does not lead to the checkpoint's root. */
+export class InclusionProofError extends LedgerError {
+  override readonly code = 'LEDGER_INCLUSION_PROOF';
+  constructor(details: string) {
+    super(`Inclusion proof rejected: ${details}.`);
+  }
+}
+
+/** A consistency proof does not link the two checkpoints: different histories. */
+export class ConsistencyProofError extends LedgerError {
+  override readonly code = 'LEDGER_CONSISTENCY_PROOF';
+  constructor(details: string) {
+    super(`Consistency proof rejected: ${details}.`);
+  }
+}
+
+/** The last entry of a stored ledger was cut short by a crash mid-write. */
+export class TornEntryError extends LedgerError {
+  override readonly code = 'LEDGER_TORN_ENTRY';
+  /** How many complete entries precede the torn one. */
+  readonly completeEntries: number;
+  /** Byte offset where the torn entry starts. */
+  readonly offset: number;
+  constructor(completeEntries: number, offset: number) {
+    super(
+      `The stored ledger ends with a torn entry at byte ${offset} after ${completeEntries} complete entries; it was never acknowledged. Repair the store to drop it.`,
+      { seq: completeEntries },
+    );
+    this.completeEntries = completeEntries;
+    this.offset = offset;
+  }
+}

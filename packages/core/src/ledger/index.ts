@@ -1,0 +1,61 @@
+/**
+ * `@medvault/core/ledger` — the patient's signed, hash-chained ledger with
+ * RFC 9162 Merkle proofs (the paper's "medical blockchain"). See
+ * docs/spec/ledger.md.
+ *
+ * @example
+ * ```ts
+ * import { Ledger, verifyLedger } from '@medvault/core/ledger';
+ * const ledger = await Ledger.create(new Signer(patientSk));
+ * const cp = await ledger.checkpoint(new Signer(patientSk));
+ * verifyLedger(ledger.allEntryBytes(), { checkpoints: [cp] });
+ * ```
+ * @module
+ */
+export { decodeCanonical, decodeSequenceItem, encodeCanonical } from './cbor.js';
+export {
+  type Checkpoint,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+} from './checkpoint.js';
+export {
+  bodySchemas,
+  decodeEntry,
+  type Entry,
+  type EntryBody,
+  type EntryKind,
+  encodeEntry,
+  type GrantScope,
+  hashEntry,
+  LEDGER_VERSION,
+  parseEntry,
+  signEntry,
+  type UnsignedEntry,
+  verifyEntrySignature,
+  ZERO_HASH,
+} from './entry.js';
+export * from './errors.js';
+export { Ledger, type LedgerOptions } from './ledger.js';
+export {
+  type ConsistencyProof,
+  EMPTY_ROOT,
+  type InclusionProof,
+  leafHash,
+  MerkleFrontier,
+  MerkleTree,
+  nodeHash,
+  verifyConsistencyProof,
+  verifyInclusionProof,
+} from './merkle.js';
+export { emptyState, type GrantState, type LedgerState, signKeyRotation } from './state.js';
+export { type LedgerStore, MemoryLedgerStore } from './store.js';
+export {
+  type VerifiedLedger,
+  type VerifyLedgerOptions,
+  verifyAppended,
+  verifyConsistency,
+  verifyInclusion,
+  verifyLedger,
+} from './verify.js';

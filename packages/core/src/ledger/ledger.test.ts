@@ -1,0 +1,306 @@
+import { randomBytes } from '@noble/hashes/utils.js';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { SecretKey } from '../pre/keys.js';
+import { Signer } from '../pre/signing.js';
+import { decodeCheckpoint, encodeCheckpoint, signCheckpoint } from './checkpoint.js';
+import { decodeEntry, encodeEntry, signEntry } from './entry.js';
+import {
+  AccessOutsideGrantError,
+  ChainBrokenError,
+  CheckpointMismatchError,
+  ConsistencyProofError,
+  ForkError,
+  LedgerError,
+  LedgerSignatureError,
+  MalformedLedgerDataError,
+  SequenceError,
+  TruncatedLedgerError,
+  UnauthorizedEntryError,
+} from './errors.js';
+import { Ledger } from './ledger.js';
+import { signKeyRotation } from './state.js';
+import { MemoryLedgerStore } from './store.js';
+import { sampleLedger } from './test-fixtures.js';
+import { verifyAppended, verifyConsistency, verifyInclusion, verifyLedger } from './verify.js';
+
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+describe('a valid ledger', () => {
+  test('verifies, with size, root and owner', async () => {
+    const { ledger, owner } = await sampleLedger();
+    const cp = await ledger.checkpoint(owner);
+    const verified = verifyLedger(ledger.allEntryBytes(), { checkpoints: [cp] });
+    expect(verified.size).toBe(7);
+    expect(verified.root).toEqual(ledger.root());
+    expect(verified.owner).toEqual(owner.verifyingKey().toCompressedBytes());
+  });
+
+  test('inclusion and consistency proofs verify against checkpoints', async () => {
+    const { ledger, owner, grantId } = await sampleLedger();
+    const early = await ledger.checkpoint(owner);
+    await ledger.append('revoke', { grantId: grantId }, owner);
+    const late = await ledger.checkpoint(owner);
+    verifyInclusion(ledger.entryBytes(2), ledger.proveInclusion(2, late.size), late);
+    verifyInclusion(ledger.entry(1), ledger.proveInclusion(1, early.size), early);
+    verifyConsistency(early, late, ledger.proveConsistency(early.size, late.size));
+    expect(
+      caught(() =>
+        verifyInclusion(ledger.entryBytes(3), ledger.proveInclusion(2, late.size), late),
+      ),
+    ).toMatchObject({
+      code: 'LEDGER_INCLUSION_PROOF',
+    });
+  });
+
+  test('incremental verification checks only what was appended', async () => {
+    const { ledger, owner, grantId } = await sampleLedger();
+    const head = verifyLedger(ledger.allEntryBytes());
+    await ledger.append('revoke', { grantId }, owner);
+    const next = verifyAppended(head, [ledger.entryBytes(head.size)]);
+    expect(next.size).toBe(head.size + 1);
+    expect(next.root).toEqual(ledger.root());
+    expect(head.size).toBe(7); // the earlier head is untouched
+  });
+
+  test('a ledger reopened from its store verifies again', async () => {
+    const store = new MemoryLedgerStore();
+    const owner = new Signer(SecretKey.random());
+    const ledger = await Ledger.create(owner, { store });
+    await ledger.append(
+      'emergency',
+      {
+        grantee: owner.verifyingKey().toCompressedBytes(),
+        reason: 'test',
+        expiresAt: Date.now() + 1e6,
+      },
+      owner,
+    );
+    await ledger.checkpoint(owner);
+    const reopened = await Ledger.open(ledger.id, { store });
+    expect(reopened.size).toBe(2);
+    expect(reopened.root()).toEqual(ledger.root());
+    expect(reopened.checkpoints).toHaveLength(1);
+  });
+});
+
+describe('what verification catches', () => {
+  test('every single-bit change in any entry', async () => {
+    const { ledger } = await sampleLedger({ records: 2, accesses: 1 });
+    const entries = ledger.allEntryBytes();
+    fc.assert(
+      fc.property(fc.nat(entries.length - 1), fc.nat(), (i, bit) => {
+        const copy = entries.map((e) => Uint8Array.from(e));
+        const target = copy[i] as Uint8Array;
+        const b = bit % (target.length * 8);
+        target[b >> 3]! ^= 1 << (b & 7);
+        expect(caught(() => verifyLedger(copy, { ledgerId: ledger.id }))).toBeInstanceOf(
+          LedgerError,
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a dropped, duplicated or reordered entry', async () => {
+    const { ledger } = await sampleLedger();
+    const e = ledger.allEntryBytes();
+    expect(caught(() => verifyLedger([...e.slice(0, 3), ...e.slice(4)]))).toBeInstanceOf(
+      SequenceError,
+    );
+    expect(caught(() => verifyLedger([...e.slice(0, 4), e[3]!, ...e.slice(4)]))).toBeInstanceOf(
+      SequenceError,
+    );
+    expect(caught(() => verifyLedger([e[0]!, e[2]!, e[1]!, ...e.slice(3)]))).toBeInstanceOf(
+      SequenceError,
+    );
+  });
+
+  test('truncation after a checkpoint', async () => {
+    const { ledger, owner } = await sampleLedger();
+    const cp = await ledger.checkpoint(owner);
+    const error = caught(() =>
+      verifyLedger(ledger.allEntryBytes().slice(0, -2), { checkpoints: [cp] }),
+    );
+    expect(error).toBeInstanceOf(TruncatedLedgerError);
+  });
+
+  test('a fork: two different entries signed for one seq, with both as evidence', async () => {
+    const { ledger, owner, grantId } = await sampleLedger();
+    const e = ledger.allEntryBytes();
+    const original = decodeEntry(e[5]!);
+    // the owner signs a different entry 5 (a revoke instead of the proxy's access)
+    const fork = signEntry(
+      {
+        ...original,
+        kind: 'revoke',
+        body: { grantId: grantId },
+        author: owner.verifyingKey().toCompressedBytes(),
+      },
+      owner,
+    );
+    const error = caught(() => verifyLedger([...e, encodeEntry(fork)])) as ForkError;
+    expect(error).toBeInstanceOf(ForkError);
+    expect(error.seq).toBe(5);
+    expect(error.evidence).toEqual([e[5], encodeEntry(fork)]);
+  });
+
+  test('an entry signed by a key not allowed for its kind', async () => {
+    const { ledger, hospital, grantId } = await sampleLedger();
+    const error = caught(() => {
+      const revoke = signEntry(
+        {
+          v: 1,
+          ledger: ledger.id,
+          seq: ledger.size,
+          prev: ledger.head,
+          time: Date.now(),
+          kind: 'revoke',
+          body: { grantId },
+          author: hospital.verifyingKey().toCompressedBytes(),
+        },
+        hospital,
+      );
+      verifyLedger([...ledger.allEntryBytes(), encodeEntry(revoke)]);
+    });
+    expect(error).toBeInstanceOf(UnauthorizedEntryError);
+    await expect(ledger.append('revoke', { grantId }, hospital)).rejects.toBeInstanceOf(
+      UnauthorizedEntryError,
+    );
+    expect(ledger.size).toBe(7); // nothing was stored
+  });
+
+  test('a record that names someone else as recipient', async () => {
+    const { ledger, hospital } = await sampleLedger({ records: 0, accesses: 0 });
+    await expect(
+      ledger.append(
+        'record',
+        {
+          cid: 'x',
+          capsule: randomBytes(10),
+          contentType: 'application/pdf',
+          size: 1,
+          recipient: hospital.verifyingKey().toCompressedBytes(),
+        },
+        hospital,
+      ),
+    ).rejects.toBeInstanceOf(UnauthorizedEntryError);
+  });
+
+  test('an access outside a grant: after revoke, after expiry, by an unlisted proxy', async () => {
+    const revoked = await sampleLedger({ revoke: true });
+    const proxy = revoked.proxies[0]!;
+    const access = {
+      grantId: revoked.grantId,
+      proxy: proxy.verifyingKey().toCompressedBytes(),
+      capsules: ['bafkreirecord0'],
+    };
+    await expect(revoked.ledger.append('access', access, proxy)).rejects.toBeInstanceOf(
+      AccessOutsideGrantError,
+    );
+
+    const expired = await sampleLedger();
+    expired.clock.advance(31 * 24 * 3600 * 1000);
+    const p0 = expired.proxies[0]!;
+    await expect(
+      expired.ledger.append(
+        'access',
+        { ...access, grantId: expired.grantId, proxy: p0.verifyingKey().toCompressedBytes() },
+        p0,
+      ),
+    ).rejects.toBeInstanceOf(AccessOutsideGrantError);
+
+    const stranger = new Signer(SecretKey.random());
+    await expect(
+      expired.ledger.append(
+        'access',
+        { ...access, grantId: expired.grantId, proxy: stranger.verifyingKey().toCompressedBytes() },
+        stranger,
+      ),
+    ).rejects.toBeInstanceOf(LedgerError);
+  });
+
+  test('a checkpoint whose root does not match', async () => {
+    const { ledger, owner } = await sampleLedger();
+    const cp = await ledger.checkpoint(owner);
+    const forged = signCheckpoint(
+      { ledger: cp.ledger, size: cp.size, root: randomBytes(32), time: cp.time },
+      owner,
+    );
+    expect(
+      caught(() => verifyLedger(ledger.allEntryBytes(), { checkpoints: [forged] })),
+    ).toBeInstanceOf(CheckpointMismatchError);
+    const tampered = encodeCheckpoint(cp);
+    tampered[tampered.length - 1]! ^= 1;
+    expect(caught(() => decodeCheckpoint(tampered))).toBeInstanceOf(LedgerSignatureError);
+  });
+
+  test('a consistency proof between checkpoints of two different histories', async () => {
+    const a = await sampleLedger();
+    const cpA = await a.ledger.checkpoint(a.owner);
+    // the same owner rewrites history in a second ledger with the same id: replay genesis, then diverge
+    const b = await Ledger.open(a.ledger.id, { store: new MemoryLedgerStore() });
+    await b.appendSigned(a.ledger.entryBytes(0));
+    await b.append(
+      'emergency',
+      {
+        grantee: a.clinic.publicKey().toCompressedBytes(),
+        reason: 'rewritten',
+        expiresAt: Date.now() + 1e9,
+      },
+      a.owner,
+    );
+    while (b.size < cpA.size + 2) {
+      await b.append(
+        'emergency',
+        {
+          grantee: a.clinic.publicKey().toCompressedBytes(),
+          reason: `x${b.size}`,
+          expiresAt: Date.now() + 1e9,
+        },
+        a.owner,
+      );
+    }
+    const cpB = await b.checkpoint(a.owner);
+    expect(
+      caught(() => verifyConsistency(cpA, cpB, b.proveConsistency(cpA.size, cpB.size))),
+    ).toBeInstanceOf(ConsistencyProofError);
+  });
+
+  test('a broken chain link and malformed bytes', async () => {
+    const { ledger, owner } = await sampleLedger({ records: 1, accesses: 0 });
+    const e = ledger.allEntryBytes();
+    const last = decodeEntry(e[e.length - 1]!);
+    const relinked = signEntry({ ...last, prev: randomBytes(32), author: last.author }, owner);
+    expect(caught(() => verifyLedger([...e.slice(0, -1), encodeEntry(relinked)]))).toBeInstanceOf(
+      ChainBrokenError,
+    );
+    expect(caught(() => verifyLedger([new Uint8Array([0xa0])]))).toBeInstanceOf(
+      MalformedLedgerDataError,
+    );
+  });
+
+  test('key rotation needs both keys and moves ownership', async () => {
+    const { ledger, owner, grantId } = await sampleLedger({ records: 0, accesses: 0 });
+    const next = new Signer(SecretKey.random());
+    await ledger.append('key-rotation', signKeyRotation(next, ledger.id, ledger.head), owner);
+    await expect(ledger.append('revoke', { grantId }, owner)).rejects.toBeInstanceOf(
+      UnauthorizedEntryError,
+    );
+    await ledger.append('revoke', { grantId }, next);
+    expect(verifyLedger(ledger.allEntryBytes()).owner).toEqual(
+      next.verifyingKey().toCompressedBytes(),
+    );
+    const wrongHalf = signKeyRotation(next, ledger.id, randomBytes(32));
+    await expect(ledger.append('key-rotation', wrongHalf, next)).rejects.toBeInstanceOf(
+      LedgerSignatureError,
+    );
+  });
+});

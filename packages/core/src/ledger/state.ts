@@ -1,0 +1,218 @@
+/**
+ * The ledger's rules, as a state machine that every verifier runs: who may
+ * write each kind, what each kind needs, and how entries chain. The state
+ * after n entries is what incremental verification resumes from.
+ */
+import { bytesToHex, equalBytes } from '@noble/curves/utils.js';
+import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { PublicKey } from '../pre/keys.js';
+import { Signature, type Signer } from '../pre/signing.js';
+import {
+  type Entry,
+  type EntryBody,
+  hashEntry,
+  LEDGER_VERSION,
+  verifyEntrySignature,
+  ZERO_HASH,
+} from './entry.js';
+import {
+  AccessOutsideGrantError,
+  ChainBrokenError,
+  LedgerSignatureError,
+  SequenceError,
+  TimeOrderError,
+  UnauthorizedEntryError,
+  WrongLedgerError,
+} from './errors.js';
+import { MerkleFrontier } from './merkle.js';
+
+const ROTATION_TAG = utf8ToBytes('medvault/ledger/key-rotation/v1\0');
+
+/** A grant as the ledger knows it. */
+export type GrantState = {
+  grantee: Uint8Array;
+  proxies: Uint8Array[];
+  threshold: number;
+  grantedAt: number;
+  expiresAt: number;
+  /** Time of the revoke entry, once revoked. */
+  revokedAt?: number;
+};
+
+/** Everything a verifier knows after verifying a prefix of the ledger. */
+export type LedgerState = {
+  readonly ledgerId: Uint8Array;
+  /** Entries verified so far. */
+  size: number;
+  /** Hash of the last entry (ZERO_HASH before genesis). */
+  head: Uint8Array;
+  /** Time of the last entry. */
+  time: number;
+  /** The owner's current key (changes with key-rotation). */
+  owner: Uint8Array;
+  /** Grants by hex grant id. */
+  grants: Map<string, GrantState>;
+  /** Merkle frontier over the verified entries. */
+  frontier: MerkleFrontier;
+};
+
+/** The state before genesis. */
+export function emptyState(ledgerId: Uint8Array): LedgerState {
+  return {
+    ledgerId,
+    size: 0,
+    head: ZERO_HASH,
+    time: 0,
+    owner: new Uint8Array(0),
+    grants: new Map(),
+    frontier: new MerkleFrontier(),
+  };
+}
+
+/** An independent copy, so a failed batch leaves the original untouched. */
+export function cloneState(s: LedgerState): LedgerState {
+  return {
+    ...s,
+    grants: new Map([...s.grants].map(([k, g]) => [k, { ...g }])),
+    frontier: s.frontier.clone(),
+  };
+}
+
+/** What the new owner signs to accept a key rotation at this point of the ledger. */
+export function keyRotationPayload(
+  ledgerId: Uint8Array,
+  prev: Uint8Array,
+  newOwner: Uint8Array,
+): Uint8Array {
+  return concatBytes(ROTATION_TAG, ledgerId, prev, newOwner);
+}
+
+/** The new owner's half of a `key-rotation` body. */
+export function signKeyRotation(
+  newOwner: Signer,
+  ledgerId: Uint8Array,
+  prev: Uint8Array,
+): EntryBody<'key-rotation'> {
+  const newOwnerKey = newOwner.verifyingKey().toCompressedBytes();
+  return {
+    newOwner: newOwnerKey,
+    newOwnerSig: newOwner.sign(keyRotationPayload(ledgerId, prev, newOwnerKey)).toBEBytes(),
+  };
+}
+
+function requireOwner(state: LedgerState, entry: Entry): void {
+  if (!equalBytes(entry.author, state.owner)) {
+    throw new UnauthorizedEntryError(
+      `a ${entry.kind} entry must be signed by the ledger's owner`,
+      entry.seq,
+    );
+  }
+}
+
+/** Applies the rules of the entry's kind (the chain and signature are already checked). */
+function applyKind(state: LedgerState, entry: Entry): void {
+  const { seq } = entry;
+  if (entry.kind === 'genesis') {
+    const body = entry.body as EntryBody<'genesis'>;
+    if (seq !== 0) throw new UnauthorizedEntryError('genesis may only be entry 0', seq);
+    if (!equalBytes(entry.author, body.owner)) {
+      throw new UnauthorizedEntryError('genesis must be signed by the owner it names', seq);
+    }
+    state.owner = body.owner;
+    return;
+  }
+  if (seq === 0) throw new UnauthorizedEntryError('entry 0 must be genesis', seq);
+  switch (entry.kind) {
+    case 'record': {
+      const body = entry.body as EntryBody<'record'>;
+      if (!equalBytes(body.recipient, state.owner)) {
+        throw new UnauthorizedEntryError("a record must name the ledger's owner as recipient", seq);
+      }
+      return;
+    }
+    case 'grant': {
+      requireOwner(state, entry);
+      const body = entry.body as EntryBody<'grant'>;
+      const id = bytesToHex(body.grantId);
+      if (state.grants.has(id))
+        throw new UnauthorizedEntryError('the grant id is already used', seq);
+      if (body.threshold > body.proxies.length) {
+        throw new UnauthorizedEntryError('the threshold exceeds the number of proxies', seq);
+      }
+      if (body.expiresAt <= entry.time)
+        throw new UnauthorizedEntryError('the grant expires before it starts', seq);
+      state.grants.set(id, {
+        grantee: body.grantee,
+        proxies: body.proxies.map((p) => p.key),
+        threshold: body.threshold,
+        grantedAt: entry.time,
+        expiresAt: body.expiresAt,
+      });
+      return;
+    }
+    case 'revoke': {
+      requireOwner(state, entry);
+      const grant = state.grants.get(bytesToHex((entry.body as EntryBody<'revoke'>).grantId));
+      if (!grant) throw new UnauthorizedEntryError('revoke names an unknown grant', seq);
+      if (grant.revokedAt !== undefined)
+        throw new UnauthorizedEntryError('the grant is already revoked', seq);
+      grant.revokedAt = entry.time;
+      return;
+    }
+    case 'access': {
+      const body = entry.body as EntryBody<'access'>;
+      const grant = state.grants.get(bytesToHex(body.grantId));
+      if (!grant) throw new AccessOutsideGrantError('the grant is unknown', seq);
+      if (!equalBytes(entry.author, body.proxy)) {
+        throw new UnauthorizedEntryError(
+          'an access entry must be signed by the proxy it names',
+          seq,
+        );
+      }
+      if (!grant.proxies.some((p) => equalBytes(p, body.proxy))) {
+        throw new UnauthorizedEntryError('the proxy is not listed in the grant', seq);
+      }
+      if (grant.revokedAt !== undefined)
+        throw new AccessOutsideGrantError('the grant was revoked before', seq);
+      if (entry.time >= grant.expiresAt)
+        throw new AccessOutsideGrantError('the grant had expired', seq);
+      return;
+    }
+    case 'key-rotation': {
+      requireOwner(state, entry);
+      const body = entry.body as EntryBody<'key-rotation'>;
+      const payload = keyRotationPayload(state.ledgerId, entry.prev, body.newOwner);
+      if (
+        !Signature.fromBEBytes(body.newOwnerSig).verify(
+          PublicKey.fromCompressedBytes(body.newOwner),
+          payload,
+        )
+      ) {
+        throw new LedgerSignatureError('new owner', seq);
+      }
+      state.owner = body.newOwner;
+      return;
+    }
+    case 'emergency':
+      requireOwner(state, entry);
+      return;
+  }
+}
+
+/**
+ * Checks `entry` as the next entry after `state` and advances the state.
+ * Throws a typed `LedgerError` naming the entry on the first broken rule.
+ */
+export function applyEntry(state: LedgerState, entry: Entry, entryHash = hashEntry(entry)): void {
+  if (entry.v !== LEDGER_VERSION) throw new UnauthorizedEntryError('unknown version', entry.seq);
+  if (!equalBytes(entry.ledger, state.ledgerId)) throw new WrongLedgerError(entry.seq);
+  if (entry.seq !== state.size) throw new SequenceError(state.size, entry.seq);
+  if (!equalBytes(entry.prev, state.head)) throw new ChainBrokenError(entry.seq);
+  if (entry.time < state.time) throw new TimeOrderError(entry.seq);
+  verifyEntrySignature(entry);
+  applyKind(state, entry);
+  state.size += 1;
+  state.head = entryHash;
+  state.time = entry.time;
+  state.frontier.append(entryHash);
+}

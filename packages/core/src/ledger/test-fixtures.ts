@@ -1,0 +1,89 @@
+/**
+ * Test helpers: a small realistic ledger (genesis, records from a hospital,
+ * a grant to a clinic through three proxies, accesses, a revoke). Not
+ * exported from the package.
+ */
+import { randomBytes } from '@noble/hashes/utils.js';
+import { SecretKey } from '../pre/keys.js';
+import { Signer } from '../pre/signing.js';
+import { Ledger } from './ledger.js';
+
+/** A controllable clock. */
+export function fakeClock(start = 1_750_000_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+/** The parties of a sharing scenario. */
+export function parties() {
+  const key = () => SecretKey.random();
+  const patient = key();
+  const hospital = key();
+  const clinic = key();
+  const proxies = [key(), key(), key()];
+  return {
+    patient,
+    owner: new Signer(patient),
+    hospital: new Signer(hospital),
+    clinic,
+    proxies: proxies.map((p) => new Signer(p)),
+  };
+}
+
+/** A ledger with genesis, `records` records, one grant, `accesses` accesses and optionally a revoke. */
+export async function sampleLedger(
+  options: { records?: number; accesses?: number; revoke?: boolean } = {},
+) {
+  const p = parties();
+  const clock = fakeClock();
+  const ledger = await Ledger.create(p.owner, { now: clock.now });
+  const owner = p.owner.verifyingKey().toCompressedBytes();
+  for (let i = 0; i < (options.records ?? 3); i++) {
+    clock.advance(1000);
+    await ledger.append(
+      'record',
+      {
+        cid: `bafkreirecord${i}`,
+        capsule: randomBytes(105),
+        contentType: 'application/fhir+json',
+        resourceType: 'Observation',
+        category: 'laboratory',
+        size: 2048 + i,
+        recipient: owner,
+      },
+      p.hospital,
+    );
+  }
+  const grantId = randomBytes(32);
+  clock.advance(1000);
+  await ledger.append(
+    'grant',
+    {
+      grantId,
+      grantee: p.clinic.publicKey().toCompressedBytes(),
+      scope: { resourceTypes: ['Observation'], categories: ['laboratory'] },
+      purpose: 'follow-up of diabetes',
+      expiresAt: clock.now() + 30 * 24 * 3600 * 1000,
+      proxies: p.proxies.map((s, i) => ({
+        url: `http://127.0.0.1:${9000 + i}`,
+        key: s.verifyingKey().toCompressedBytes(),
+      })),
+      threshold: 2,
+    },
+    p.owner,
+  );
+  for (let i = 0; i < (options.accesses ?? 2); i++) {
+    clock.advance(1000);
+    const proxy = p.proxies[i % 3] as Signer;
+    await ledger.append(
+      'access',
+      { grantId, proxy: proxy.verifyingKey().toCompressedBytes(), capsules: ['bafkreirecord0'] },
+      proxy,
+    );
+  }
+  if (options.revoke) {
+    clock.advance(1000);
+    await ledger.append('revoke', { grantId }, p.owner);
+  }
+  return { ...p, ledger, clock, grantId };
+}
