@@ -52,15 +52,18 @@ export function decodeCanonical(bytes: Uint8Array, what: string): unknown {
 
 /**
  * Decodes the first value of an RFC 8742 CBOR sequence, returning it and the
- * rest; `undefined` when the bytes end inside the value (a torn write).
+ * rest; `'incomplete'` when the bytes end inside the value (a torn write).
+ * Throws `MalformedLedgerDataError` for bytes that are not CBOR at all.
  */
 export function decodeSequenceItem(
   bytes: Uint8Array,
-): { item: Uint8Array; rest: Uint8Array } | undefined {
+): { item: Uint8Array; rest: Uint8Array } | 'incomplete' {
   try {
     const [, rest] = decodeFirst(bytes, DECODE_OPTIONS);
     return { item: bytes.subarray(0, bytes.length - rest.length), rest };
-  } catch {
-    return undefined;
+  } catch (cause) {
+    // cborg says "not enough data" / "not enough entries" when the input ends early
+    if (cause instanceof Error && /not enough/.test(cause.message)) return 'incomplete';
+    throw new MalformedLedgerDataError('CBOR sequence item', 'not well-formed CBOR', { cause });
   }
 }

@@ -1,0 +1,6 @@
+import { CliError } from './cli-error.js';
+
+/** Placeholder until the command lands (being written now). */
+export async function ledgerHost(_args: string[]): Promise<void> {
+  throw new CliError('not implemented yet');
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * The `medvault` command. Each command lives in its own module; every error
+ * ends the process with a non-zero code and one clear line on stderr.
+ */
+import { BaseError } from '@medvault/core';
+import { CliError } from './cli-error.js';
+
+type Command = (args: string[]) => Promise<void>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  keygen: async () => (await import('./keygen.js')).keygen,
+  ledger: async () => (await import('./ledger.js')).ledger,
+  'ledger-host': async () => (await import('./ledger-host.js')).ledgerHost,
+};
+
+const USAGE = `usage: medvault <command> [options]
+commands:
+  keygen --out FILE                         new secret key file (0600); prints the public key
+  ledger init|append|checkpoint|verify|prove|check-proof …   the patient ledger (see medvault ledger --help)
+  ledger-host --port P --data-dir DIR       serve ledgers over HTTP`;
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`medvault: unknown command "${name}"\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    await (await load())(args);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`medvault: ${describe(error)}\n`);
+    return error instanceof CliError ? error.exitCode : 1;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof BaseError) return `${error.shortMessage} [${error.code}]`;
+  if (error instanceof Error) {
+    // parseArgs errors carry a code such as ERR_PARSE_ARGS_UNKNOWN_OPTION
+    return error.message.split('\n')[0] as string;
+  }
+  return String(error);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
