@@ -10,6 +10,7 @@
  * accept or refuse an entry, never move or alter it, and two entries signed
  * for one seq are evidence of a fork.
  */
+import { bytesToHex } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
@@ -29,17 +30,26 @@ const anyBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, {
 });
 const bytes = (n: number) =>
   anyBytes.refine((b) => b.length === n, { message: `expected ${n} bytes` });
-const publicKeyBytes = bytes(33).refine(
-  (b) => {
+// A ledger names the same few keys over and over: parse each once.
+const parsedKeys = new Map<string, PublicKey | null>();
+/** The public key encoded in `b`, or null if it is not one (cached). */
+export function publicKeyFrom(b: Uint8Array): PublicKey | null {
+  const id = bytesToHex(b);
+  let key = parsedKeys.get(id);
+  if (key === undefined) {
     try {
-      PublicKey.fromCompressedBytes(b);
-      return true;
+      key = PublicKey.fromCompressedBytes(b);
     } catch {
-      return false;
+      key = null;
     }
-  },
-  { message: 'expected a compressed secp256k1 public key' },
-);
+    if (parsedKeys.size >= 4096) parsedKeys.delete(parsedKeys.keys().next().value as string);
+    parsedKeys.set(id, key);
+  }
+  return key;
+}
+const publicKeyBytes = bytes(33).refine((b) => publicKeyFrom(b) !== null, {
+  message: 'expected a compressed secp256k1 public key',
+});
 const uint = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const text = z.string().min(1).max(1024);
 
@@ -176,10 +186,9 @@ export function signEntry<K extends EntryKind>(
 export function verifyEntrySignature(entry: Entry): void {
   let valid = false;
   try {
-    valid = Signature.fromBEBytes(entry.sig).verify(
-      PublicKey.fromCompressedBytes(entry.author),
-      signingPayload(entry),
-    );
+    const author = publicKeyFrom(entry.author);
+    valid =
+      author !== null && Signature.fromBEBytes(entry.sig).verify(author, signingPayload(entry));
   } catch {
     valid = false;
   }

@@ -106,37 +106,42 @@ export function msmPublic(points: Point[], scalars: bigint[]): Point {
     : pippenger(Point, points, reduced);
 }
 
-// Recipient keys that encrypt or delegate again and again (a patient's key
-// sealing every record) earn a precomputed table. Tables cost ~40 ms and
-// ~0.6 MB, so only keys seen often get one, and only a few are kept.
+// Keys used again and again — a patient's key sealing every record, the
+// authors and proxies whose signatures fill a ledger — earn a precomputed
+// window table. A table costs ~40 ms and ~0.6 MB, so only keys seen often
+// get one, and only a few are kept (least recently used evicted).
 const TABLE_AFTER_USES = 16;
-const MAX_TABLES = 16;
+const MAX_TABLES = 32;
 const MAX_TRACKED = 1024;
-const keyUses = new Map<string, { point: Point; uses: number }>();
+const keyUses = new Map<string, number>();
 const tables = new Map<string, Point>();
 
 /**
- * Constant-time `k·P` for a point that is a long-lived public key: after a
- * few uses the key gets a precomputed window table (LRU-bounded).
+ * The copy of a public-key point that carries a precomputed table, once the
+ * key was used `TABLE_AFTER_USES` times; `undefined` until then. `id` is the
+ * key's compressed encoding in hex.
  */
-export function mulSecretByKey(p: Point, k: bigint): Point {
-  const id = bytesToHex(p.toBytes(true));
+export function tableFor(p: Point, id: string): Point | undefined {
   const table = tables.get(id);
   if (table) {
     tables.delete(id);
     tables.set(id, table);
-    return table.multiply(k);
+    return table;
   }
-  const seen = keyUses.get(id) ?? { point: p, uses: 0 };
-  seen.uses += 1;
+  const uses = (keyUses.get(id) ?? 0) + 1;
   keyUses.delete(id);
-  if (seen.uses >= TABLE_AFTER_USES) {
-    const fresh = Point.fromBytes(p.toBytes(true)).precompute(8, false);
-    tables.set(id, fresh);
-    if (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value as string);
-    return fresh.multiply(k);
+  if (uses < TABLE_AFTER_USES) {
+    keyUses.set(id, uses);
+    if (keyUses.size > MAX_TRACKED) keyUses.delete(keyUses.keys().next().value as string);
+    return undefined;
   }
-  keyUses.set(id, seen);
-  if (keyUses.size > MAX_TRACKED) keyUses.delete(keyUses.keys().next().value as string);
-  return p.multiply(k);
+  const fresh = Point.fromAffine(p.toAffine()).precompute(8, false);
+  tables.set(id, fresh);
+  if (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value as string);
+  return fresh;
+}
+
+/** Constant-time `k·P` for a long-lived public key (tabled after a few uses). */
+export function mulSecretByKey(p: Point, k: bigint): Point {
+  return (tableFor(p, bytesToHex(p.toBytes(true))) ?? p).multiply(k);
 }
