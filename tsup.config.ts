@@ -10,6 +10,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'pre/index': 'src/pre/index.ts',
     'ledger/index': 'src/ledger/index.ts',
+    'ledger-host/index': 'src/ledger-host/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -5,4 +5,5 @@
  */
 export * from './errors/index.js';
 export * from './ledger/index.js';
+export * from './ledger-host/index.js';
 export * from './pre/index.js';

@@ -3,12 +3,14 @@
  * checkpoints and proves inclusion and consistency. Every entry it accepts
  * passes the same rules a verifier applies.
  */
+import { equalBytes } from '@noble/curves/utils.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { Signer } from '../pre/signing.js';
 import {
   type Checkpoint,
   decodeCheckpoint,
   encodeCheckpoint,
+  parseCheckpoint,
   signCheckpoint,
 } from './checkpoint.js';
 import {
@@ -21,6 +23,7 @@ import {
   LEDGER_VERSION,
   signEntry,
 } from './entry.js';
+import { CheckpointMismatchError } from './errors.js';
 import { type ConsistencyProof, type InclusionProof, MerkleTree } from './merkle.js';
 import { applyEntry, cloneState, emptyState, type LedgerState } from './state.js';
 import { type LedgerStore, MemoryLedgerStore } from './store.js';
@@ -194,6 +197,29 @@ export class Ledger {
       },
       signer,
     );
+    await this.#store.putCheckpoint(this.#state.ledgerId, encodeCheckpoint(cp));
+    this.#checkpoints.push(cp);
+    return cp;
+  }
+
+  /**
+   * Stores a checkpoint someone else signed (the owner, offline) after
+   * checking it: this ledger's id, a size it has, its root at that size, and
+   * the current owner's signature.
+   */
+  async addCheckpoint(checkpoint: Checkpoint | Uint8Array): Promise<Checkpoint> {
+    const cp =
+      checkpoint instanceof Uint8Array ? decodeCheckpoint(checkpoint) : parseCheckpoint(checkpoint);
+    if (!equalBytes(cp.ledger, this.#state.ledgerId))
+      throw new CheckpointMismatchError('it is for another ledger');
+    if (cp.size > this.size)
+      throw new CheckpointMismatchError(
+        `it covers ${cp.size} entries, the ledger has ${this.size}`,
+      );
+    if (!equalBytes(cp.root, this.root(cp.size)))
+      throw new CheckpointMismatchError(`its root differs at size ${cp.size}`);
+    if (!equalBytes(cp.signer, this.#state.owner))
+      throw new CheckpointMismatchError("it is not signed by the ledger's owner");
     await this.#store.putCheckpoint(this.#state.ledgerId, encodeCheckpoint(cp));
     this.#checkpoints.push(cp);
     return cp;

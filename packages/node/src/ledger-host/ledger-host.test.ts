@@ -1,0 +1,364 @@
+/**
+ * The ledger host as a real child process, over real HTTP, with the
+ * verifying client from @medvault/core.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Checkpoint,
+  encodeEntry,
+  LEDGER_VERSION,
+  Ledger,
+  LedgerError,
+  MemoryLedgerStore,
+  signEntry,
+  TruncatedLedgerError,
+  verifyLedger,
+} from '@medvault/core/ledger';
+import { LedgerHostClient, LedgerHostRequestError } from '@medvault/core/ledger-host';
+import { SecretKey, Signer } from '@medvault/core/pre';
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+
+const CLI = join(import.meta.dirname, '../../bin/medvault.js');
+
+type Host = { url: string; proc: ChildProcess; stderr: () => string };
+const running = new Set<ChildProcess>();
+
+async function startHost(dataDir: string): Promise<Host> {
+  const proc = spawn(process.execPath, [CLI, 'ledger-host', '--port', '0', '--data-dir', dataDir], {
+    cwd: join(import.meta.dirname, '../../../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(proc);
+  let stderr = '';
+  proc.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1] as string);
+    });
+    proc.once('exit', (code) => reject(new Error(`host exited with ${code}: ${stderr}`)));
+  });
+  return { url, proc, stderr: () => stderr };
+}
+
+async function stop(host: Host, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (host.proc.exitCode !== null || host.proc.signalCode !== null) return;
+  const exited = new Promise((r) => host.proc.once('exit', r));
+  host.proc.kill(signal);
+  await exited;
+  running.delete(host.proc);
+}
+
+afterEach(async () => {
+  for (const proc of running) proc.kill('SIGKILL');
+  running.clear();
+});
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'medvault-host-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A patient's ledger started locally: genesis and a grant naming one proxy. */
+async function newPatient() {
+  const owner = new Signer(SecretKey.random());
+  const hospital = new Signer(SecretKey.random());
+  const proxy = new Signer(SecretKey.random());
+  const clinic = SecretKey.random();
+  const local = await Ledger.create(owner, { store: new MemoryLedgerStore() });
+  const grantId = randomBytes(32);
+  const grant = {
+    grantId,
+    grantee: clinic.publicKey().toCompressedBytes(),
+    scope: { categories: ['laboratory'] },
+    purpose: 'care',
+    expiresAt: Date.now() + 3_600_000,
+    proxies: [{ url: 'http://127.0.0.1:1', key: proxy.verifyingKey().toCompressedBytes() }],
+    threshold: 1,
+  };
+  return {
+    owner,
+    hospital,
+    proxy,
+    local,
+    grantId,
+    grant,
+    ownerKey: owner.verifyingKey().toCompressedBytes(),
+  };
+}
+
+const record = (recipient: Uint8Array, i: number) => ({
+  cid: `bafkrei${i}`,
+  capsule: randomBytes(105),
+  contentType: 'application/fhir+json',
+  resourceType: 'Observation',
+  size: 100 + i,
+  recipient,
+});
+
+function caught(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => undefined,
+    (e) => e,
+  );
+}
+
+describe('ledger host', () => {
+  test('three writers submitting concurrently lose nothing, and the result verifies', async () => {
+    const host = await startHost(join(dir, 'concurrent'));
+    const client = new LedgerHostClient({ url: host.url });
+    const p = await newPatient();
+    const id = await client.createLedger(p.local.entryBytes(0));
+    await client.submit(id, 'grant', p.grant, p.owner);
+    const writes = [
+      ...Array.from(
+        { length: 10 },
+        (_, i) => () => client.submit(id, 'record', record(p.ownerKey, i), p.hospital),
+      ),
+      ...Array.from(
+        { length: 10 },
+        () => () =>
+          client.submit(
+            id,
+            'access',
+            {
+              grantId: p.grantId,
+              proxy: p.proxy.verifyingKey().toCompressedBytes(),
+              capsules: ['bafkrei0'],
+            },
+            p.proxy,
+          ),
+      ),
+      ...Array.from(
+        { length: 10 },
+        (_, i) => () =>
+          client.submit(
+            id,
+            'emergency',
+            { grantee: p.ownerKey, reason: `drill ${i}`, expiresAt: Date.now() + 60_000 },
+            p.owner,
+          ),
+      ),
+    ];
+    const written = await Promise.all(writes.map((w) => w()));
+    const verified = await client.sync(id);
+    expect(verified.size).toBe(32);
+    const stored = new Set((await client.entries(id)).map((e) => bytesToHex(e)));
+    for (const entry of written) expect(stored.has(bytesToHex(encodeEntry(entry)))).toBe(true);
+    await stop(host);
+  });
+
+  test('invalid and unauthorised entries are refused with typed errors', async () => {
+    const host = await startHost(join(dir, 'refusals'));
+    const client = new LedgerHostClient({ url: host.url });
+    const p = await newPatient();
+    const id = await client.createLedger(p.local.entryBytes(0));
+    await client.submit(id, 'grant', p.grant, p.owner);
+
+    // the hospital may not revoke the patient's grant
+    const unauthorised = await caught(
+      client.submit(id, 'revoke', { grantId: p.grantId }, p.hospital),
+    );
+    expect(unauthorised).toBeInstanceOf(LedgerHostRequestError);
+    expect(unauthorised).toMatchObject({ status: 403, code: 'LEDGER_UNAUTHORIZED' });
+
+    // a bad signature
+    const head = await client.head(id);
+    const entry = signEntry(
+      {
+        v: LEDGER_VERSION,
+        ledger: p.local.id,
+        seq: head.size,
+        prev: Buffer.from(head.head, 'hex'),
+        time: Date.now(),
+        kind: 'record',
+        body: record(p.ownerKey, 1),
+        author: p.hospital.verifyingKey().toCompressedBytes(),
+      },
+      p.hospital,
+    );
+    const forged = { ...entry, sig: Uint8Array.from(entry.sig) };
+    forged.sig[10]! ^= 1;
+    expect(await caught(client.submitSigned(id, forged))).toMatchObject({
+      status: 403,
+      code: 'LEDGER_BAD_SIGNATURE',
+    });
+    // a wrong seq is a conflict, answered with the head
+    expect(await caught(client.submitSigned(id, { ...entry, seq: 99 }))).toMatchObject({
+      status: 409,
+      code: 'LEDGER_HOST_CONFLICT',
+    });
+
+    const post = (path: string, body: string) =>
+      fetch(`${host.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    const badHex = await post(`/v1/ledgers/${id}/entries`, JSON.stringify({ entry: 'zz' }));
+    expect(badHex.status).toBe(400);
+    expect(await badHex.json()).toMatchObject({ error: { code: 'LEDGER_HOST_BAD_HEX' } });
+    const garbage = await post(`/v1/ledgers/${id}/entries`, JSON.stringify({ entry: 'a0' }));
+    expect(await garbage.json()).toMatchObject({ error: { code: 'LEDGER_MALFORMED' } });
+    const notJson = await post(`/v1/ledgers/${id}/entries`, '{');
+    expect(await notJson.json()).toMatchObject({ error: { code: 'LEDGER_HOST_BAD_JSON' } });
+    const huge = await post(
+      `/v1/ledgers/${id}/entries`,
+      JSON.stringify({ entry: 'ab'.repeat(600_000) }),
+    );
+    expect(huge.status).toBe(413);
+    const unknown = await fetch(`${host.url}/v1/ledgers/${'00'.repeat(32)}/head`);
+    expect(unknown.status).toBe(404);
+    expect((await client.sync(id)).size).toBe(2); // nothing refused was stored
+    await stop(host);
+  });
+
+  test('proofs from the host verify against the owner’s checkpoints', async () => {
+    const host = await startHost(join(dir, 'proofs'));
+    const client = new LedgerHostClient({ url: host.url });
+    const p = await newPatient();
+    const id = await client.createLedger(p.local.entryBytes(0));
+    for (let i = 0; i < 5; i++)
+      await client.submit(id, 'record', record(p.ownerKey, i), p.hospital);
+    const synced = await client.sync(id);
+    const mirror = await Ledger.open(p.local.id, { store: new MemoryLedgerStore() });
+    for (const e of await client.entries(id)) await mirror.appendSigned(e);
+    const early = await mirror.checkpoint(p.owner);
+    await client.putCheckpoint(id, early);
+    for (let i = 5; i < 9; i++)
+      await client.submit(id, 'record', record(p.ownerKey, i), p.hospital);
+    for (const e of await client.entries(id, mirror.size)) await mirror.appendSigned(e);
+    const late = await mirror.checkpoint(p.owner);
+    await client.putCheckpoint(id, late);
+    expect((await client.latestCheckpoint(id, synced.owner)).size).toBe(10);
+    await client.proveInclusion(id, mirror.entryBytes(3), 3, late);
+    await client.proveConsistency(id, early, late);
+    await client.verifyAgainst(id, early);
+    await stop(host);
+  });
+
+  test('a host serving a cut or rewritten history is caught against a checkpoint the client holds', async () => {
+    const dataDir = join(dir, 'rewrite');
+    let host = await startHost(dataDir);
+    let client = new LedgerHostClient({ url: host.url });
+    const p = await newPatient();
+    const id = await client.createLedger(p.local.entryBytes(0));
+    for (let i = 0; i < 6; i++)
+      await client.submit(id, 'record', record(p.ownerKey, i), p.hospital);
+    const mirror = await Ledger.open(p.local.id, { store: new MemoryLedgerStore() });
+    for (const e of await client.entries(id)) await mirror.appendSigned(e);
+    const held: Checkpoint = await mirror.checkpoint(p.owner);
+    await client.putCheckpoint(id, held);
+    await stop(host);
+
+    // the host cuts the last three entries
+    const file = join(dataDir, `${id}.ledger`);
+    const original = await readFile(file);
+    const cut = Buffer.concat(
+      mirror
+        .allEntryBytes()
+        .slice(0, 4)
+        .map((b) => Buffer.from(b)),
+    );
+    await writeFile(file, cut);
+    host = await startHost(dataDir);
+    client = new LedgerHostClient({ url: host.url });
+    expect(await caught(client.sync(id, { checkpoints: [held] }))).toBeInstanceOf(
+      TruncatedLedgerError,
+    );
+    await stop(host);
+
+    // the host serves another history of the same ledger (same genesis, other entries)
+    const other = await Ledger.open(p.local.id, { store: new MemoryLedgerStore() });
+    await other.appendSigned(mirror.entryBytes(0));
+    for (let i = 0; i < 8; i++)
+      await other.append('record', record(p.ownerKey, 100 + i), p.hospital);
+    const otherCheckpoint = await other.checkpoint(p.owner); // say the owner was tricked into signing it
+    const { encodeCheckpoint } = await import('@medvault/core/ledger');
+    await writeFile(
+      file,
+      Buffer.concat(
+        [...other.allEntryBytes(), encodeCheckpoint(otherCheckpoint)].map((b) => Buffer.from(b)),
+      ),
+    );
+    host = await startHost(dataDir);
+    client = new LedgerHostClient({ url: host.url });
+    const error = await caught(client.sync(id, { checkpoints: [held] }));
+    expect(error).toBeInstanceOf(LedgerError);
+    expect((error as LedgerError).code).toBe('LEDGER_CHECKPOINT_MISMATCH');
+    expect(await caught(client.verifyAgainst(id, held))).toMatchObject({
+      code: 'LEDGER_CONSISTENCY_PROOF',
+    });
+    await stop(host);
+    await writeFile(file, original);
+  });
+
+  test('kill -9 mid-write loses no acknowledged entry; a torn tail is reported and repaired', async () => {
+    const dataDir = join(dir, 'crash');
+    let host = await startHost(dataDir);
+    let client = new LedgerHostClient({ url: host.url, timeoutMs: 2000, maxRetries: 50 });
+    const p = await newPatient();
+    const id = await client.createLedger(p.local.entryBytes(0));
+    const acknowledged: Uint8Array[] = [];
+    let crashed = false;
+    const writer = async (w: number) => {
+      for (let i = 0; !crashed; i++) {
+        try {
+          acknowledged.push(
+            encodeEntry(
+              await client.submit(id, 'record', record(p.ownerKey, w * 1000 + i), p.hospital),
+            ),
+          );
+        } catch {
+          return; // the host is gone
+        }
+      }
+    };
+    const writers = [0, 1, 2, 3].map(writer);
+    await new Promise((r) => setTimeout(r, 700));
+    crashed = true;
+    host.proc.kill('SIGKILL');
+    await Promise.all(writers);
+    running.delete(host.proc);
+    expect(acknowledged.length).toBeGreaterThan(5);
+
+    // simulate the worst crash: half of an entry written past the last acknowledged one
+    const file = join(dataDir, `${id}.ledger`);
+    const torn = encodeEntry(
+      signEntry(
+        {
+          v: LEDGER_VERSION,
+          ledger: p.local.id,
+          seq: 10_000,
+          prev: new Uint8Array(32),
+          time: Date.now(),
+          kind: 'record',
+          body: record(p.ownerKey, 9),
+          author: p.hospital.verifyingKey().toCompressedBytes(),
+        },
+        p.hospital,
+      ),
+    );
+    await appendFile(file, torn.subarray(0, 60));
+
+    host = await startHost(dataDir);
+    client = new LedgerHostClient({ url: host.url });
+    const entries = await client.entries(id);
+    const stored = new Set(entries.map((e) => bytesToHex(e)));
+    for (const entry of acknowledged) expect(stored.has(bytesToHex(entry))).toBe(true);
+    expect(verifyLedger(entries).size).toBe(entries.length);
+    expect(host.stderr()).toMatch(/torn entry.*never acknowledged/);
+    await stop(host);
+  });
+});
