@@ -37,6 +37,7 @@ export {
   ZERO_HASH,
 } from './entry.js';
 export * from './errors.js';
+export { IndexedDbLedgerStore } from './idb-store.js';
 export { Ledger, type LedgerOptions } from './ledger.js';
 export {
   type ConsistencyProof,
