@@ -1,10 +1,13 @@
 /**
- * `npm start`: the local stack, as far as it exists today — the proxy
- * re-encryption layer. A patient seals a record key, delegates to a clinic
- * through three proxies (2 of 3), and the clinic opens it; every step is
- * verified and printed. Later issues add the chain, proxies over HTTP,
- * storage and the sites.
+ * `npm start`: the local stack, as far as it exists today — a ledger host on
+ * 127.0.0.1 (data kept under .medvault/ across restarts) and a walkthrough
+ * of proxy re-encryption and the patient ledger against it, every step
+ * verified. Runs until Ctrl-C. Later issues add the chain, proxies over
+ * HTTP, storage and the sites.
  */
+import { join } from 'node:path';
+import { Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
+import { LedgerHostClient } from '@medvault/core/ledger-host';
 import {
   CapsuleFrag,
   encrypt,
@@ -15,58 +18,124 @@ import {
   SecretKey,
   Signer,
 } from '@medvault/core/pre';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { startLedgerHost } from './ledger-host/server.js';
 
+const dataDir = process.env.MEDVAULT_DATA_DIR ?? join(process.cwd(), '.medvault');
+const port = Number(process.env.MEDVAULT_LEDGER_HOST_PORT ?? 8787);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const step = (text: string) => console.log(`  ✓ ${text}`);
 
-console.log('MedVault local stack — proxy re-encryption (Umbral, secp256k1)\n');
-const patient = SecretKey.random();
-const clinic = SecretKey.random();
-const proxies = ['proxy-a', 'proxy-b', 'proxy-c'];
-step(`patient key ${hex(patient.publicKey().toCompressedBytes()).slice(0, 16)}…`);
-step(`clinic key  ${hex(clinic.publicKey().toCompressedBytes()).slice(0, 16)}…`);
+const host = await startLedgerHost({ dataDir: join(dataDir, 'ledgers'), port });
+console.log(
+  `MedVault local stack\n  ledger host  ${host.url}  (data: ${join(dataDir, 'ledgers')})\n`,
+);
 
+// ---- parties ---------------------------------------------------------------
+const patientSk = SecretKey.random();
+const owner = new Signer(patientSk);
+const hospital = new Signer(SecretKey.random());
+const clinic = SecretKey.random();
+const proxies = ['proxy-a', 'proxy-b', 'proxy-c'].map((name) => ({
+  name,
+  signer: new Signer(SecretKey.random()),
+}));
+
+// ---- the hospital seals a record to the patient ---------------------------
 const record = new TextEncoder().encode(
   JSON.stringify({ resourceType: 'Observation', code: 'HbA1c', value: 6.1, unit: '%' }),
 );
-const [capsule, ciphertext] = encrypt(patient.publicKey(), record);
-step(
-  `record sealed to the patient: capsule ${capsule.toBytes().length} B, ciphertext ${ciphertext.length} B`,
-);
+const [capsule, ciphertext] = encrypt(patientSk.publicKey(), record);
+step(`hospital sealed a lab result to the patient (capsule ${capsule.toBytes().length} B)`);
 
-const signer = new Signer(patient);
-const kfrags = generateKFrags(patient, clinic.publicKey(), signer, 2, proxies.length, true, true);
-step(`grant: ${kfrags.length} key fragments, threshold 2, signed by the patient`);
-
-// Each proxy receives its fragment as bytes and verifies it before use.
-const cfragBytes = kfrags.map((kfrag, i) => {
-  const received = KeyFrag.fromBytes(kfrag.toBytes()).verify(
-    signer.verifyingKey(),
-    patient.publicKey(),
-    clinic.publicKey(),
-  );
-  step(`${proxies[i]} verified its key fragment and re-encrypted the capsule`);
-  return reencrypt(capsule, received).toBytes();
-});
-
-// The clinic uses any two proxies; here proxy-b is down.
-const [plaintext] = openCapsules(clinic, patient.publicKey(), signer.verifyingKey(), [
+// ---- the patient's ledger lives on the ledger host -------------------------
+const client = new LedgerHostClient({ url: host.url });
+const local = await Ledger.create(owner, { store: new MemoryLedgerStore() });
+const ledgerId = await client.createLedger(local.entryBytes(0));
+const ownerKey = owner.verifyingKey().toCompressedBytes();
+await client.submit(
+  ledgerId,
+  'record',
   {
-    capsule,
-    cfrags: [cfragBytes[0], cfragBytes[2]].map((b) => CapsuleFrag.fromBytes(b as Uint8Array)),
-    ciphertext,
+    cid: 'bafkreidemolabresult',
+    capsule: capsule.toBytes(),
+    contentType: 'application/fhir+json',
+    resourceType: 'Observation',
+    category: 'laboratory',
+    size: ciphertext.length,
+    recipient: ownerKey,
   },
-]);
-step('clinic verified 2 capsule fragments (proxy-b down) and opened the record:');
-console.log(`    ${new TextDecoder().decode(plaintext)}`);
-
-try {
-  openCapsules(clinic, patient.publicKey(), signer.verifyingKey(), [
-    { capsule, cfrags: [CapsuleFrag.fromBytes(cfragBytes[0] as Uint8Array)], ciphertext },
-  ]);
-} catch (error) {
-  step(`one fragment alone is refused: ${(error as Error).message.split('\n')[0]}`);
-}
-console.log(
-  '\nMore of the stack (chain, HTTP proxies, storage, sites) arrives with the next issues.',
+  hospital,
 );
+step(`patient ledger ${ledgerId.slice(0, 16)}… created; the hospital appended the record entry`);
+
+// ---- the patient grants the clinic, 2 of 3 proxies -------------------------
+const kfrags = generateKFrags(patientSk, clinic.publicKey(), owner, 2, proxies.length, true, true);
+const grantId = randomBytes(32);
+await client.submit(
+  ledgerId,
+  'grant',
+  {
+    grantId,
+    grantee: clinic.publicKey().toCompressedBytes(),
+    scope: { categories: ['laboratory'] },
+    purpose: 'diabetes follow-up',
+    expiresAt: Date.now() + 30 * 24 * 3600 * 1000,
+    proxies: proxies.map((p, i) => ({
+      url: `http://127.0.0.1:${9001 + i}`,
+      key: p.signer.verifyingKey().toCompressedBytes(),
+    })),
+    threshold: 2,
+  },
+  owner,
+);
+step('patient granted the clinic lab results for 30 days through 3 proxies, threshold 2');
+
+// ---- two proxies re-encrypt and log the access ------------------------------
+const served = await Promise.all(
+  [0, 2].map(async (i) => {
+    const proxy = proxies[i] as (typeof proxies)[number];
+    const kfrag = KeyFrag.fromBytes((kfrags[i] as { toBytes(): Uint8Array }).toBytes()).verify(
+      owner.verifyingKey(),
+      patientSk.publicKey(),
+      clinic.publicKey(),
+    );
+    const cfrag = reencrypt(capsule, kfrag).toBytes();
+    await client.submit(
+      ledgerId,
+      'access',
+      {
+        grantId,
+        proxy: proxy.signer.verifyingKey().toCompressedBytes(),
+        capsules: ['bafkreidemolabresult'],
+      },
+      proxy.signer,
+    );
+    step(`${proxy.name} verified its key fragment, re-encrypted, and logged the access`);
+    return cfrag;
+  }),
+);
+
+const [plaintext] = openCapsules(clinic, patientSk.publicKey(), owner.verifyingKey(), [
+  { capsule, cfrags: served.map((b) => CapsuleFrag.fromBytes(b)), ciphertext },
+]);
+step(`clinic verified both capsule fragments and opened: ${new TextDecoder().decode(plaintext)}`);
+
+// ---- the patient checkpoints; anyone verifies -------------------------------
+const verified = await client.sync(ledgerId);
+const mirror = await Ledger.open(local.id, { store: new MemoryLedgerStore() });
+for (const entry of await client.entries(ledgerId)) await mirror.appendSigned(entry);
+const checkpoint = await mirror.checkpoint(owner);
+await client.putCheckpoint(ledgerId, checkpoint);
+await client.proveInclusion(ledgerId, mirror.entryBytes(1), 1, checkpoint);
+step(
+  `ledger verified: ${verified.size} entries, root ${hex(verified.root).slice(0, 16)}…; record inclusion proven against the patient's checkpoint`,
+);
+
+console.log(`\nTry: curl ${host.url}/v1/ledgers/${ledgerId}/head\nRunning; Ctrl-C stops.`);
+await new Promise<void>((resolve) => {
+  process.once('SIGINT', resolve);
+  process.once('SIGTERM', resolve);
+});
+await host.close();
+console.log('stopped');
