@@ -37,7 +37,7 @@ export type LedgerHostClientOptions = {
   fetch?: typeof fetch;
   /** Per-request timeout in ms (default 10 000). */
   timeoutMs?: number;
-  /** How often `submit` re-signs after a conflict (default 20). */
+  /** How often `submit` re-signs after a conflict (default 50). */
   maxRetries?: number;
 };
 
@@ -68,7 +68,7 @@ export class LedgerHostClient {
     this.url = options.url.replace(/\/$/, '');
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#maxRetries = options.maxRetries ?? 20;
+    this.#maxRetries = options.maxRetries ?? 50;
   }
 
   async #request(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
@@ -167,7 +167,8 @@ export class LedgerHostClient {
           throw error;
         }
         head = error.body.head as LedgerHead;
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+        // jittered exponential backoff, capped: contending writers spread out
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 2 ** attempt)));
       }
     }
   }

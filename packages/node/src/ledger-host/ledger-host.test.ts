@@ -121,37 +121,39 @@ describe('ledger host', () => {
     const p = await newPatient();
     const id = await client.createLedger(p.local.entryBytes(0));
     await client.submit(id, 'grant', p.grant, p.owner);
-    const writes = [
-      ...Array.from(
-        { length: 10 },
-        (_, i) => () => client.submit(id, 'record', record(p.ownerKey, i), p.hospital),
-      ),
-      ...Array.from(
-        { length: 10 },
-        () => () =>
-          client.submit(
-            id,
-            'access',
-            {
-              grantId: p.grantId,
-              proxy: p.proxy.verifyingKey().toCompressedBytes(),
-              capsules: ['bafkrei0'],
-            },
-            p.proxy,
+    // three writers, each submitting its ten entries one after another, all at once
+    const writer = (write: (i: number) => Promise<unknown>) => async () => {
+      const done = [];
+      for (let i = 0; i < 10; i++) done.push(await write(i));
+      return done;
+    };
+    const written = (
+      await Promise.all(
+        [
+          writer((i) => client.submit(id, 'record', record(p.ownerKey, i), p.hospital)),
+          writer(() =>
+            client.submit(
+              id,
+              'access',
+              {
+                grantId: p.grantId,
+                proxy: p.proxy.verifyingKey().toCompressedBytes(),
+                capsules: ['bafkrei0'],
+              },
+              p.proxy,
+            ),
           ),
-      ),
-      ...Array.from(
-        { length: 10 },
-        (_, i) => () =>
-          client.submit(
-            id,
-            'emergency',
-            { grantee: p.ownerKey, reason: `drill ${i}`, expiresAt: Date.now() + 60_000 },
-            p.owner,
+          writer((i) =>
+            client.submit(
+              id,
+              'emergency',
+              { grantee: p.ownerKey, reason: `drill ${i}`, expiresAt: Date.now() + 60_000 },
+              p.owner,
+            ),
           ),
-      ),
-    ];
-    const written = await Promise.all(writes.map((w) => w()));
+        ].map((w) => w()),
+      )
+    ).flat() as Parameters<typeof encodeEntry>[0][];
     const verified = await client.sync(id);
     expect(verified.size).toBe(32);
     const stored = new Set((await client.entries(id)).map((e) => bytesToHex(e)));
