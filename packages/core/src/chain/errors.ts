@@ -1,0 +1,49 @@
+import { BaseError } from '../errors/base-error.js';
+
+const DOCS = 'spec/registry.md';
+
+/** The chain's JSON-RPC endpoint did not answer (down, wrong URL, timeout). */
+export class RpcUnreachableError extends BaseError {
+  override readonly code = 'CHAIN_RPC_UNREACHABLE';
+  constructor(cause: unknown) {
+    super('The chain RPC endpoint did not answer: check the --rpc URL and that the node runs.', {
+      cause,
+      docsPath: DOCS,
+    });
+  }
+}
+
+/** The registry refused a call; `errorName` is the contract's custom error. */
+export class RegistryRevertError extends BaseError {
+  override readonly code = 'CHAIN_REVERTED';
+  /** The contract's custom error, e.g. `SizeNotIncreasing`. */
+  readonly errorName: string;
+  /** Its arguments. */
+  readonly args: readonly unknown[];
+  constructor(errorName: string, args: readonly unknown[], cause: unknown) {
+    super(`The registry refused the call: ${errorName}(${args.map(String).join(', ')}).`, {
+      cause,
+      docsPath: DOCS,
+    });
+    this.errorName = errorName;
+    this.args = args;
+  }
+}
+
+/** The ledger has no anchor on chain by its owner. */
+export class NotAnchoredError extends BaseError {
+  override readonly code = 'CHAIN_NOT_ANCHORED';
+  constructor(ledgerId: string) {
+    super(`Ledger ${ledgerId} has no anchor on chain by its owner: anchor a checkpoint first.`, {
+      docsPath: DOCS,
+    });
+  }
+}
+
+/** The ledger or checkpoint does not match what is anchored on chain. */
+export class AnchorMismatchError extends BaseError {
+  override readonly code = 'CHAIN_ANCHOR_MISMATCH';
+  constructor(details: string) {
+    super(`The ledger does not match its on-chain anchor: ${details}.`, { docsPath: DOCS });
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * `@medvault/core/chain` — the MedVaultRegistry contract (anchors and
+ * grants) through viem, on any EVM chain. See docs/spec/registry.md.
+ *
+ * @example
+ * ```ts
+ * import { anchorCheckpoint, verifyLedgerAgainstChain } from '@medvault/core/chain';
+ * await anchorCheckpoint(client, { registry, checkpoint, owner: patientSk });
+ * await verifyLedgerAgainstChain(client, { registry, entries });
+ * ```
+ * @module
+ */
+export { anchorCheckpoint } from './anchor-checkpoint.js';
+export { deployRegistry } from './deploy-registry.js';
+export * from './errors.js';
+export { type Anchor, getAnchor } from './get-anchor.js';
+export { isGrantActive, registerGrant, revokeGrant } from './grants.js';
+export { registryAbi, registryBytecode } from './registry-artifact.js';
+export type { RelayParams } from './send-signed.js';
+export {
+  addressOfKey,
+  ownerAccount,
+  registryDomain,
+  registryTypes,
+  scopeHash,
+} from './typed-data.js';
+export { type ChainVerification, verifyLedgerAgainstChain } from './verify-ledger-against-chain.js';
+export { type RegistryWatchers, watchRegistry } from './watch-registry.js';
