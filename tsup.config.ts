@@ -11,6 +11,7 @@ export default defineConfig({
     'pre/index': 'src/pre/index.ts',
     'ledger/index': 'src/ledger/index.ts',
     'ledger-host/index': 'src/ledger-host/index.ts',
+    'chain/index': 'src/chain/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -3,6 +3,8 @@
  * its own subpath (`@medvault/core/pre`, …) so apps import only what they use.
  * @module
  */
+
+export * from './chain/index.js';
 export * from './errors/index.js';
 export * from './ledger/index.js';
 export * from './ledger-host/index.js';

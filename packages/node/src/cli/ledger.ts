@@ -4,6 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { anchorCheckpoint, verifyLedgerAgainstChain } from '@medvault/core/chain';
 import {
   bodySchemas,
   type Checkpoint,
@@ -23,6 +24,7 @@ import {
 import { Signer } from '@medvault/core/pre';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { SingleFileLedgerStore } from '../ledger/single-file-store.js';
+import { chainClient, registryAddress } from './chain-client.js';
 import { CliError } from './cli-error.js';
 import { readKeyFile } from './key-file.js';
 import { parseBody, proofFromJson, proofToJson } from './ledger-json.js';
@@ -31,7 +33,8 @@ const USAGE = `usage:
   medvault ledger init FILE --owner KEYFILE
   medvault ledger append FILE --kind KIND --body JSON --key KEYFILE   (key-rotation: --new-key KEYFILE instead of --body)
   medvault ledger checkpoint FILE --key KEYFILE
-  medvault ledger verify FILE
+  medvault ledger verify FILE [--rpc URL --registry ADDR]
+  medvault ledger anchor FILE --key KEYFILE --rpc URL --registry ADDR [--relayer-key KEYFILE]
   medvault ledger prove FILE --seq N [--size M]
   medvault ledger prove FILE --consistency OLD_SIZE [--size NEW_SIZE]
   medvault ledger check-proof PROOF.json
@@ -93,12 +96,42 @@ async function checkpoint(file: string, values: { key?: string }) {
   process.stdout.write(`size ${cp.size} root ${bytesToHex(cp.root)}\n`);
 }
 
-async function verify(file: string) {
+async function verify(file: string, values: { rpc?: string; registry?: string }) {
   const { ledger, store } = await open(file); // Ledger.open verifies every entry and rule
   const checkpoints = (await store.checkpoints()).map(decodeCheckpoint);
   const verified = verifyLedger(ledger.allEntryBytes(), { checkpoints });
+  let chainNote = '';
+  if (values.rpc || values.registry) {
+    const { client } = await chainClient(values.rpc);
+    const { anchor } = await verifyLedgerAgainstChain(client, {
+      registry: registryAddress(values.registry),
+      entries: ledger.allEntryBytes(),
+    });
+    chainNote = `, anchored at block ${anchor.blockNumber} (size ${anchor.size})`;
+  }
   process.stdout.write(
-    `verified: ${verified.size} entries, root ${bytesToHex(verified.root)}, ${checkpoints.length} checkpoints\n`,
+    `verified: ${verified.size} entries, root ${bytesToHex(verified.root)}, ${checkpoints.length} checkpoints${chainNote}\n`,
+  );
+}
+
+async function anchor(
+  file: string,
+  values: { key?: string; rpc?: string; registry?: string; 'relayer-key'?: string },
+) {
+  if (!values.key) usage('missing --key KEYFILE (the owner)');
+  const owner = await readKeyFile(values.key);
+  const { ledger } = await open(file);
+  const registry = registryAddress(values.registry);
+  const { client, relayer } = await chainClient(values.rpc, values['relayer-key']);
+  const cp = await ledger.checkpoint(new Signer(owner));
+  const { blockNumber, hash } = await anchorCheckpoint(client, {
+    registry,
+    relayer,
+    checkpoint: cp,
+    owner,
+  });
+  process.stdout.write(
+    `anchored size ${cp.size} root ${bytesToHex(cp.root)} at block ${blockNumber} (tx ${hash})\n`,
   );
 }
 
@@ -214,7 +247,9 @@ export async function ledger(args: string[]): Promise<void> {
     case 'checkpoint':
       return checkpoint(file, v);
     case 'verify':
-      return verify(file);
+      return verify(file, v);
+    case 'anchor':
+      return anchor(file, v);
     case 'prove':
       return prove(file, v);
     case 'check-proof':
@@ -233,13 +268,17 @@ const OPTIONS = {
   seq: { type: 'string' },
   size: { type: 'string' },
   consistency: { type: 'string' },
+  rpc: { type: 'string' },
+  registry: { type: 'string' },
+  'relayer-key': { type: 'string' },
 } as const;
 
 const ALLOWED: Record<string, string[]> = {
   init: ['owner'],
   append: ['kind', 'body', 'key', 'new-key'],
   checkpoint: ['key'],
-  verify: [],
+  verify: ['rpc', 'registry'],
+  anchor: ['key', 'rpc', 'registry', 'relayer-key'],
   prove: ['seq', 'size', 'consistency'],
   'check-proof': [],
 };

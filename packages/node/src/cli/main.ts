@@ -12,13 +12,15 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   keygen: async () => (await import('./keygen.js')).keygen,
   ledger: async () => (await import('./ledger.js')).ledger,
   'ledger-host': async () => (await import('./ledger-host.js')).ledgerHost,
+  chain: async () => (await import('./chain.js')).chain,
 };
 
 const USAGE = `usage: medvault <command> [options]
 commands:
   keygen --out FILE                         new secret key file (0600); prints the public key
   ledger init|append|checkpoint|verify|prove|check-proof …   the patient ledger (see medvault ledger --help)
-  ledger-host --port P --data-dir DIR       serve ledgers over HTTP`;
+  ledger-host --port P --data-dir DIR       serve ledgers over HTTP
+  chain dev [--port P] [--state DIR]        local EVM node with the registry deployed`;
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
