@@ -1,11 +1,12 @@
 /**
- * `npm start`: the local stack, as far as it exists today — a ledger host on
- * 127.0.0.1 (data kept under .medvault/ across restarts) and a walkthrough
- * of proxy re-encryption and the patient ledger against it, every step
- * verified. Runs until Ctrl-C. Later issues add the chain, proxies over
- * HTTP, storage and the sites.
+ * `npm start`: the local stack, as far as it exists today — a local EVM node
+ * with the registry deployed and a ledger host, both on 127.0.0.1 with their
+ * data under .medvault/ (kept across restarts), and a walkthrough of a share
+ * against them, every step verified. Runs until Ctrl-C. Later issues add
+ * proxies over HTTP, storage and the sites.
  */
 import { join } from 'node:path';
+import { anchorCheckpoint, registerGrant, verifyLedgerAgainstChain } from '@medvault/core/chain';
 import { Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
 import {
@@ -19,17 +20,22 @@ import {
   Signer,
 } from '@medvault/core/pre';
 import { randomBytes } from '@noble/hashes/utils.js';
+import { devClient, startDevChain } from './chain/dev-chain.js';
 import { startLedgerHost } from './ledger-host/server.js';
 
 const dataDir = process.env.MEDVAULT_DATA_DIR ?? join(process.cwd(), '.medvault');
 const port = Number(process.env.MEDVAULT_LEDGER_HOST_PORT ?? 8787);
+const chainPort = Number(process.env.MEDVAULT_CHAIN_PORT ?? 8545);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const step = (text: string) => console.log(`  ✓ ${text}`);
 
+const chain = await startDevChain({ port: chainPort, stateDir: join(dataDir, 'chain') });
 const host = await startLedgerHost({ dataDir: join(dataDir, 'ledgers'), port });
-console.log(
-  `MedVault local stack\n  ledger host  ${host.url}  (data: ${join(dataDir, 'ledgers')})\n`,
-);
+const { client: chainClient, relayer } = await devClient(chain.rpcUrl);
+console.log(`MedVault local stack
+  chain        ${chain.rpcUrl}  (chain id ${chain.chainId}, registry ${chain.registry})
+  ledger host  ${host.url}  (data: ${dataDir})
+`);
 
 // ---- parties ---------------------------------------------------------------
 const patientSk = SecretKey.random();
@@ -89,7 +95,19 @@ await client.submit(
   },
   owner,
 );
-step('patient granted the clinic lab results for 30 days through 3 proxies, threshold 2');
+await registerGrant(chainClient, {
+  registry: chain.registry,
+  relayer,
+  owner: patientSk,
+  grantId,
+  ledgerId: local.id,
+  grantee: clinic.publicKey().toCompressedBytes(),
+  scope: { categories: ['laboratory'] },
+  expiresAt: Date.now() + 30 * 24 * 3600 * 1000,
+});
+step(
+  'patient granted the clinic lab results for 30 days through 3 proxies, threshold 2 (ledger + chain)',
+);
 
 // ---- two proxies re-encrypt and log the access ------------------------------
 const served = await Promise.all(
@@ -128,8 +146,18 @@ for (const entry of await client.entries(ledgerId)) await mirror.appendSigned(en
 const checkpoint = await mirror.checkpoint(owner);
 await client.putCheckpoint(ledgerId, checkpoint);
 await client.proveInclusion(ledgerId, mirror.entryBytes(1), 1, checkpoint);
+const { blockNumber } = await anchorCheckpoint(chainClient, {
+  registry: chain.registry,
+  relayer,
+  checkpoint,
+  owner: patientSk,
+});
+await verifyLedgerAgainstChain(chainClient, {
+  registry: chain.registry,
+  entries: await client.entries(ledgerId),
+});
 step(
-  `ledger verified: ${verified.size} entries, root ${hex(verified.root).slice(0, 16)}…; record inclusion proven against the patient's checkpoint`,
+  `ledger verified: ${verified.size} entries, root ${hex(verified.root).slice(0, 16)}…; record inclusion proven; checkpoint anchored at block ${blockNumber}, the ledger verifies against the chain`,
 );
 
 console.log(`\nTry: curl ${host.url}/v1/ledgers/${ledgerId}/head\nRunning; Ctrl-C stops.`);
@@ -138,4 +166,5 @@ await new Promise<void>((resolve) => {
   process.once('SIGTERM', resolve);
 });
 await host.close();
+await chain.anvil.stop();
 console.log('stopped');
