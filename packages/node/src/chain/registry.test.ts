@@ -180,11 +180,28 @@ describe('anchors', () => {
     ).toBeInstanceOf(AnchorMismatchError);
   });
 
-  test('an unanchored ledger and an empty checkpoint', async () => {
-    const { ledger } = await patientLedger(0);
+  test('an unanchored ledger, and an anchor of size 0', async () => {
+    const { sk, ledger } = await patientLedger(0);
     expect(
       await caught(verifyLedgerAgainstChain(client, { registry, entries: ledger.allEntryBytes() })),
     ).toBeInstanceOf(NotAnchoredError);
+    const owner = privateKeyToAccount(bytesToHex(sk.toBEBytes()));
+    const message = { ledgerId: bytesToHex(ledger.id), size: 0n, root: bytesToHex(ledger.root()) };
+    const sig = await owner.signTypedData({
+      domain: registryDomain(foundry.id, registry),
+      types: registryTypes,
+      primaryType: 'Anchor',
+      message,
+    });
+    await expect(
+      client.simulateContract({
+        address: registry,
+        abi: registryAbi,
+        functionName: 'anchor',
+        args: [message.ledgerId, 0n, message.root, sig],
+        account: relayer,
+      }),
+    ).rejects.toThrow(/EmptyCheckpoint/);
   });
 });
 
