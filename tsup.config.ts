@@ -12,6 +12,7 @@ export default defineConfig({
     'ledger/index': 'src/ledger/index.ts',
     'ledger-host/index': 'src/ledger-host/index.ts',
     'chain/index': 'src/chain/index.ts',
+    'envelope/index': 'src/envelope/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,0 +1,89 @@
+/**
+ * Input plumbing: any of Uint8Array, Blob or ReadableStream as an async
+ * iterable of chunks, re-cut into fixed-size pieces, and an async generator
+ * as a ReadableStream. Memory stays bounded by one piece.
+ */
+
+/** What sealing and opening accept. */
+export type ByteInput = Uint8Array | Blob | ReadableStream<Uint8Array>;
+
+/** The chunks of an input. */
+export async function* chunksOf(input: ByteInput): AsyncGenerator<Uint8Array> {
+  if (input instanceof Uint8Array) {
+    yield input;
+    return;
+  }
+  const stream = input instanceof Blob ? (input.stream() as ReadableStream<Uint8Array>) : input;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (value && value.length > 0) yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** Re-cuts chunks into pieces of exactly `size` bytes (the last may be shorter; none if empty). */
+export async function* rechunk(
+  chunks: AsyncIterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<Uint8Array> {
+  let buffer = new Uint8Array(size);
+  let filled = 0;
+  for await (const chunk of chunks) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const n = Math.min(size - filled, chunk.length - offset);
+      buffer.set(chunk.subarray(offset, offset + n), filled);
+      filled += n;
+      offset += n;
+      if (filled === size) {
+        yield buffer;
+        buffer = new Uint8Array(size);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield buffer.subarray(0, filled);
+}
+
+/** An async generator as a ReadableStream (pull-based: backpressure respected). */
+export function toStream(source: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await source.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await source.return(undefined);
+    },
+  });
+}
+
+/** Collects a stream into one Uint8Array. */
+export async function collect(
+  stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  const iterable = stream instanceof ReadableStream ? chunksOf(stream) : stream;
+  for await (const part of iterable) {
+    parts.push(part);
+    length += part.length;
+  }
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,213 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { generateKFrags, reencrypt } from '../pre/index.js';
+import { SecretKey } from '../pre/keys.js';
+import { Signer } from '../pre/signing.js';
+import { collect } from './bytes-source.js';
+import { openRecord, openSegment, sealRecord, sealRecordBytes } from './envelope.js';
+import {
+  EnvelopeError,
+  KeyUnwrapError,
+  MalformedHeaderError,
+  SegmentAuthenticationError,
+  SegmentIndexError,
+  SegmentSizeError,
+  TrailingDataError,
+  TruncatedRecordError,
+  UnknownEnvelopeFormatError,
+} from './errors.js';
+import { segmentCipher } from './segment-cipher.js';
+
+const patient = SecretKey.random();
+const pk = patient.publicKey();
+const SEG = 4096;
+const data = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 255);
+const open = async (sealed: Uint8Array, key = patient as Parameters<typeof openRecord>[1]) =>
+  collect(await openRecord(sealed, key));
+
+async function rejects(
+  p: Promise<unknown>,
+  cls: abstract new (...a: never[]) => Error,
+  code?: string,
+) {
+  const error = await p.then(
+    () => undefined,
+    (e) => e,
+  );
+  expect(error).toBeInstanceOf(cls);
+  if (code) expect((error as { code: string }).code).toBe(code);
+}
+
+const sealed = (n: number) =>
+  sealRecordBytes(pk, data(n), { contentType: 'application/octet-stream', segmentSize: SEG });
+const headerLength = async () => (await sealed(1)).header.bytes.length;
+
+describe('sealing and opening', () => {
+  test.each([0, 1, SEG - 1, SEG, SEG + 1, 3 * SEG, 5 * SEG + 17])(
+    '%i bytes round-trip',
+    async (n) => {
+      const { bytes, header } = await sealed(n);
+      expect(bytes.length).toBe(header.bytes.length + Math.max(1, Math.ceil(n / SEG)) * 16 + n);
+      expect(await open(bytes)).toEqual(data(n));
+    },
+  );
+
+  test('Blob and ReadableStream inputs, odd chunk sizes', async () => {
+    const input = data(3 * SEG + 5);
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < input.length; i += 1000) c.enqueue(input.slice(i, i + 1000));
+        c.close();
+      },
+    });
+    const fromStream = await sealRecordBytes(pk, stream, {
+      contentType: 'image/dicom',
+      segmentSize: SEG,
+    });
+    const fromBlob = await sealRecordBytes(pk, new Blob([input]), {
+      contentType: 'image/dicom',
+      segmentSize: SEG,
+    });
+    expect(await open(fromStream.bytes)).toEqual(input);
+    expect(await collect(await openRecord(new Blob([fromBlob.bytes as BlobPart]), patient))).toEqual(input);
+    expect(fromStream.header.contentType).toBe('image/dicom');
+  });
+
+  test('a reader opens through threshold capsule fragments', async () => {
+    const reader = SecretKey.random();
+    const { bytes, header } = await sealed(2 * SEG + 3);
+    const kfrags = generateKFrags(
+      patient,
+      reader.publicKey(),
+      new Signer(patient),
+      2,
+      3,
+      true,
+      true,
+    );
+    const cfrags = kfrags.slice(1).map((k) => reencrypt(header.capsule, k));
+    expect(await open(bytes, { receivingSk: reader, delegatingPk: pk, cfrags })).toEqual(
+      data(2 * SEG + 3),
+    );
+    const other = await sealed(10);
+    const foreign = kfrags.slice(1).map((k) => reencrypt(other.header.capsule, k));
+    await rejects(
+      open(bytes, { receivingSk: reader, delegatingPk: pk, cfrags: foreign }),
+      KeyUnwrapError,
+      'ENVELOPE_KEY_UNWRAP',
+    );
+  });
+
+  test('openSegment reads one segment of a large record', async () => {
+    const n = 10 * SEG + 100;
+    const { bytes } = await sealed(n);
+    let read = 0;
+    const source = {
+      size: bytes.length,
+      read: async (o: number, l: number) => {
+        read += l;
+        return bytes.subarray(o, o + l);
+      },
+    };
+    expect(await openSegment(source, patient, 7)).toEqual(data(n).subarray(7 * SEG, 8 * SEG));
+    expect(read).toBeLessThan(2 * SEG);
+    expect(await openSegment(bytes, patient, 10)).toEqual(data(n).subarray(10 * SEG));
+    await rejects(openSegment(bytes, patient, 11), SegmentIndexError, 'ENVELOPE_SEGMENT_INDEX');
+  });
+
+  test('node:crypto and WebCrypto segments are interchangeable', async () => {
+    const key = new Uint8Array(32).fill(3);
+    const nonce = new Uint8Array(12).fill(1);
+    const aad = Uint8Array.of(9);
+    const node = await segmentCipher(key, 'node');
+    const web = await segmentCipher(key, 'webcrypto');
+    const pt = data(1000);
+    expect(await web.open(nonce, await node.seal(nonce, pt, aad), aad)).toEqual(pt);
+    expect(await node.open(nonce, await web.seal(nonce, pt, aad), aad)).toEqual(pt);
+  });
+});
+
+describe('what opening detects', () => {
+  test('a wrong key', async () => {
+    const { bytes } = await sealed(100);
+    await rejects(open(bytes, SecretKey.random()), KeyUnwrapError, 'ENVELOPE_KEY_UNWRAP');
+  });
+
+  test('truncation at a segment boundary, mid-segment, and after the header', async () => {
+    const { bytes, header } = await sealed(3 * SEG);
+    const h = header.bytes.length;
+    await rejects(
+      open(bytes.subarray(0, h + 2 * (SEG + 16))),
+      TruncatedRecordError,
+      'ENVELOPE_TRUNCATED',
+    );
+    await rejects(
+      open(bytes.subarray(0, h + SEG)),
+      SegmentAuthenticationError,
+      'ENVELOPE_SEGMENT_AUTH',
+    );
+    await rejects(open(bytes.subarray(0, h)), TruncatedRecordError);
+    await rejects(
+      open(bytes.subarray(0, h - 1)),
+      MalformedHeaderError,
+      'ENVELOPE_MALFORMED_HEADER',
+    );
+  });
+
+  test('extension after the final segment', async () => {
+    const { bytes } = await sealed(2 * SEG);
+    const extra = new Uint8Array(bytes.length + SEG + 16);
+    extra.set(bytes);
+    await rejects(open(extra), TrailingDataError, 'ENVELOPE_TRAILING_DATA');
+  });
+
+  test('reordered segments and a segment spliced from another record', async () => {
+    const { bytes, header } = await sealed(3 * SEG);
+    const h = header.bytes.length;
+    const s = SEG + 16;
+    const swapped = Uint8Array.from(bytes);
+    swapped.set(bytes.subarray(h + s, h + 2 * s), h);
+    swapped.set(bytes.subarray(h, h + s), h + s);
+    await rejects(open(swapped), SegmentAuthenticationError);
+    const other = (await sealed(3 * SEG)).bytes;
+    const spliced = Uint8Array.from(bytes);
+    spliced.set(other.subarray(h + s, h + 2 * s), h + s);
+    await rejects(open(spliced), SegmentAuthenticationError);
+  });
+
+  test('header edits, unknown magic or version, bad segment size', async () => {
+    const { bytes } = await sealed(SEG);
+    const typeEdit = Uint8Array.from(bytes);
+    typeEdit[(await headerLength()) - 1]! ^= 1; // last byte of the content type
+    await rejects(open(typeEdit), SegmentAuthenticationError);
+    const magic = Uint8Array.from(bytes);
+    magic[0] = 0;
+    await rejects(open(magic), UnknownEnvelopeFormatError, 'ENVELOPE_UNKNOWN_FORMAT');
+    const version = Uint8Array.from(bytes);
+    version[4] = 2;
+    await rejects(open(version), UnknownEnvelopeFormatError);
+    const size = Uint8Array.from(bytes);
+    size[5] = 0xff;
+    await rejects(open(size), SegmentSizeError, 'ENVELOPE_SEGMENT_SIZE');
+    await rejects(
+      sealRecord(pk, data(1), { contentType: 'x', segmentSize: 100 }),
+      SegmentSizeError,
+    );
+  });
+
+  test('any single bit flipped anywhere is rejected', async () => {
+    const { bytes } = await sealed(2 * SEG + 50);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(bytes.length * 8 - 1), async (bit) => {
+        const flipped = Uint8Array.from(bytes);
+        flipped[bit >> 3]! ^= 1 << (bit & 7);
+        const error = await open(flipped).then(
+          () => undefined,
+          (e) => e,
+        );
+        expect(error).toBeInstanceOf(EnvelopeError);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * Sealing and opening records: a fresh 256-bit data key per record, wrapped
+ * by Umbral `encrypt` to the patient; the body in AES-256-GCM segments under
+ * a STREAM construction (Hoang–Reyhanitabar–Rogaway–Vizár): per-record key
+ * K = HKDF-SHA256(data key, salt, "medvault/envelope/v1"), nonce of segment i
+ * = prefix(7) ‖ u32 BE i ‖ (1 if last else 0), and the header as associated
+ * data. Truncation, extension, reordering, splicing between records and
+ * header edits are all detected.
+ */
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { VerifiedCapsuleFrag } from '../pre/capsule-frag.js';
+import { type PublicKey, SecretKey } from '../pre/keys.js';
+import { decryptOriginal, decryptReencrypted, encrypt } from '../pre/pre.js';
+import { type ByteInput, chunksOf, collect, rechunk, toStream } from './bytes-source.js';
+import {
+  KeyUnwrapError,
+  SegmentAuthenticationError,
+  SegmentIndexError,
+  TrailingDataError,
+  TruncatedRecordError,
+} from './errors.js';
+import {
+  checkSegmentSize,
+  DEFAULT_SEGMENT,
+  decodeHeader,
+  type EnvelopeHeader,
+  encodeHeader,
+  MAX_HEADER_SIZE,
+} from './header.js';
+import { type SegmentCipher, segmentCipher } from './segment-cipher.js';
+
+const INFO = utf8ToBytes('medvault/envelope/v1');
+const TAG = 16;
+
+/** Who opens a record: the patient's secret key, or a reader with verified capsule fragments. */
+export type RecordKey =
+  | SecretKey
+  | { receivingSk: SecretKey; delegatingPk: PublicKey; cfrags: VerifiedCapsuleFrag[] };
+
+/** Options of `sealRecord`. */
+export type SealOptions = {
+  /** MIME type of the plaintext, e.g. `application/fhir+json`. */
+  contentType: string;
+  /** FHIR resource type (kept by the caller for the ledger; not in the blob). */
+  resourceType?: string;
+  /** Plaintext bytes per segment (default 1 MiB; 4 KiB–16 MiB). */
+  segmentSize?: number;
+};
+
+/** A record being sealed. */
+export type SealedRecord = {
+  /** The header (also the first bytes of the stream). */
+  header: EnvelopeHeader;
+  /** The sealed blob: header, then the sealed segments. Read it once. */
+  stream: ReadableStream<Uint8Array>;
+};
+
+function nonce(prefix: Uint8Array, index: number, last: boolean): Uint8Array {
+  const n = new Uint8Array(12);
+  n.set(prefix, 0);
+  new DataView(n.buffer).setUint32(7, index);
+  n[11] = last ? 1 : 0;
+  return n;
+}
+
+async function cipherFor(header: EnvelopeHeader, dataKey: Uint8Array): Promise<SegmentCipher> {
+  const key = hkdf(sha256, dataKey, header.salt, INFO, 32);
+  try {
+    return await segmentCipher(key);
+  } finally {
+    key.fill(0);
+  }
+}
+
+function unwrapKey(header: EnvelopeHeader, key: RecordKey): Uint8Array {
+  try {
+    return key instanceof SecretKey
+      ? decryptOriginal(key, header.capsule, header.wrappedKey)
+      : decryptReencrypted(
+          key.receivingSk,
+          key.delegatingPk,
+          header.capsule,
+          key.cfrags,
+          header.wrappedKey,
+        );
+  } catch (cause) {
+    throw new KeyUnwrapError(cause);
+  }
+}
+
+/**
+ * Seals `input` for the patient `patientPk`, streaming in bounded memory.
+ *
+ * @example
+ * ```ts
+ * const sealed = await sealRecord(patientPk, file, { contentType: 'application/pdf' });
+ * await store.put(sealed.stream);
+ * ```
+ */
+export async function sealRecord(
+  patientPk: PublicKey,
+  input: ByteInput,
+  options: SealOptions,
+): Promise<SealedRecord> {
+  const segmentSize = options.segmentSize ?? DEFAULT_SEGMENT;
+  checkSegmentSize(segmentSize);
+  const dataKey = randomBytes(32);
+  const [capsule, wrappedKey] = encrypt(patientPk, dataKey);
+  const bytes = encodeHeader({
+    segmentSize,
+    noncePrefix: randomBytes(7),
+    salt: randomBytes(32),
+    capsule,
+    wrappedKey,
+    contentType: options.contentType,
+  });
+  const header = decodeHeader(bytes);
+  const cipher = await cipherFor(header, dataKey);
+  dataKey.fill(0);
+  async function* sealed(): AsyncGenerator<Uint8Array> {
+    yield header.bytes;
+    let index = 0;
+    let pending: Uint8Array | undefined;
+    for await (const segment of rechunk(chunksOf(input), segmentSize)) {
+      if (pending)
+        yield await cipher.seal(nonce(header.noncePrefix, index++, false), pending, header.bytes);
+      pending = segment;
+    }
+    yield await cipher.seal(
+      nonce(header.noncePrefix, index, true),
+      pending ?? new Uint8Array(0),
+      header.bytes,
+    );
+  }
+  return { header, stream: toStream(sealed()) };
+}
+
+/**
+ * Seals bytes in one call; returns the sealed blob and its header.
+ *
+ * @example
+ * ```ts
+ * const { bytes, header } = await sealRecordBytes(patientPk, fhirJson, { contentType: 'application/fhir+json' });
+ * ```
+ */
+export async function sealRecordBytes(
+  patientPk: PublicKey,
+  input: ByteInput,
+  options: SealOptions,
+) {
+  const { header, stream } = await sealRecord(patientPk, input, options);
+  return { header, bytes: await collect(stream) };
+}
+
+/** Reads the header from the front of a chunk stream; returns it and the chunks after it. */
+async function readHeader(chunks: AsyncGenerator<Uint8Array>) {
+  let buffered = new Uint8Array(0);
+  for (;;) {
+    if (buffered.length >= MAX_HEADER_SIZE) break;
+    const { done, value } = await chunks.next();
+    if (done) break;
+    const next = new Uint8Array(buffered.length + value.length);
+    next.set(buffered, 0);
+    next.set(value, buffered.length);
+    buffered = next;
+  }
+  const header = decodeHeader(buffered);
+  const rest = buffered.subarray(header.bytes.length);
+  async function* remaining(): AsyncGenerator<Uint8Array> {
+    if (rest.length > 0) yield rest;
+    yield* chunks;
+  }
+  return { header, rest: remaining() };
+}
+
+/**
+ * Opens a sealed record as a stream of plaintext, verifying every segment;
+ * the stream errors on the first segment that fails, and on truncation or
+ * trailing data.
+ *
+ * @example
+ * ```ts
+ * const plaintext = await new Response(await openRecord(sealedBlob, patientSk)).arrayBuffer();
+ * ```
+ */
+export async function openRecord(
+  sealed: ByteInput,
+  key: RecordKey,
+): Promise<ReadableStream<Uint8Array>> {
+  const { header, rest } = await readHeader(chunksOf(sealed));
+  const cipher = await cipherFor(header, unwrapKey(header, key));
+  const open = async (index: number, segment: Uint8Array, last: boolean) => {
+    try {
+      return await cipher.open(nonce(header.noncePrefix, index, last), segment, header.bytes);
+    } catch {
+      return undefined;
+    }
+  };
+  async function* plaintext(): AsyncGenerator<Uint8Array> {
+    let index = 0;
+    let pending: Uint8Array | undefined;
+    for await (const segment of rechunk(rest, header.segmentSize + TAG)) {
+      if (pending) {
+        const pt = await open(index, pending, false);
+        if (!pt) {
+          if (await open(index, pending, true)) throw new TrailingDataError();
+          throw new SegmentAuthenticationError(index);
+        }
+        yield pt;
+        index += 1;
+      }
+      pending = Uint8Array.from(segment);
+    }
+    if (!pending) throw new TruncatedRecordError('no segment follows the header');
+    const pt = await open(index, pending, true);
+    if (!pt) {
+      if (pending.length === header.segmentSize + TAG && (await open(index, pending, false))) {
+        throw new TruncatedRecordError(
+          `it ends after segment ${index}, which is not the final one`,
+        );
+      }
+      throw new SegmentAuthenticationError(index);
+    }
+    yield pt;
+  }
+  return toStream(plaintext());
+}
+
+/** Random access to sealed bytes: what `openSegment` reads from. */
+export type RangeSource = {
+  size: number;
+  read(offset: number, length: number): Promise<Uint8Array>;
+};
+
+function rangeSourceOf(sealed: Uint8Array | Blob | RangeSource): RangeSource {
+  if (sealed instanceof Uint8Array)
+    return { size: sealed.length, read: async (o, l) => sealed.subarray(o, o + l) };
+  if (sealed instanceof Blob) {
+    return {
+      size: sealed.size,
+      read: async (o, l) => new Uint8Array(await sealed.slice(o, o + l).arrayBuffer()),
+    };
+  }
+  return sealed;
+}
+
+/**
+ * Decrypts one segment without reading the others (random access into a
+ * large image). Reads the header and that segment only.
+ *
+ * @example
+ * ```ts
+ * const slice = await openSegment(blob, patientSk, 37);
+ * ```
+ */
+export async function openSegment(
+  sealed: Uint8Array | Blob | RangeSource,
+  key: RecordKey,
+  index: number,
+): Promise<Uint8Array> {
+  const source = rangeSourceOf(sealed);
+  const header = decodeHeader(await source.read(0, Math.min(MAX_HEADER_SIZE, source.size)));
+  const body = source.size - header.bytes.length;
+  const stride = header.segmentSize + TAG;
+  const count = Math.ceil(body / stride);
+  if (body < TAG || count === 0) throw new TruncatedRecordError('no segment follows the header');
+  if (!Number.isInteger(index) || index < 0 || index >= count)
+    throw new SegmentIndexError(index, count);
+  const offset = header.bytes.length + index * stride;
+  const segment = await source.read(offset, Math.min(stride, source.size - offset));
+  const cipher = await cipherFor(header, unwrapKey(header, key));
+  try {
+    return await cipher.open(
+      nonce(header.noncePrefix, index, index === count - 1),
+      segment,
+      header.bytes,
+    );
+  } catch {
+    throw new SegmentAuthenticationError(index);
+  }
+}

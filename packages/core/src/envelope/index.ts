@@ -1,0 +1,24 @@
+/**
+ * `@medvault/core/envelope` — sealing records of any size for a patient
+ * (docs/spec/envelope.md).
+ * @module
+ */
+export { type ByteInput, collect } from './bytes-source.js';
+export {
+  openRecord,
+  openSegment,
+  type RangeSource,
+  type RecordKey,
+  type SealedRecord,
+  type SealOptions,
+  sealRecord,
+  sealRecordBytes,
+} from './envelope.js';
+export * from './errors.js';
+export {
+  DEFAULT_SEGMENT,
+  decodeHeader,
+  type EnvelopeHeader,
+  MAX_SEGMENT,
+  MIN_SEGMENT,
+} from './header.js';
