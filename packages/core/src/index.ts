@@ -5,8 +5,8 @@
  */
 
 export * from './chain/index.js';
+export * from './envelope/index.js';
 export * from './errors/index.js';
 export * from './ledger/index.js';
 export * from './ledger-host/index.js';
 export * from './pre/index.js';
-export * from './envelope/index.js';

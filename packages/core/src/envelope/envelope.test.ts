@@ -69,7 +69,9 @@ describe('sealing and opening', () => {
       segmentSize: SEG,
     });
     expect(await open(fromStream.bytes)).toEqual(input);
-    expect(await collect(await openRecord(new Blob([fromBlob.bytes as BlobPart]), patient))).toEqual(input);
+    expect(
+      await collect(await openRecord(new Blob([fromBlob.bytes as BlobPart]), patient)),
+    ).toEqual(input);
     expect(fromStream.header.contentType).toBe('image/dicom');
   });
 

@@ -211,7 +211,7 @@ export async function openRecord(
         yield pt;
         index += 1;
       }
-      pending = Uint8Array.from(segment);
+      pending = segment; // rechunk hands out a fresh buffer per piece
     }
     if (!pending) throw new TruncatedRecordError('no segment follows the header');
     const pt = await open(index, pending, true);
