@@ -26,7 +26,11 @@ export async function* chunksOf(input: ByteInput): AsyncGenerator<Uint8Array> {
   }
 }
 
-/** Re-cuts chunks into pieces of exactly `size` bytes (the last may be shorter; none if empty). */
+/**
+ * Re-cuts chunks into pieces of exactly `size` bytes (the last may be
+ * shorter; none if empty). Pieces may be views of the input chunks: a
+ * consumer that keeps one must not expect the producer to leave it alone.
+ */
 export async function* rechunk(
   chunks: AsyncIterable<Uint8Array>,
   size: number,
@@ -35,6 +39,11 @@ export async function* rechunk(
   let filled = 0;
   for await (const chunk of chunks) {
     let offset = 0;
+    // aligned and long enough: hand out views of the chunk, no copy
+    while (filled === 0 && chunk.length - offset >= size) {
+      yield chunk.subarray(offset, offset + size);
+      offset += size;
+    }
     while (offset < chunk.length) {
       const n = Math.min(size - filled, chunk.length - offset);
       buffer.set(chunk.subarray(offset, offset + n), filled);

@@ -125,10 +125,10 @@ export async function sealRecord(
     let pending: Uint8Array | undefined;
     for await (const segment of rechunk(chunksOf(input), segmentSize)) {
       if (pending)
-        yield await cipher.seal(nonce(header.noncePrefix, index++, false), pending, header.bytes);
+        yield* await cipher.seal(nonce(header.noncePrefix, index++, false), pending, header.bytes);
       pending = segment;
     }
-    yield await cipher.seal(
+    yield* await cipher.seal(
       nonce(header.noncePrefix, index, true),
       pending ?? new Uint8Array(0),
       header.bytes,

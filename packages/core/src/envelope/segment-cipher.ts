@@ -6,7 +6,8 @@
 
 /** Encrypts and decrypts one segment; `open` rejects when authentication fails. */
 export interface SegmentCipher {
-  seal(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+  /** The sealed segment, possibly in several parts (ciphertext, tag) to spare a copy. */
+  seal(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array[]>;
   open(nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
 }
 
@@ -20,12 +21,8 @@ async function nodeCipher(key: Uint8Array): Promise<SegmentCipher> {
       const c = createCipheriv('aes-256-gcm', key, nonce);
       c.setAAD(aad);
       const head = c.update(plaintext);
-      const tail = c.final();
-      const out = new Uint8Array(head.length + tail.length + TAG);
-      out.set(head, 0);
-      out.set(tail, head.length);
-      out.set(c.getAuthTag(), head.length + tail.length);
-      return out;
+      const tail = c.final(); // empty for GCM
+      return tail.length > 0 ? [head, tail, c.getAuthTag()] : [head, c.getAuthTag()];
     },
     async open(nonce, sealed, aad) {
       if (sealed.length < TAG) throw new Error('segment shorter than its tag');
@@ -55,8 +52,9 @@ async function webCipher(key: Uint8Array): Promise<SegmentCipher> {
     tagLength: 128,
   });
   return {
-    seal: async (nonce, plaintext, aad) =>
+    seal: async (nonce, plaintext, aad) => [
       new Uint8Array(await crypto.subtle.encrypt(params(nonce, aad), k, plaintext as BufferSource)),
+    ],
     open: async (nonce, sealed, aad) =>
       new Uint8Array(await crypto.subtle.decrypt(params(nonce, aad), k, sealed as BufferSource)),
   };
