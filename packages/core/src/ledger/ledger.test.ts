@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
+import { caught } from '../test-support/caught.js';
 import { decodeCheckpoint, encodeCheckpoint, signCheckpoint } from './checkpoint.js';
 import { decodeEntry, encodeEntry, signEntry } from './entry.js';
 import {
@@ -23,15 +24,6 @@ import { signKeyRotation } from './state.js';
 import { MemoryLedgerStore } from './store.js';
 import { sampleLedger } from './test-fixtures.js';
 import { verifyAppended, verifyConsistency, verifyInclusion, verifyLedger } from './verify.js';
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 describe('a valid ledger', () => {
   test('verifies, with size, root and owner', async () => {

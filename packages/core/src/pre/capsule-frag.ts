@@ -46,12 +46,10 @@ export type CapsuleFragParts = {
   readonly kfragSignature: Signature;
 };
 
-function encodeCapsuleFrag(c: CapsuleFragParts): Uint8Array {
-  return pack([
-    pointToBytes(c.e1),
-    pointToBytes(c.v1),
-    c.kfragId,
-    pointToBytes(c.precursor),
+/** The fragment's fields as bytes: the outer four, then the six of the proof. */
+function fieldBytes(c: CapsuleFragParts): [Uint8Array[], Uint8Array[]] {
+  return [
+    [pointToBytes(c.e1), pointToBytes(c.v1), c.kfragId, pointToBytes(c.precursor)],
     [
       pointToBytes(c.e2),
       pointToBytes(c.v2),
@@ -60,22 +58,17 @@ function encodeCapsuleFrag(c: CapsuleFragParts): Uint8Array {
       scalarToBytes(c.z),
       c.kfragSignature.toBEBytes(),
     ],
-  ]);
+  ];
+}
+
+function encodeCapsuleFrag(c: CapsuleFragParts): Uint8Array {
+  const [outer, proof] = fieldBytes(c);
+  return pack([...outer, proof]);
 }
 
 function encodeCapsuleFragSimple(c: CapsuleFragParts): Uint8Array {
-  return concatBytes(
-    pointToBytes(c.e1),
-    pointToBytes(c.v1),
-    c.kfragId,
-    pointToBytes(c.precursor),
-    pointToBytes(c.e2),
-    pointToBytes(c.v2),
-    pointToBytes(c.commitment),
-    pointToBytes(c.pok),
-    scalarToBytes(c.z),
-    c.kfragSignature.toBEBytes(),
-  );
+  const [outer, proof] = fieldBytes(c);
+  return concatBytes(...outer, ...proof);
 }
 
 /** @internal The challenge h of a fragment's proof for `capsule`. */

@@ -1,5 +1,6 @@
 /** Every decoder rejects malformed bytes with a typed error and a stable code. */
 import { describe, expect, test } from 'vitest';
+import { expectError } from '../test-support/caught.js';
 import {
   Capsule,
   CapsuleFrag,
@@ -32,17 +33,6 @@ const [kfrag] = generateKFrags(sk, reader.publicKey(), new Signer(sk), 1, 1, tru
 const capsuleBytes = capsule.toBytes();
 const kfragBytes = kfrag!.toBytes();
 const cfragBytes = reencrypt(capsule, kfrag!).toBytes();
-
-function expectError(fn: () => unknown, cls: abstract new (...a: never[]) => Error, code: string) {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(cls);
-  expect((caught as { code: string }).code).toBe(code);
-}
 
 /** Replaces `length` bytes at `offset` (a field's payload) in a copy. */
 function patch(bytes: Uint8Array, offset: number, value: Uint8Array): Uint8Array {

@@ -1,6 +1,7 @@
 /** Verification and decryption reject every wrong key, fragment and ciphertext. */
 import { inspect } from 'node:util';
 import { describe, expect, test } from 'vitest';
+import { expectError } from '../test-support/caught.js';
 import {
   CapsuleFrag,
   CapsuleFragProofError,
@@ -39,17 +40,6 @@ const [capsule, ciphertext] = encrypt(dpk, plaintext);
 const [otherCapsule] = encrypt(dpk, plaintext);
 const kfrags = generateKFrags(patient, rpk, signer, 2, 3, true, true);
 const cfrags = kfrags.map((k) => reencrypt(capsule, k));
-
-function expectError(fn: () => unknown, cls: abstract new (...a: never[]) => Error, code: string) {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(cls);
-  expect((caught as { code: string }).code).toBe(code);
-}
 
 const unverified = (c: VerifiedCapsuleFrag) => CapsuleFrag.fromBytes(c.toBytes());
 

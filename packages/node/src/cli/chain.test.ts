@@ -1,24 +1,10 @@
 /** `medvault chain dev`, `ledger anchor` and `ledger verify --rpc` as real processes. */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '../../../..');
-const CLI = join(ROOT, 'packages/node/bin/medvault.js');
-
-async function medvault(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { CLI, medvault, ROOT } from './run-cli.js';
 
 async function chainDev(
   stateDir: string,

@@ -1,26 +1,10 @@
 /** `medvault ledger …` run as a real child process. */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '../../../..');
-const CLI = join(ROOT, 'packages/node/bin/medvault.js');
-
-type Result = { code: number; stdout: string; stderr: string };
-async function medvault(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { medvault } from './run-cli.js';
 
 let dir: string;
 const path = (name: string) => join(dir, name);

@@ -1,0 +1,25 @@
+/**
+ * Test helpers shared by the suites (not exported from the package).
+ */
+import { expect } from 'vitest';
+
+/** The error `fn` throws, or undefined. */
+export function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** Asserts `fn` throws an instance of `cls` with the stable `code`. */
+export function expectError(
+  fn: () => unknown,
+  cls: abstract new (...args: never[]) => Error,
+  code: string,
+): void {
+  const error = caught(fn);
+  expect(error).toBeInstanceOf(cls);
+  expect((error as { code: string }).code).toBe(code);
+}
