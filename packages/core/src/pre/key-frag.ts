@@ -33,6 +33,7 @@ import {
 } from './encoding.js';
 import {
   DelegatingKeyNotProvidedError,
+  InvalidArgumentError,
   InvalidLengthError,
   InvalidThresholdError,
   KeyFragCommitmentError,
@@ -170,8 +171,14 @@ export class KeyFrag extends KeyFragBase {
     if (!k.signatureForProxy.verify(verifyingPk, message)) throw new KeyFragSignatureError();
     // Stricter than the reference: with both keys at hand, also check the
     // signature the receiver will check, so that a proxy never stores a
-    // fragment whose capsule fragments every reader would reject.
-    if (delegatingPk && receivingPk && !k.signatureForReceiver.equals(k.signatureForProxy)) {
+    // fragment whose capsule fragments every reader would reject. When both
+    // keys are signed the two messages are the same and so is a signature
+    // that equals the one just checked.
+    const sameAsChecked =
+      k.delegatingKeySigned &&
+      k.receivingKeySigned &&
+      k.signatureForReceiver.equals(k.signatureForProxy);
+    if (delegatingPk && receivingPk && !sameAsChecked) {
       const forReceiver = kfragSignatureMessage(
         k.id,
         k.commitment,
@@ -250,6 +257,10 @@ export function generateKFrags(
   ) {
     throw new InvalidThresholdError(threshold, shares);
   }
+  if (typeof signDelegatingKey !== 'boolean')
+    throw new InvalidArgumentError('signDelegatingKey', 'a boolean');
+  if (typeof signReceivingKey !== 'boolean')
+    throw new InvalidArgumentError('signReceivingKey', 'a boolean');
   const delegatingPoint = pointOf(delegatingSk.publicKey());
   const receivingPoint = pointOf(receivingPk);
 

@@ -1,11 +1,15 @@
+import { decode, encode } from '@msgpack/msgpack';
+import { concatBytes } from '@noble/hashes/utils.js';
 import * as ref from '@nucypher/umbral-pre';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { caught } from '../test-support/caught.js';
 import { BatchItemError } from './errors.js';
 import {
   CapsuleFrag,
   encrypt,
   generateKFrags,
+  KeyFrag,
   openCapsules,
   type PublicKey,
   reencrypt,
@@ -162,6 +166,74 @@ describe('openCapsules', () => {
     expect(() => openCapsules(reader, patientPk, reader.publicKey(), items)).toThrow(
       BatchItemError,
     );
+  });
+
+  test('refuses fragments a signer made from another delegating key, as the reference does', () => {
+    // A rogue signer makes fragments from their own key, encrypts to it, and
+    // signs the receiver's copy naming the patient as delegator: every
+    // signature checks out, only the validity equation tells.
+    const rogue = SecretKey.random();
+    const rogueSigner = new Signer(rogue);
+    const forgedKfrags = generateKFrags(
+      rogue,
+      reader.publicKey(),
+      rogueSigner,
+      2,
+      3,
+      false,
+      false,
+    ).map((k) => {
+      const [u, id, key, precursor, inner] = decode(k.toBytes()) as [
+        unknown,
+        Uint8Array,
+        unknown,
+        Uint8Array,
+        unknown[],
+      ];
+      const commitment = inner[0] as Uint8Array;
+      const message = concatBytes(
+        id,
+        commitment,
+        precursor,
+        Uint8Array.of(1),
+        patientPk.toCompressedBytes(),
+        Uint8Array.of(1),
+        reader.publicKey().toCompressedBytes(),
+      );
+      inner[2] = rogueSigner.sign(message).toBEBytes();
+      return KeyFrag.fromBytes(encode([u, id, key, precursor, inner])).skipVerification();
+    });
+    const forged = [0, 1].map((i) => {
+      const [capsule, ciphertext] = encrypt(
+        rogue.publicKey(),
+        new TextEncoder().encode(`fake ${i}`),
+      );
+      const cfrags = forgedKfrags
+        .slice(0, 2)
+        .map((k) => CapsuleFrag.fromBytes(reencrypt(capsule, k).toBytes()));
+      return { capsule, ciphertext, cfrags };
+    });
+    const refCapsule = ref.Capsule.fromBytes(forged[0]!.capsule.toBytes());
+    const refVerified = forged[0]!.cfrags.map((c) =>
+      ref.CapsuleFrag.fromBytes(c.toBytes()).verify(
+        refCapsule,
+        theirPk(rogue.publicKey()),
+        theirPk(patientPk),
+        theirPk(reader.publicKey()),
+      ),
+    );
+    expect(() =>
+      ref.decryptReencrypted(
+        refReader,
+        theirPk(patientPk),
+        refCapsule,
+        refVerified,
+        forged[0]!.ciphertext,
+      ),
+    ).toThrow();
+    const error = caught(() => openCapsules(reader, patientPk, rogue.publicKey(), forged));
+    expect(error).toMatchObject({ code: 'PRE_BATCH_ITEM', itemIndex: 0 });
+    expect((error as BatchItemError).cause).toMatchObject({ code: 'PRE_REENCRYPTION_INVALID' });
   });
 
   test('accepts exactly what the reference accepts item by item (umbral-pre verify + decryptReencrypted)', () => {

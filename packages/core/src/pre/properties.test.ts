@@ -1,7 +1,7 @@
 /**
- * Property tests: no byte string crashes a decoder with anything but a
- * PreError, no single-bit flip of a valid object is ever accepted, and
- * encodings round-trip.
+ * Property tests: no byte string makes a decoder throw anything but a
+ * PreError (or take long), no single-bit flip of a valid object is ever
+ * accepted, and encryption and encodings round-trip.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -21,6 +21,10 @@ import {
   Signer,
 } from './index.js';
 
+const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+/** A decoder that takes longer than this on a few hundred bytes is treated as hanging. */
+const MAX_DECODE_MS = 250;
+
 const patient = SecretKey.random();
 const reader = SecretKey.random();
 const signer = new Signer(patient);
@@ -33,22 +37,137 @@ const kfrags = generateKFrags(patient, rpk, signer, 2, 2, true, true);
 const cfrags = kfrags.map((k) => reencrypt(capsule, k));
 const signature = signer.sign(message);
 
-/** Each decoder, its valid encoding, and the full acceptance check for a decoded object. */
-const formats = [
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** Thrown by acceptance checks whose API answers with a boolean. */
+class Rejected extends Error {}
+
+/**
+ * Runs `fn`: 'ok' if it returns, 'rejected' if it throws a PreError (or
+ * Rejected); anything else — a TypeError, a RangeError, a plain Error —
+ * is rethrown and fails the property.
+ */
+function outcome(fn: () => unknown): 'ok' | 'rejected' {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof Rejected) return 'rejected';
+    if (error instanceof PreError) {
+      expect(error.code).toMatch(/^PRE_[A-Z_]+$/);
+      return 'rejected';
+    }
+    throw error;
+  }
+}
+
+// ---- (a) arbitrary bytes ------------------------------------------------------
+
+/** A MessagePack value of the shapes the formats use: arrays of bins and booleans. */
+type Tree = Uint8Array | boolean | Tree[];
+const tree: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.oneof(
+      fc.constantFrom(32, 33, 64).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+      fc.uint8Array({ maxLength: 70 }),
+    ),
+    fc.boolean(),
+    fc.array(tie('tree'), { maxLength: 7 }),
+  ),
+})).tree;
+
+function writeTree(t: Tree): Uint8Array {
+  if (typeof t === 'boolean') return Uint8Array.of(t ? 0xc3 : 0xc2);
+  if (t instanceof Uint8Array) return Uint8Array.from([0xc4, t.length, ...t]);
+  return Uint8Array.from([0x90 | t.length, ...t.flatMap((c) => [...writeTree(c)])]);
+}
+
+/** Valid-looking bytes: a valid encoding with a few bytes overwritten, truncated or extended. */
+function mutations(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
+  return fc.oneof(
+    fc
+      .array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), {
+        minLength: 1,
+        maxLength: 4,
+      })
+      .map((edits) => {
+        const out = Uint8Array.from(valid);
+        for (const [i, v] of edits) out[i] = v;
+        return out;
+      }),
+    fc
+      .tuple(fc.nat(valid.length), fc.uint8Array({ maxLength: 40 }))
+      .map(([n, tail]) => Uint8Array.from([...valid.subarray(0, n), ...tail])),
+  );
+}
+
+const decoders: { name: string; valid: Uint8Array; decode: (b: Uint8Array) => unknown }[] = [
+  { name: 'SecretKey.fromBEBytes', valid: patient.toBEBytes(), decode: SecretKey.fromBEBytes },
   {
-    name: 'Capsule',
+    name: 'PublicKey.fromCompressedBytes',
+    valid: dpk.toCompressedBytes(),
+    decode: PublicKey.fromCompressedBytes,
+  },
+  { name: 'Signature.fromBEBytes', valid: signature.toBEBytes(), decode: Signature.fromBEBytes },
+  { name: 'Signature.fromDerBytes', valid: signature.toDerBytes(), decode: Signature.fromDerBytes },
+  { name: 'Capsule.fromBytes', valid: capsule.toBytes(), decode: Capsule.fromBytes },
+  { name: 'KeyFrag.fromBytes', valid: kfrags[0]!.toBytes(), decode: KeyFrag.fromBytes },
+  { name: 'CapsuleFrag.fromBytes', valid: cfrags[0]!.toBytes(), decode: CapsuleFrag.fromBytes },
+];
+
+describe.each(decoders)('(a) $name on arbitrary bytes', ({ valid, decode }) => {
+  test('throws nothing but a PreError, and returns promptly', () => {
+    const inputs = fc.oneof(
+      fc.uint8Array({ maxLength: 512 }),
+      fc.uint8Array({ minLength: valid.length, maxLength: valid.length }),
+      tree.map(writeTree),
+      mutations(valid),
+    );
+    fc.assert(
+      fc.property(inputs, (bytes) => {
+        const start = performance.now();
+        outcome(() => decode(bytes));
+        expect(performance.now() - start).toBeLessThan(MAX_DECODE_MS);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+// ---- (b) single-bit flips -----------------------------------------------------
+
+/** Each format, a valid encoding, and the full acceptance of a decoded object. */
+const formats: {
+  name: string;
+  valid: Uint8Array;
+  accept: (b: Uint8Array) => unknown;
+  runs: number;
+}[] = [
+  {
+    name: 'Capsule (decryptOriginal)',
     valid: capsule.toBytes(),
-    accept: (b: Uint8Array) => decryptOriginal(patient, Capsule.fromBytes(b), ciphertext),
+    accept: (b) => decryptOriginal(patient, Capsule.fromBytes(b), ciphertext),
+    runs: 300,
   },
+  ...[
+    [true, true],
+    [true, false],
+    [false, true],
+    [false, false],
+  ].map(([d, r]) => {
+    const [k] = generateKFrags(patient, rpk, signer, 1, 1, d!, r!);
+    return {
+      name: `KeyFrag signing delegating ${d}, receiving ${r} (verify with both keys)`,
+      valid: k!.toBytes(),
+      accept: (b: Uint8Array) => KeyFrag.fromBytes(b).verify(vk, dpk, rpk),
+      runs: 120,
+    };
+  }),
   {
-    name: 'KeyFrag',
-    valid: kfrags[0]!.toBytes(),
-    accept: (b: Uint8Array) => KeyFrag.fromBytes(b).verify(vk, dpk, rpk),
-  },
-  {
-    name: 'CapsuleFrag',
+    name: 'CapsuleFrag (verify, then decryptReencrypted)',
     valid: cfrags[0]!.toBytes(),
-    accept: (b: Uint8Array) =>
+    accept: (b) =>
       decryptReencrypted(
         reader,
         dpk,
@@ -56,91 +175,134 @@ const formats = [
         [CapsuleFrag.fromBytes(b).verify(capsule, vk, dpk, rpk), cfrags[1]!],
         ciphertext,
       ),
+    runs: 200,
   },
   {
-    name: 'PublicKey',
+    name: 'PublicKey (verifying a signature)',
     valid: dpk.toCompressedBytes(),
-    accept: (b: Uint8Array) => {
-      if (!signature.verify(PublicKey.fromCompressedBytes(b), message)) throw new Error('rejected');
+    accept: (b) => {
+      if (!signature.verify(PublicKey.fromCompressedBytes(b), message)) throw new Rejected();
     },
+    runs: 300,
   },
   {
-    name: 'Signature',
+    name: 'Signature, r ‖ s (verify)',
     valid: signature.toBEBytes(),
-    accept: (b: Uint8Array) => {
-      if (!Signature.fromBEBytes(b).verify(dpk, message)) throw new Error('rejected');
+    accept: (b) => {
+      if (!Signature.fromBEBytes(b).verify(dpk, message)) throw new Rejected();
     },
+    runs: 300,
   },
   {
-    name: 'SecretKey',
-    valid: patient.toBEBytes(),
-    accept: (b: Uint8Array) => {
-      if (!SecretKey.fromBEBytes(b).publicKey().equals(dpk)) throw new Error('rejected');
+    name: 'Signature, DER (verify)',
+    valid: signature.toDerBytes(),
+    accept: (b) => {
+      if (!Signature.fromDerBytes(b).verify(dpk, message)) throw new Rejected();
     },
+    runs: 300,
   },
 ];
 
-/** Runs `fn`; returns 'ok', or 'rejected' for a PreError; anything else fails the test. */
-function outcome(fn: () => unknown): 'ok' | 'rejected' {
-  try {
-    fn();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof PreError || (e instanceof Error && e.message === 'rejected'))
-      return 'rejected';
-    throw e;
-  }
-}
-
-describe.each(formats)('$name', ({ valid, accept }) => {
-  test('random byte strings never crash the decoder', () => {
-    const lengths = fc.oneof(
-      fc.uint8Array({ maxLength: 512 }),
-      fc.uint8Array({ minLength: valid.length, maxLength: valid.length }),
-      // a valid prefix with random tail: reaches deeper into the parser
-      fc
-        .tuple(fc.nat(valid.length), fc.uint8Array({ maxLength: 40 }))
-        .map(([n, tail]) => Uint8Array.from([...valid.subarray(0, n), ...tail])),
-    );
-    fc.assert(
-      fc.property(lengths, (bytes) => {
-        outcome(() => accept(bytes));
-      }),
-      { numRuns: 300 },
-    );
-  });
-
+describe.each(formats)('(b) $name', ({ valid, accept, runs }) => {
+  test('the valid encoding is accepted', () => expect(outcome(() => accept(valid))).toBe('ok'));
   test('no single-bit flip is accepted', () => {
-    expect(outcome(() => accept(valid))).toBe('ok');
     fc.assert(
       fc.property(fc.nat(valid.length * 8 - 1), (bit) => {
         const flipped = Uint8Array.from(valid);
         flipped[bit >> 3]! ^= 1 << (bit & 7);
         expect(outcome(() => accept(flipped))).toBe('rejected');
       }),
-      { numRuns: 150 },
+      { numRuns: runs },
     );
   });
 });
 
-describe('round trips', () => {
-  test('encrypt then decryptOriginal returns the plaintext', () => {
+// ---- (c) round trips ----------------------------------------------------------
+
+describe('(c) round trips', () => {
+  test('encrypt → decryptOriginal returns the plaintext; capsule bytes round-trip', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2048 }), (plaintext) => {
         const [c, ct] = encrypt(dpk, plaintext);
-        expect(decryptOriginal(patient, Capsule.fromBytes(c.toBytes()), ct)).toEqual(plaintext);
+        expect(ct.length).toBe(plaintext.length + 40);
+        const bytes = c.toBytes();
+        const parsed = Capsule.fromBytes(bytes);
+        expect(hex(parsed.toBytes())).toBe(hex(bytes));
+        expect(hex(parsed.toBytesSimple())).toBe(hex(c.toBytesSimple()));
+        expect(parsed.equals(c)).toBe(true);
+        expect(hex(decryptOriginal(patient, parsed, ct))).toBe(hex(plaintext));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  test('keys and signatures: toBytes → fromBytes → toBytes is the identity', () => {
+    fc.assert(
+      fc.property(fc.bigInt(1n, N - 1n), fc.uint8Array({ maxLength: 64 }), (scalar, msg) => {
+        const bytes = Uint8Array.from(Buffer.from(scalar.toString(16).padStart(64, '0'), 'hex'));
+        const sk = SecretKey.fromBEBytes(bytes);
+        expect(hex(sk.toBEBytes())).toBe(hex(bytes));
+        const pkBytes = sk.publicKey().toCompressedBytes();
+        const pk = PublicKey.fromCompressedBytes(pkBytes);
+        expect(hex(pk.toCompressedBytes())).toBe(hex(pkBytes));
+        expect(pk.equals(sk.publicKey())).toBe(true);
+        const sig = new Signer(sk).sign(msg);
+        const be = sig.toBEBytes();
+        const der = sig.toDerBytes();
+        expect(hex(Signature.fromBEBytes(be).toBEBytes())).toBe(hex(be));
+        expect(hex(Signature.fromDerBytes(der).toDerBytes())).toBe(hex(der));
+        expect(hex(Signature.fromDerBytes(der).toBEBytes())).toBe(hex(be));
+        expect(Signature.fromDerBytes(der).verify(pk, msg)).toBe(true);
       }),
       { numRuns: 40 },
     );
   });
 
-  test('toBytes ∘ fromBytes is the identity', () => {
-    for (const [decode, bytes] of [
-      [Capsule.fromBytes, capsule.toBytes()],
-      [KeyFrag.fromBytes, kfrags[1]!.toBytes()],
-      [CapsuleFrag.fromBytes, cfrags[1]!.toBytes()],
-    ] as const) {
-      expect(decode(bytes).toBytes()).toEqual(bytes);
-    }
+  test('fragments round-trip and any threshold of them decrypt', () => {
+    const params = fc
+      .record({
+        threshold: fc.integer({ min: 1, max: 4 }),
+        extra: fc.integer({ min: 0, max: 2 }),
+        signDelegating: fc.boolean(),
+        signReceiving: fc.boolean(),
+        plaintext: fc.uint8Array({ maxLength: 256 }),
+        seed: fc.nat(),
+      })
+      .map((p) => ({ ...p, shares: p.threshold + p.extra }));
+    fc.assert(
+      fc.property(
+        params,
+        ({ threshold, shares, signDelegating, signReceiving, plaintext, seed }) => {
+          const [c, ct] = encrypt(dpk, plaintext);
+          const ks = generateKFrags(
+            patient,
+            rpk,
+            signer,
+            threshold,
+            shares,
+            signDelegating,
+            signReceiving,
+          );
+          expect(ks).toHaveLength(shares);
+          // a threshold-sized subset, starting anywhere
+          const chosen = Array.from({ length: threshold }, (_, i) => ks[(seed + i) % shares]!);
+          const cfragBytes = chosen.map((k) => {
+            const bytes = k.toBytes();
+            const parsed = KeyFrag.fromBytes(bytes);
+            expect(hex(parsed.toBytes())).toBe(hex(bytes));
+            const verified = parsed.verify(vk, dpk, rpk);
+            expect(hex(verified.toBytes())).toBe(hex(bytes));
+            return reencrypt(c, verified).toBytes();
+          });
+          const verified = cfragBytes.map((bytes) => {
+            const parsed = CapsuleFrag.fromBytes(bytes);
+            expect(hex(parsed.toBytes())).toBe(hex(bytes));
+            return parsed.verify(c, vk, dpk, rpk);
+          });
+          expect(hex(decryptReencrypted(reader, dpk, c, verified, ct))).toBe(hex(plaintext));
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 });
