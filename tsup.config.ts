@@ -13,6 +13,7 @@ export default defineConfig({
     'ledger-host/index': 'src/ledger-host/index.ts',
     'chain/index': 'src/chain/index.ts',
     'envelope/index': 'src/envelope/index.ts',
+    'storage/index': 'src/storage/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -10,3 +10,4 @@ export * from './errors/index.js';
 export * from './ledger/index.js';
 export * from './ledger-host/index.js';
 export * from './pre/index.js';
+export * from './storage/index.js';

@@ -10,9 +10,12 @@
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { CID } from 'multiformats/cid';
+import type { Capsule } from '../pre/capsule.js';
 import type { VerifiedCapsuleFrag } from '../pre/capsule-frag.js';
 import { type PublicKey, SecretKey } from '../pre/keys.js';
 import { decryptOriginal, decryptReencrypted, encrypt } from '../pre/pre.js';
+import { tapCid } from '../storage/cid-tap.js';
 import { type ByteInput, chunksOf, collect, rechunk, toStream } from './bytes-source.js';
 import {
   KeyUnwrapError,
@@ -53,8 +56,16 @@ export type SealOptions = {
 export type SealedRecord = {
   /** The header (also the first bytes of the stream). */
   header: EnvelopeHeader;
+  /** The capsule wrapping the record's data key (also in the header). */
+  capsule: Capsule;
   /** The sealed blob: header, then the sealed segments. Read it once. */
   stream: ReadableStream<Uint8Array>;
+  /**
+   * The blob's address (its unixfs-v1-2025 CID, the same in every store and
+   * on IPFS) and byte size, computed while the stream is read; resolves once
+   * it has been read to the end.
+   */
+  done: Promise<{ cid: CID; size: number }>;
 };
 
 function nonce(prefix: Uint8Array, index: number, last: boolean): Uint8Array {
@@ -134,24 +145,33 @@ export async function sealRecord(
       header.bytes,
     );
   }
-  return { header, stream: toStream(sealed()) };
+  const { stream, done } = tapCid(sealed());
+  return { header, capsule, stream, done };
 }
 
 /**
- * Seals bytes in one call; returns the sealed blob and its header.
+ * Seals bytes in one call (for small records); returns the sealed blob with
+ * its header, capsule, CID and size.
  *
  * @example
  * ```ts
- * const { bytes, header } = await sealRecordBytes(patientPk, fhirJson, { contentType: 'application/fhir+json' });
+ * const { bytes, cid } = await sealRecordBytes(patientPk, fhirJson, { contentType: 'application/fhir+json' });
  * ```
  */
 export async function sealRecordBytes(
   patientPk: PublicKey,
   input: ByteInput,
   options: SealOptions,
-) {
-  const { header, stream } = await sealRecord(patientPk, input, options);
-  return { header, bytes: await collect(stream) };
+): Promise<{
+  header: EnvelopeHeader;
+  capsule: Capsule;
+  bytes: Uint8Array;
+  cid: CID;
+  size: number;
+}> {
+  const { header, capsule, stream, done } = await sealRecord(patientPk, input, options);
+  const bytes = await collect(stream);
+  return { header, capsule, bytes, ...(await done) };
 }
 
 /** Reads the header from the front of a chunk stream; returns it and the chunks after it. */

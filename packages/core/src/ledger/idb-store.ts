@@ -4,7 +4,8 @@
  * readwrite transaction, so two tabs can never both store entry n.
  */
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
+import { openDatabase } from '../idb/open-database.js';
 import { SequenceError } from './errors.js';
 import type { LedgerStore } from './store.js';
 
@@ -35,22 +36,19 @@ export class IndexedDbLedgerStore implements LedgerStore {
     name = 'medvault-ledgers',
     options: { indexedDB?: IDBFactory } = {},
   ): Promise<IndexedDbLedgerStore> {
-    const factory = options.indexedDB;
-    const previous = globalThis.indexedDB;
-    // idb opens through the global factory; swap it only for the call
-    if (factory) (globalThis as { indexedDB: IDBFactory }).indexedDB = factory;
-    try {
-      const db = await openDB<LedgerDb>(name, 1, {
+    const db = await openDatabase<LedgerDb>(
+      name,
+      1,
+      {
         upgrade(db) {
           db.createObjectStore('entries', { keyPath: ['ledger', 'seq'] });
           db.createObjectStore('checkpoints', { keyPath: ['ledger', 'n'] });
           db.createObjectStore('ledgers', { keyPath: 'ledger' });
         },
-      });
-      return new IndexedDbLedgerStore(db);
-    } finally {
-      if (factory) (globalThis as { indexedDB: IDBFactory | undefined }).indexedDB = previous;
-    }
+      },
+      options.indexedDB,
+    );
+    return new IndexedDbLedgerStore(db);
   }
 
   async append(ledgerId: Uint8Array, seq: number, entry: Uint8Array): Promise<void> {

@@ -1,0 +1,151 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import fc from 'fast-check';
+import { CID } from 'multiformats/cid';
+import { describe, expect, test } from 'vitest';
+import { caught } from '../test-support/caught.js';
+import { randomData } from '../test-support/random-data.js';
+import { blobStoreContract } from './blob-store-contract.js';
+import { parseCid } from './cid.js';
+import { BlobNotFoundError, IntegrityError, InvalidCidError } from './errors.js';
+import { IndexedDbStore } from './idb-store.js';
+import { MemoryBlockStorage, MemoryStore } from './memory-store.js';
+import { LEAF_SIZE } from './unixfs.js';
+
+blobStoreContract('MemoryStore', async () => new MemoryStore());
+blobStoreContract('IndexedDbStore (fake-indexeddb)', () =>
+  IndexedDbStore.open('blobs', { indexedDB: new IDBFactory() }),
+);
+
+/** Block storage that hands out other bytes for chosen blocks. */
+class TamperingStorage extends MemoryBlockStorage {
+  tamper: ((cid: CID, bytes: Uint8Array) => Uint8Array | undefined) | undefined;
+  reads: string[] = [];
+  override async get(cid: CID) {
+    this.reads.push(cid.toString());
+    const bytes = await super.get(cid);
+    return bytes && this.tamper ? (this.tamper(cid, bytes) ?? bytes) : bytes;
+  }
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+describe('verification on read', () => {
+  const blob = randomData(3 * LEAF_SIZE + 100); // a root and four raw leaves
+
+  test('a flipped bit in any block, anywhere, fails get and getRange with IntegrityError', async () => {
+    const blocks = new TamperingStorage();
+    const store = new MemoryStore(blocks);
+    const cid = await store.put(blob);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(4), fc.nat(), async (which, bit) => {
+        let seen = -1;
+        blocks.tamper = (c, bytes) => {
+          // count blocks in read order: root first, then the leaves
+          seen += 1;
+          if (seen !== which) return undefined;
+          const copy = Uint8Array.from(bytes);
+          const i = bit % (copy.length * 8);
+          copy[i >> 3]! ^= 1 << (i & 7);
+          return copy;
+        };
+        const viaGet = await store
+          .get(cid)
+          .then(readAll)
+          .then(
+            () => undefined,
+            (e) => e,
+          );
+        seen = -1;
+        const viaRange = await store.getRange(cid, 0, blob.length).then(
+          () => undefined,
+          (e) => e,
+        );
+        blocks.tamper = undefined;
+        expect(viaGet).toBeInstanceOf(IntegrityError);
+        expect(viaRange).toBeInstanceOf(IntegrityError);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  test('a range read touches only the blocks under it, and a bad block elsewhere does not matter', async () => {
+    const blocks = new TamperingStorage();
+    const store = new MemoryStore(blocks);
+    const cid = await store.put(blob);
+    const leaves = (await import('@ipld/dag-pb'))
+      .decode((await blocks.get(cid))!)
+      .Links.map((l) => l.Hash.toString());
+    blocks.reads = [];
+    blocks.tamper = (c, bytes) => (c.toString() === leaves[3] ? bytes.subarray(1) : undefined);
+    const got = await store.getRange(cid, LEAF_SIZE + 5, 10);
+    expect(got).toEqual(blob.subarray(LEAF_SIZE + 5, LEAF_SIZE + 15));
+    expect(blocks.reads).toEqual([cid.toString(), leaves[1]]);
+    await expect(store.getRange(cid, 3 * LEAF_SIZE, 10)).rejects.toBeInstanceOf(IntegrityError);
+  });
+
+  test('a missing leaf is BlobNotFoundError naming the blob', async () => {
+    const blocks = new MemoryBlockStorage();
+    const store = new MemoryStore(blocks);
+    const cid = await store.put(blob);
+    const dagPb = await import('@ipld/dag-pb');
+    const leaf = dagPb.decode((await blocks.get(cid))!).Links[2]!.Hash;
+    await blocks.delete(leaf);
+    const error = await readAll(await store.get(cid)).then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(BlobNotFoundError);
+    expect(error).toMatchObject({ cid: cid.toString() });
+  });
+
+  test('a root swapped for another valid block with the same CID cannot exist; a swapped root is caught', async () => {
+    const blocks = new TamperingStorage();
+    const store = new MemoryStore(blocks);
+    const cid = await store.put(blob);
+    const other = await store.put(randomData(2 * LEAF_SIZE));
+    const otherRoot = (await blocks.get(other))!;
+    blocks.tamper = (c) => (c.equals(cid) ? otherRoot : undefined);
+    await expect(store.get(cid)).rejects.toBeInstanceOf(IntegrityError);
+    await expect(store.size(cid)).rejects.toBeInstanceOf(IntegrityError);
+  });
+});
+
+describe('parseCid', () => {
+  test('accepts raw and dag-pb CIDv1 with sha2-256, as strings or CIDs', () => {
+    const raw = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy';
+    expect(parseCid(raw).toString()).toBe(raw);
+    expect(parseCid(CID.parse(raw)).toString()).toBe(raw);
+    expect(parseCid(` ${raw}\n`).toString()).toBe(raw);
+  });
+
+  test('any string either parses to a supported CID or raises InvalidCidError, never anything else', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `baf${s}`),
+          fc.constantFrom(
+            'b',
+            'bafy',
+            'z',
+            'Qm',
+            'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52z',
+          ),
+        ),
+        (s) => {
+          const error = caught(() => parseCid(s));
+          if (error !== undefined) expect(error).toBeInstanceOf(InvalidCidError);
+        },
+      ),
+    );
+  });
+
+  test('non-strings are refused', () => {
+    for (const bad of [undefined, null, 42, {}, new Uint8Array(36)]) {
+      expect(caught(() => parseCid(bad as never))).toBeInstanceOf(InvalidCidError);
+    }
+  });
+});

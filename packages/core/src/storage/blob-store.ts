@@ -1,0 +1,214 @@
+/**
+ * `BlobStore`: sealed blobs by address. `BlockBlobStore` implements it over
+ * any `BlockStorage`: `put` cuts the stream into the profile's blocks (root
+ * last, so a blob is visible only once whole), `get`/`getRange` walk the DAG
+ * with ipfs-unixfs-exporter and verify every block against its CID as it is
+ * read — the first wrong block fails the stream with `IntegrityError`, and a
+ * range read touches only the blocks under that range.
+ */
+import * as dagPb from '@ipld/dag-pb';
+import { type ExporterOptions, exporter } from 'ipfs-unixfs-exporter';
+import type { CID } from 'multiformats/cid';
+import { type ByteInput, chunksOf } from '../envelope/bytes-source.js';
+import { type BlockStorage, verifyBlock } from './block-storage.js';
+import { parseCid } from './cid.js';
+import {
+  BlobNotFoundError,
+  BlobRangeError,
+  BlobWriteError,
+  IntegrityError,
+  StorageError,
+} from './errors.js';
+import { type BlockSink, importBlob } from './unixfs.js';
+
+/** Blocks fetched ahead of the reader while streaming a blob. */
+const READ_AHEAD = 4;
+
+/** A store of sealed blobs, addressed by their UnixFS CID (see `computeCid`). */
+export interface BlobStore {
+  /** Stores a blob; resolves to its CID once it is durable. */
+  put(input: ByteInput): Promise<CID>;
+  /** The whole blob, verified block by block while it streams. */
+  get(cid: CID | string): Promise<ReadableStream<Uint8Array>>;
+  /** `length` bytes from `offset`, reading and verifying only the blocks under them. */
+  getRange(cid: CID | string, offset: number, length: number): Promise<Uint8Array>;
+  /** The blob's size in bytes (reads and verifies its root block only). */
+  size(cid: CID | string): Promise<number>;
+  /** Whether the blob is stored (its root block is present). */
+  has(cid: CID | string): Promise<boolean>;
+  /** Removes the blob's blocks; removing a missing blob is a no-op. */
+  delete(cid: CID | string): Promise<void>;
+}
+
+async function bytesOf(block: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>) {
+  if (block instanceof Uint8Array) return block;
+  const parts: Uint8Array[] = [];
+  for await (const part of block) parts.push(part);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A `BlobStore` over a `BlockStorage` (memory, IndexedDB, files, a gateway). */
+export class BlockBlobStore implements BlobStore {
+  /** The block layer this store reads and writes. */
+  protected readonly blocks: BlockStorage;
+
+  constructor(blocks: BlockStorage) {
+    this.blocks = blocks;
+  }
+
+  /** @inheritDoc */
+  async put(input: ByteInput): Promise<CID> {
+    const sink: BlockSink = {
+      put: async (cid, block) => {
+        await this.blocks.put(cid, await bytesOf(block as Uint8Array));
+        return cid;
+      },
+    };
+    try {
+      const { cid } = await importBlob(chunksOf(input), sink);
+      return cid;
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      throw new BlobWriteError(error instanceof Error ? error.message : String(error), error);
+    }
+  }
+
+  /** Verified reads for the exporter: a missing block is `BlobNotFoundError`. */
+  protected readable(root: CID) {
+    const blocks = this.blocks;
+    return {
+      async *get(cid: CID) {
+        const bytes = await blocks.get(cid);
+        if (!bytes) throw new BlobNotFoundError(root.toString(), `block ${cid} is missing`);
+        yield await verifyBlock(cid, bytes);
+      },
+    };
+  }
+
+  /** The exporter's entry for a blob, or a typed error. */
+  protected async entry(cid: CID, options: ExporterOptions = {}) {
+    let entry: Awaited<ReturnType<typeof exporter>>;
+    try {
+      entry = await exporter(cid, this.readable(cid), options);
+    } catch (error) {
+      throw asStorageError(cid, error);
+    }
+    if (entry.type !== 'file' && entry.type !== 'raw') {
+      throw new IntegrityError(cid.toString(), `the root is a UnixFS ${entry.type}, not a file`);
+    }
+    return entry;
+  }
+
+  /** @inheritDoc */
+  async get(cidLike: CID | string): Promise<ReadableStream<Uint8Array>> {
+    const cid = parseCid(cidLike);
+    const entry = await this.entry(cid);
+    const content = entry.content({ blockReadConcurrency: READ_AHEAD })[Symbol.asyncIterator]();
+    return new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          try {
+            const { done, value } = await content.next();
+            if (done) controller.close();
+            else controller.enqueue(value);
+          } catch (error) {
+            controller.error(asStorageError(cid, error));
+          }
+        },
+        async cancel() {
+          await content.return?.();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  /** @inheritDoc */
+  async getRange(cidLike: CID | string, offset: number, length: number): Promise<Uint8Array> {
+    const cid = parseCid(cidLike);
+    const entry = await this.entry(cid);
+    const size = Number(entry.size);
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > size
+    ) {
+      throw new BlobRangeError(offset, length, size);
+    }
+    const out = new Uint8Array(length);
+    if (length === 0) return out;
+    let at = 0;
+    try {
+      for await (const part of entry.content({
+        offset,
+        length,
+        blockReadConcurrency: READ_AHEAD,
+      })) {
+        out.set(part, at);
+        at += part.length;
+      }
+    } catch (error) {
+      throw asStorageError(cid, error);
+    }
+    if (at !== length) throw new IntegrityError(cid.toString(), `read ${at} of ${length} bytes`);
+    return out;
+  }
+
+  /** @inheritDoc */
+  async size(cidLike: CID | string): Promise<number> {
+    return Number((await this.entry(parseCid(cidLike))).size);
+  }
+
+  /** @inheritDoc */
+  async has(cidLike: CID | string): Promise<boolean> {
+    return this.blocks.has(parseCid(cidLike));
+  }
+
+  /** @inheritDoc */
+  async delete(cidLike: CID | string): Promise<void> {
+    const root = parseCid(cidLike);
+    if (!(await this.blocks.has(root))) return;
+    // Collect the DAG's block CIDs from its (verified) inner nodes, then
+    // remove the root first so the blob stops being visible at once.
+    const all: CID[] = [];
+    const walk = async (cid: CID): Promise<void> => {
+      all.push(cid);
+      if (cid.code !== dagPb.code) return;
+      const bytes = await this.blocks.get(cid);
+      if (!bytes) return;
+      for (const link of dagPb.decode(await verifyBlock(cid, bytes)).Links) await walk(link.Hash);
+    };
+    await walk(root);
+    for (const cid of all) await this.blocks.delete(cid);
+  }
+}
+
+/** Errors of ipfs-unixfs-exporter that mean "these blocks are not a UnixFS file". */
+const MALFORMED = new Set([
+  'NotUnixFSError',
+  'InvalidParametersError',
+  'OverReadError',
+  'UnderReadError',
+  'NoPropError',
+  'NotFoundError',
+  'NoResolverError',
+]);
+
+function asStorageError(cid: CID, error: unknown): unknown {
+  if (error instanceof StorageError) return error;
+  const name = (error as { name?: string })?.name;
+  // Only a CID we did not make leads here: its blocks hash correctly but
+  // do not form a UnixFS file.
+  if (name && MALFORMED.has(name)) {
+    return new IntegrityError(cid.toString(), `not a UnixFS file: ${(error as Error).message}`);
+  }
+  return error;
+}

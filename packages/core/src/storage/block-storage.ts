@@ -1,0 +1,42 @@
+/**
+ * Where a blob's blocks live. Stores keep blocks by CID and never need to
+ * understand them; `verifiedBlock` checks each one on the way out.
+ */
+import { equals } from 'multiformats/bytes';
+import type { CID } from 'multiformats/cid';
+import { sha256 } from 'multiformats/hashes/sha2';
+import { BLOCK_CODECS } from './cid.js';
+import { IntegrityError } from './errors.js';
+
+/**
+ * The block layer of a `BlobStore`: plain storage by CID, no verification
+ * (the blob store verifies). `get` returns `undefined` for a missing block.
+ */
+export interface BlockStorage {
+  /** Stores a block; resolves once it is durable. Storing a present block is a no-op. */
+  put(cid: CID, bytes: Uint8Array): Promise<void>;
+  /** The block's bytes as stored, or undefined. */
+  get(cid: CID): Promise<Uint8Array | undefined>;
+  /** Whether a block is present. */
+  has(cid: CID): Promise<boolean>;
+  /** Removes a block; removing a missing block is a no-op. */
+  delete(cid: CID): Promise<void>;
+}
+
+/**
+ * Checks that `bytes` are the block `cid` names: a supported codec and a
+ * sha2-256 digest equal to the CID's. Throws `IntegrityError` otherwise.
+ */
+export async function verifyBlock(cid: CID, bytes: Uint8Array): Promise<Uint8Array> {
+  if (!BLOCK_CODECS.has(cid.code) || cid.multihash.code !== sha256.code) {
+    throw new IntegrityError(
+      cid.toString(),
+      'the block has a codec or hash this store does not verify',
+    );
+  }
+  const digest = await sha256.digest(bytes);
+  if (!equals(digest.digest, cid.multihash.digest)) {
+    throw new IntegrityError(cid.toString(), `got ${bytes.length} bytes whose sha2-256 differs`);
+  }
+  return bytes;
+}

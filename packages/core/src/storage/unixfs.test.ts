@@ -1,0 +1,130 @@
+import * as IpldUnixFS from '@ipld/unixfs';
+import { withMaxChunkSize } from '@ipld/unixfs/file/chunker/fixed';
+import { withWidth } from '@ipld/unixfs/file/layout/balanced';
+import { UnixFS as StorachaUnixFS } from '@storacha/upload-client';
+import fc from 'fast-check';
+import { importBytes } from 'ipfs-unixfs-importer';
+import { fixedSize } from 'ipfs-unixfs-importer/chunker';
+import { balanced } from 'ipfs-unixfs-importer/layout';
+import { equals } from 'multiformats/bytes';
+import { CID } from 'multiformats/cid';
+import * as raw from 'multiformats/codecs/raw';
+import { sha256 } from 'multiformats/hashes/sha2';
+import { describe, expect, test } from 'vitest';
+import { randomData as randomBytes } from '../test-support/random-data.js';
+import { tapCid } from './cid-tap.js';
+import { computeCid, DISCARD, LEAF_SIZE } from './unixfs.js';
+
+/** The CID the web3.storage (Storacha) client gives a file, from its own encoder. */
+async function storachaCid(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  return (await StorachaUnixFS.encodeFile(new Blob([bytes]))).cid.toString();
+}
+
+async function* inPieces(bytes: Uint8Array, piece: number) {
+  for (let i = 0; i < bytes.length; i += piece) yield bytes.subarray(i, i + piece);
+}
+
+describe('computeCid: the unixfs-v1-2025 address', () => {
+  test.each([0, 1, 1000, LEAF_SIZE - 1, LEAF_SIZE, LEAF_SIZE + 1, 3 * LEAF_SIZE + 5])(
+    '%i bytes: equals the address the web3.storage client computes',
+    async (n) => {
+      const bytes = randomBytes(n);
+      const { cid, size } = await computeCid(inPieces(bytes, 65_537));
+      expect(size).toBe(n);
+      expect(cid.toString()).toBe(await storachaCid(bytes));
+    },
+  );
+
+  test.each([0, 5, LEAF_SIZE])(
+    '%i bytes (≤ 1 MiB): the raw sha2-256 CID of the bytes',
+    async (n) => {
+      const bytes = randomBytes(n);
+      const expected = CID.createV1(raw.code, await sha256.digest(bytes));
+      expect((await computeCid([bytes])).cid.toString()).toBe(expected.toString());
+    },
+  );
+
+  test('the same bytes in any chunking give the same address', async () => {
+    const bytes = randomBytes(2 * LEAF_SIZE + 77);
+    const whole = (await computeCid([bytes])).cid.toString();
+    for (const piece of [1000, 4096, LEAF_SIZE + 3]) {
+      expect((await computeCid(inPieces(bytes, piece))).cid.toString()).toBe(whole);
+    }
+  });
+
+  test('1025 leaves (a two-level tree: the root links 2 nodes): equals the web3.storage address', async () => {
+    const leaves = 1025;
+    const leaf = (i: number) => {
+      const l = new Uint8Array(LEAF_SIZE);
+      l[0] = i & 255;
+      l[1] = i >> 8;
+      return l;
+    };
+    async function* ourSource() {
+      for (let i = 0; i < leaves; i++) yield leaf(i);
+    }
+    let i = 0;
+    const theirSource = {
+      stream: () =>
+        new ReadableStream<Uint8Array>({
+          pull(c) {
+            if (i < leaves) c.enqueue(leaf(i++));
+            else c.close();
+          },
+        }),
+    };
+    let root = '';
+    for await (const block of StorachaUnixFS.createFileEncoderStream(
+      theirSource as never,
+    ) as never as AsyncIterable<{ cid: CID }>) {
+      root = block.cid.toString();
+    }
+    const ours = await computeCid(ourSource());
+    expect(ours.size).toBe(leaves * LEAF_SIZE);
+    expect(ours.cid.toString()).toBe(root);
+  });
+
+  test('the balanced layout matches the web3.storage encoder for deep trees (scaled down: 64-byte leaves, 4 links per node)', async () => {
+    const settings = IpldUnixFS.configure({
+      fileChunkEncoder: raw,
+      smallFileEncoder: raw,
+      chunker: withMaxChunkSize(64),
+      fileLayout: withWidth(4),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 64 * 70 }), async (bytes) => {
+        const ours = await importBytes(bytes, DISCARD as never, {
+          profile: 'unixfs-v1-2025',
+          rawLeaves: true,
+          cidVersion: 1,
+          reduceSingleLeafToSelf: true,
+          chunker: fixedSize({ chunkSize: 64 }),
+          layout: balanced({ maxChildrenPerNode: 4 }),
+        });
+        const theirs = await StorachaUnixFS.encodeFile(new Blob([bytes]), { settings });
+        expect(ours.cid.toString()).toBe(theirs.cid.toString());
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('tapCid', () => {
+  test('passes the bytes through unchanged and yields their address at the end', async () => {
+    const bytes = randomBytes(LEAF_SIZE + 12_345);
+    const { stream, done } = tapCid(inPieces(bytes, 10_000));
+    const out = new Uint8Array(await new Response(stream).arrayBuffer());
+    expect(equals(out, bytes)).toBe(true); // toEqual walks 1 MiB element by element
+    expect((await done).cid.toString()).toBe((await computeCid([bytes])).cid.toString());
+  });
+
+  test('a failing source fails both the stream and the address', async () => {
+    async function* failing() {
+      yield randomBytes(100);
+      throw new Error('disk gone');
+    }
+    const { stream, done } = tapCid(failing());
+    await expect(new Response(stream).arrayBuffer()).rejects.toThrow('disk gone');
+    await expect(done).rejects.toThrow();
+  });
+});
