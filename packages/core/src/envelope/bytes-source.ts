@@ -1,25 +1,53 @@
 /**
- * Input plumbing: any of Uint8Array, Blob or ReadableStream as an async
- * iterable of chunks, re-cut into fixed-size pieces, and an async generator
- * as a ReadableStream. Memory stays bounded by one piece.
+ * Input plumbing: any of Uint8Array, Blob, ReadableStream or an (async)
+ * iterable of chunks (a Node stream, a generator) as an async iterable,
+ * re-cut into fixed-size pieces, and an async generator as a ReadableStream.
+ * Memory stays bounded by one piece.
  */
+import { InvalidInputError } from './errors.js';
 
-/** What sealing and opening accept. */
-export type ByteInput = Uint8Array | Blob | ReadableStream<Uint8Array>;
+/** What sealing, opening and storing accept. */
+export type ByteInput =
+  | Uint8Array
+  | Blob
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>
+  | Iterable<Uint8Array>;
 
-/** The chunks of an input. */
+function isIterable(x: unknown): x is AsyncIterable<unknown> | Iterable<unknown> {
+  return (
+    x != null &&
+    (typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function' ||
+      typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function')
+  );
+}
+
+/** The chunks of an input; every chunk is checked to be a Uint8Array. */
 export async function* chunksOf(input: ByteInput): AsyncGenerator<Uint8Array> {
   if (input instanceof Uint8Array) {
     yield input;
     return;
   }
-  const stream = input instanceof Blob ? (input.stream() as ReadableStream<Uint8Array>) : input;
+  let source: AsyncIterable<unknown> | Iterable<unknown>;
+  if (input instanceof Blob) source = streamChunks(input.stream());
+  else if (input instanceof ReadableStream) source = streamChunks(input);
+  else if (isIterable(input) && typeof input !== 'string') source = input;
+  else throw new InvalidInputError(`got ${input === null ? 'null' : typeof input}`);
+  for await (const chunk of source) {
+    if (!(chunk instanceof Uint8Array)) {
+      throw new InvalidInputError(`a chunk is ${chunk === null ? 'null' : typeof chunk}`);
+    }
+    if (chunk.length > 0) yield chunk;
+  }
+}
+
+async function* streamChunks(stream: ReadableStream<unknown>): AsyncGenerator<unknown> {
   const reader = stream.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      if (value && value.length > 0) yield value;
+      yield value;
     }
   } finally {
     reader.releaseLock();

@@ -7,6 +7,7 @@ import { collect } from './bytes-source.js';
 import { openRecord, openSegment, sealRecord, sealRecordBytes } from './envelope.js';
 import {
   EnvelopeError,
+  InvalidInputError,
   KeyUnwrapError,
   MalformedHeaderError,
   SegmentAuthenticationError,
@@ -212,5 +213,41 @@ describe('what opening detects', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('input that is not bytes', () => {
+  test.each([
+    ['a number', 42],
+    ['a string', 'record'],
+    ['null', null],
+    ['an iterable of numbers', [1, 2, 3]],
+    [
+      'a stream of strings',
+      new ReadableStream({
+        start(c) {
+          c.enqueue('x');
+          c.close();
+        },
+      }),
+    ],
+  ])('%s: InvalidInputError', async (_, input) => {
+    const sealing = sealRecordBytes(pk, input as never, { contentType: 'text/plain' });
+    await rejects(sealing, InvalidInputError, 'ENVELOPE_INVALID_INPUT');
+  });
+
+  test('generators of chunks are accepted', async () => {
+    function* parts() {
+      yield data(5000);
+      yield data(10);
+    }
+    const { bytes } = await sealRecordBytes(pk, parts(), {
+      contentType: 'text/plain',
+      segmentSize: SEG,
+    });
+    const expected = new Uint8Array(5010);
+    expected.set(data(5000));
+    expected.set(data(10), 5000);
+    expect(await open(bytes)).toEqual(expected);
   });
 });

@@ -78,3 +78,13 @@ export class SegmentIndexError extends EnvelopeError {
     super(`Segment ${index} does not exist: the record has ${count} segments.`);
   }
 }
+
+/** Input that is not bytes: expected a Uint8Array, Blob, ReadableStream or (async) iterable of Uint8Array. */
+export class InvalidInputError extends EnvelopeError {
+  override readonly code = 'ENVELOPE_INVALID_INPUT';
+  constructor(details: string) {
+    super(
+      `Expected bytes: a Uint8Array, Blob, ReadableStream<Uint8Array> or (async) iterable of Uint8Array chunks (${details}).`,
+    );
+  }
+}
