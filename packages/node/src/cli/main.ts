@@ -13,11 +13,15 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ledger: async () => (await import('./ledger.js')).ledger,
   'ledger-host': async () => (await import('./ledger-host.js')).ledgerHost,
   chain: async () => (await import('./chain.js')).chain,
+  seal: async () => (await import('./seal.js')).seal,
+  open: async () => (await import('./open.js')).open,
 };
 
 const USAGE = `usage: medvault <command> [options]
 commands:
   keygen --out FILE                         new secret key file (0600); prints the public key
+  seal --to PUBKEYHEX FILE [--out DIR]      seal FILE for a patient into a blob store; prints its CID
+  open FILE|CID --key KEYFILE [--store DIR] verify and decrypt a sealed record to stdout
   ledger init|append|checkpoint|verify|prove|check-proof …   the patient ledger (see medvault ledger --help)
   ledger-host --port P --data-dir DIR       serve ledgers over HTTP
   chain dev [--port P] [--state DIR]        local EVM node with the registry deployed`;

@@ -24,3 +24,17 @@ export async function medvault(...args: string[]): Promise<CliResult> {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+/** Runs `medvault ...args` to completion, keeping stdout as bytes. */
+export async function medvaultBinary(
+  ...args: string[]
+): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+  const options = { cwd: ROOT, encoding: 'buffer' as const, maxBuffer: 256 * 1024 * 1024 };
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], options);
+    return { code: 0, stdout, stderr: stderr.toString() };
+  } catch (error) {
+    const e = error as { code: number; stdout: Buffer; stderr: Buffer };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr.toString() };
+  }
+}
