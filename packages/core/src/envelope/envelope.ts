@@ -174,22 +174,38 @@ export async function sealRecordBytes(
   return { header, capsule, bytes, ...(await done) };
 }
 
-/** Reads the header from the front of a chunk stream; returns it and the chunks after it. */
+/**
+ * Reads the header from the front of a chunk stream; returns it and the
+ * chunks after it. Only the header's bytes are copied; the rest are views.
+ */
 async function readHeader(chunks: AsyncGenerator<Uint8Array>) {
-  let buffered = new Uint8Array(0);
-  for (;;) {
-    if (buffered.length >= MAX_HEADER_SIZE) break;
+  const head: Uint8Array[] = [];
+  let have = 0;
+  while (have < MAX_HEADER_SIZE) {
     const { done, value } = await chunks.next();
     if (done) break;
-    const next = new Uint8Array(buffered.length + value.length);
-    next.set(buffered, 0);
-    next.set(value, buffered.length);
-    buffered = next;
+    head.push(value);
+    have += value.length;
   }
-  const header = decodeHeader(buffered);
-  const rest = buffered.subarray(header.bytes.length);
+  const prefix = new Uint8Array(Math.min(have, MAX_HEADER_SIZE));
+  let filled = 0;
+  for (const chunk of head) {
+    if (filled === prefix.length) break;
+    const n = Math.min(chunk.length, prefix.length - filled);
+    prefix.set(chunk.subarray(0, n), filled);
+    filled += n;
+  }
+  const header = decodeHeader(prefix);
   async function* remaining(): AsyncGenerator<Uint8Array> {
-    if (rest.length > 0) yield rest;
+    let skip = header.bytes.length;
+    for (const chunk of head) {
+      if (skip >= chunk.length) {
+        skip -= chunk.length;
+        continue;
+      }
+      yield chunk.subarray(skip);
+      skip = 0;
+    }
     yield* chunks;
   }
   return { header, rest: remaining() };

@@ -7,6 +7,7 @@ import type { CID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { BLOCK_CODECS } from './cid.js';
 import { IntegrityError } from './errors.js';
+import { sha256Digest } from './unixfs.js';
 
 /**
  * The block layer of a `BlobStore`: plain storage by CID, no verification
@@ -34,8 +35,7 @@ export async function verifyBlock(cid: CID, bytes: Uint8Array): Promise<Uint8Arr
       'the block has a codec or hash this store does not verify',
     );
   }
-  const digest = await sha256.digest(bytes);
-  if (!equals(digest.digest, cid.multihash.digest)) {
+  if (!equals(await sha256Digest(bytes), cid.multihash.digest)) {
     throw new IntegrityError(cid.toString(), `got ${bytes.length} bytes whose sha2-256 differs`);
   }
   return bytes;

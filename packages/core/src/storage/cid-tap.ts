@@ -1,18 +1,19 @@
 /**
- * Computing a blob's address while it streams past, in bounded memory: the
- * importer sees exactly the chunks the consumer has pulled, and the consumer
- * waits when the importer falls more than a few chunks behind.
+ * Computing a blob's address while it streams past, in bounded memory. The
+ * importer drives: each chunk is handed to the reader's stream first, and
+ * the importer waits whenever the reader is more than a few chunks behind,
+ * so neither side runs ahead of the other by more than that.
  */
-import { pushable } from 'it-pushable';
 import type { CID } from 'multiformats/cid';
 import { type BlockSink, DISCARD, importBlob } from './unixfs.js';
 
-const MAX_BEHIND = 8;
+/** Chunks queued for the reader before the importer waits for it. */
+const QUEUED_FOR_READER = 4;
 
 /** The stream to read, and its address once it has been read to the end. */
 export type TappedStream = {
   stream: ReadableStream<Uint8Array>;
-  /** Resolves after the last chunk was read; rejects if the stream fails. */
+  /** Resolves once every chunk has been hashed; rejects if the source or the reader fails. */
   done: Promise<{ cid: CID; size: number }>;
 };
 
@@ -21,35 +22,47 @@ export type TappedStream = {
  * sink, storing its blocks).
  */
 export function tapCid(source: AsyncIterable<Uint8Array>, sink: BlockSink = DISCARD): TappedStream {
-  const feed = pushable<Uint8Array>();
-  const done = importBlob(feed, sink);
-  done.catch(() => {}); // surfaced through `done` and the stream
-  const iterator = source[Symbol.asyncIterator]();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let readerPulled: (() => void) | undefined;
+  let cancelled: Error | undefined;
   const stream = new ReadableStream<Uint8Array>(
     {
-      async pull(controller) {
-        try {
-          const { done: ended, value } = await iterator.next();
-          if (ended) {
-            feed.end();
-            await done;
-            controller.close();
-            return;
-          }
-          feed.push(value);
-          if (feed.readableLength > MAX_BEHIND) await feed.onEmpty();
-          controller.enqueue(value);
-        } catch (error) {
-          feed.end(error instanceof Error ? error : new Error(String(error)));
-          controller.error(error);
-        }
+      start(c) {
+        controller = c;
       },
-      async cancel(reason) {
-        feed.end(new Error('the stream was cancelled'));
-        await iterator.return?.(reason);
+      pull() {
+        readerPulled?.();
+        readerPulled = undefined;
+      },
+      cancel(reason) {
+        cancelled = reason instanceof Error ? reason : new Error('the stream was cancelled');
+        readerPulled?.();
       },
     },
-    { highWaterMark: 0 },
+    new CountQueuingStrategy({ highWaterMark: QUEUED_FOR_READER }),
   );
+  async function* handedToReader(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      if (cancelled) throw cancelled;
+      controller.enqueue(chunk);
+      while (!cancelled && (controller.desiredSize ?? 1) <= 0) {
+        await new Promise<void>((resolve) => {
+          readerPulled = resolve;
+        });
+      }
+      yield chunk;
+    }
+  }
+  const done = importBlob(handedToReader(), sink).then(
+    (result) => {
+      if (!cancelled) controller.close();
+      return result;
+    },
+    (error) => {
+      if (!cancelled) controller.error(error);
+      throw error;
+    },
+  );
+  done.catch(() => {}); // surfaced through `done` and the stream
   return { stream, done };
 }
