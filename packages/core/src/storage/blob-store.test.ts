@@ -42,7 +42,7 @@ describe('verification on read', () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(4), fc.nat(), async (which, bit) => {
         let seen = -1;
-        blocks.tamper = (c, bytes) => {
+        blocks.tamper = (_cid, bytes) => {
           // count blocks in read order: root first, then the leaves
           seen += 1;
           if (seen !== which) return undefined;
