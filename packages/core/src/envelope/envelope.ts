@@ -36,6 +36,8 @@ import { type SegmentCipher, segmentCipher } from './segment-cipher.js';
 
 const INFO = utf8ToBytes('medvault/envelope/v1');
 const TAG = 16;
+/** Segments being encrypted at once while sealing. */
+const SEGMENTS_IN_FLIGHT = 4;
 
 /** Who opens a record: the patient's secret key, or a reader with verified capsule fragments. */
 export type RecordKey =
@@ -132,18 +134,27 @@ export async function sealRecord(
   dataKey.fill(0);
   async function* sealed(): AsyncGenerator<Uint8Array> {
     yield header.bytes;
+    // Several segments in flight: with an asynchronous cipher (WebCrypto
+    // runs in Node's thread pool) encryption overlaps the hashing and the
+    // plumbing; output order is kept.
+    const inFlight: Promise<Uint8Array[]>[] = [];
+    const start = (index: number, segment: Uint8Array, last: boolean) => {
+      const sealing = cipher.seal(nonce(header.noncePrefix, index, last), segment, header.bytes);
+      sealing.catch(() => {}); // awaited below, in order
+      inFlight.push(sealing);
+    };
     let index = 0;
     let pending: Uint8Array | undefined;
     for await (const segment of rechunk(chunksOf(input), segmentSize)) {
-      if (pending)
-        yield* await cipher.seal(nonce(header.noncePrefix, index++, false), pending, header.bytes);
+      if (pending) {
+        start(index++, pending, false);
+        if (inFlight.length >= SEGMENTS_IN_FLIGHT)
+          yield* await (inFlight.shift() as Promise<Uint8Array[]>);
+      }
       pending = segment;
     }
-    yield* await cipher.seal(
-      nonce(header.noncePrefix, index, true),
-      pending ?? new Uint8Array(0),
-      header.bytes,
-    );
+    start(index, pending ?? new Uint8Array(0), true);
+    while (inFlight.length > 0) yield* await (inFlight.shift() as Promise<Uint8Array[]>);
   }
   const { stream, done } = tapCid(sealed());
   return { header, capsule, stream, done };

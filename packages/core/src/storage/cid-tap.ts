@@ -1,14 +1,15 @@
 /**
  * Computing a blob's address while it streams past, in bounded memory. The
- * importer drives: each chunk is handed to the reader's stream first, and
- * the importer waits whenever the reader is more than a few chunks behind,
- * so neither side runs ahead of the other by more than that.
+ * reader drives: each chunk it pulls is also queued for the importer, which
+ * hashes in the background (WebCrypto, off the main thread in Node). The
+ * reader may run ahead of the importer by at most `MAX_QUEUED` bytes, so
+ * producing the next chunks overlaps hashing the previous ones.
  */
 import type { CID } from 'multiformats/cid';
 import { type BlockSink, DISCARD, importBlob } from './unixfs.js';
 
-/** Chunks queued for the reader before the importer waits for it. */
-const QUEUED_FOR_READER = 4;
+/** Bytes the reader may be ahead of the importer. */
+const MAX_QUEUED = 16 * 1024 * 1024;
 
 /** The stream to read, and its address once it has been read to the end. */
 export type TappedStream = {
@@ -17,52 +18,84 @@ export type TappedStream = {
   done: Promise<{ cid: CID; size: number }>;
 };
 
+/** A byte-bounded hand-off from the reader's side to the importer's. */
+class ChunkQueue {
+  readonly #chunks: Uint8Array[] = [];
+  #bytes = 0;
+  #ended: Error | true | undefined;
+  #wakeConsumer: (() => void) | undefined;
+  #wakeProducer: (() => void) | undefined;
+
+  /** Queues a chunk; resolves when there is room for more. */
+  async push(chunk: Uint8Array): Promise<void> {
+    this.#chunks.push(chunk);
+    this.#bytes += chunk.length;
+    this.#wakeConsumer?.();
+    while (this.#bytes > MAX_QUEUED && this.#ended === undefined) {
+      await new Promise<void>((resolve) => {
+        this.#wakeProducer = resolve;
+      });
+    }
+  }
+
+  /** No more chunks (or a failure to pass on to the consumer). */
+  end(error?: Error): void {
+    this.#ended = error ?? true;
+    this.#wakeConsumer?.();
+    this.#wakeProducer?.();
+  }
+
+  async *drain(): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const chunk = this.#chunks.shift();
+      if (chunk) {
+        this.#bytes -= chunk.length;
+        if (this.#bytes <= MAX_QUEUED) this.#wakeProducer?.();
+        yield chunk;
+        continue;
+      }
+      if (this.#ended === true) return;
+      if (this.#ended) throw this.#ended;
+      await new Promise<void>((resolve) => {
+        this.#wakeConsumer = resolve;
+      });
+    }
+  }
+}
+
 /**
  * Passes `source` through unchanged while computing its CID (and, given a
  * sink, storing its blocks).
  */
 export function tapCid(source: AsyncIterable<Uint8Array>, sink: BlockSink = DISCARD): TappedStream {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let readerPulled: (() => void) | undefined;
-  let cancelled: Error | undefined;
+  const queue = new ChunkQueue();
+  const done = importBlob(queue.drain(), sink);
+  done.catch(() => {}); // surfaced through `done` and the stream
+  const iterator = source[Symbol.asyncIterator]();
   const stream = new ReadableStream<Uint8Array>(
     {
-      start(c) {
-        controller = c;
+      async pull(controller) {
+        try {
+          const { done: ended, value } = await iterator.next();
+          if (ended) {
+            queue.end();
+            await done;
+            controller.close();
+            return;
+          }
+          controller.enqueue(value);
+          await queue.push(value);
+        } catch (error) {
+          queue.end(error instanceof Error ? error : new Error(String(error)));
+          controller.error(error);
+        }
       },
-      pull() {
-        readerPulled?.();
-        readerPulled = undefined;
-      },
-      cancel(reason) {
-        cancelled = reason instanceof Error ? reason : new Error('the stream was cancelled');
-        readerPulled?.();
+      async cancel(reason) {
+        queue.end(new Error('the stream was cancelled'));
+        await iterator.return?.(reason);
       },
     },
-    new CountQueuingStrategy({ highWaterMark: QUEUED_FOR_READER }),
+    { highWaterMark: 0 },
   );
-  async function* handedToReader(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of source) {
-      if (cancelled) throw cancelled;
-      controller.enqueue(chunk);
-      while (!cancelled && (controller.desiredSize ?? 1) <= 0) {
-        await new Promise<void>((resolve) => {
-          readerPulled = resolve;
-        });
-      }
-      yield chunk;
-    }
-  }
-  const done = importBlob(handedToReader(), sink).then(
-    (result) => {
-      if (!cancelled) controller.close();
-      return result;
-    },
-    (error) => {
-      if (!cancelled) controller.error(error);
-      throw error;
-    },
-  );
-  done.catch(() => {}); // surfaced through `done` and the stream
   return { stream, done };
 }

@@ -118,6 +118,34 @@ describe('tapCid', () => {
     expect((await done).cid.toString()).toBe((await computeCid([bytes])).cid.toString());
   });
 
+  test('the reader never runs more than a bounded amount ahead of the importer', async () => {
+    let produced = 0;
+    const leaf = randomBytes(LEAF_SIZE);
+    async function* endless() {
+      for (;;) {
+        produced += leaf.length;
+        yield leaf;
+      }
+    }
+    let release: () => void = () => {};
+    const stuck = new Promise<void>((r) => {
+      release = r;
+    });
+    const { stream, done } = tapCid(endless(), { put: () => stuck });
+    const reader = stream.getReader();
+    const reading = (async () => {
+      for (;;) if ((await reader.read()).done) return;
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    // 16 MiB queued + the importer's leaves in flight and its chunker's buffer
+    expect(produced).toBeLessThanOrEqual(32 * LEAF_SIZE);
+    expect(produced).toBeGreaterThan(0);
+    await reader.cancel();
+    release();
+    await expect(done).rejects.toThrow();
+    await reading.catch(() => {});
+  });
+
   test('a failing source fails both the stream and the address', async () => {
     async function* failing() {
       yield randomBytes(100);
