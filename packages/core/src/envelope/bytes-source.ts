@@ -87,6 +87,48 @@ export async function* rechunk(
   if (filled > 0) yield buffer.subarray(0, filled);
 }
 
+/**
+ * Cuts chunks into pieces of exactly `size` bytes (the last may be shorter;
+ * none if empty) without copying: each piece is a list of views of the
+ * input chunks. For consumers that can take a piece in parts (a streaming
+ * cipher), this spares the copy `rechunk` makes when chunks and pieces do
+ * not line up.
+ */
+export async function* rechunkParts(
+  chunks: AsyncIterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<Uint8Array[]> {
+  let parts: Uint8Array[] = [];
+  let filled = 0;
+  for await (const chunk of chunks) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const n = Math.min(size - filled, chunk.length - offset);
+      parts.push(chunk.subarray(offset, offset + n));
+      filled += n;
+      offset += n;
+      if (filled === size) {
+        yield parts;
+        parts = [];
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield parts;
+}
+
+/** The parts joined into one array (the part itself when there is one). */
+export function concatParts(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** An async generator as a ReadableStream (pull-based: backpressure respected). */
 export function toStream(source: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({

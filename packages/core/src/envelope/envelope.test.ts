@@ -126,8 +126,36 @@ describe('sealing and opening', () => {
     const web = await segmentCipher(key, 'webcrypto');
     const pt = data(1000);
     const join = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
-    expect(await web.open(nonce, join(await node.seal(nonce, pt, aad)), aad)).toEqual(pt);
-    expect(await node.open(nonce, join(await web.seal(nonce, pt, aad)), aad)).toEqual(pt);
+    expect(join(await web.open(nonce, [join(await node.seal(nonce, pt, aad))], aad))).toEqual(pt);
+    expect(join(await node.open(nonce, [join(await web.seal(nonce, pt, aad))], aad))).toEqual(pt);
+  });
+
+  test('a sealed segment opens from parts split anywhere, tag included, and only if it verifies', async () => {
+    const key = new Uint8Array(32).fill(5);
+    const nonce = new Uint8Array(12).fill(2);
+    const aad = Uint8Array.of(1, 2);
+    const pt = data(3000);
+    const join = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
+    for (const backend of ['node', 'webcrypto'] as const) {
+      const cipher = await segmentCipher(key, backend);
+      const sealedSegment = join(await cipher.seal(nonce, pt, aad));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(fc.integer({ min: 1, max: sealedSegment.length - 1 }), { maxLength: 5 }),
+          fc.option(fc.nat(sealedSegment.length * 8 - 1)),
+          async (cuts, flip) => {
+            const bytes = Uint8Array.from(sealedSegment);
+            if (flip !== null) bytes[flip >> 3]! ^= 1 << (flip & 7);
+            const points = [0, ...cuts.sort((a, b) => a - b), bytes.length];
+            const parts = points.slice(1).map((end, i) => bytes.subarray(points[i], end));
+            const opened = await cipher.open(nonce, parts, aad).then(join, () => undefined);
+            if (flip === null) expect(opened).toEqual(pt);
+            else expect(opened).toBeUndefined();
+          },
+        ),
+        { numRuns: 40 },
+      );
+    }
   });
 });
 

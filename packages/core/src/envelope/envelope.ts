@@ -16,7 +16,15 @@ import type { VerifiedCapsuleFrag } from '../pre/capsule-frag.js';
 import { type PublicKey, SecretKey } from '../pre/keys.js';
 import { decryptOriginal, decryptReencrypted, encrypt } from '../pre/pre.js';
 import { tapCid } from '../storage/cid-tap.js';
-import { type ByteInput, chunksOf, collect, rechunk, toStream } from './bytes-source.js';
+import {
+  type ByteInput,
+  chunksOf,
+  collect,
+  concatParts,
+  rechunk,
+  rechunkParts,
+  toStream,
+} from './bytes-source.js';
 import {
   KeyUnwrapError,
   SegmentAuthenticationError,
@@ -238,39 +246,42 @@ export async function openRecord(
 ): Promise<ReadableStream<Uint8Array>> {
   const { header, rest } = await readHeader(chunksOf(sealed));
   const cipher = await cipherFor(header, unwrapKey(header, key));
-  const open = async (index: number, segment: Uint8Array, last: boolean) => {
+  const open = async (index: number, segment: Uint8Array[], last: boolean) => {
     try {
       return await cipher.open(nonce(header.noncePrefix, index, last), segment, header.bytes);
     } catch {
       return undefined;
     }
   };
+  const full = header.segmentSize + TAG;
   async function* plaintext(): AsyncGenerator<Uint8Array> {
     let index = 0;
-    let pending: Uint8Array | undefined;
-    for await (const segment of rechunk(rest, header.segmentSize + TAG)) {
+    let pending: Uint8Array[] | undefined;
+    // segments arrive as views of the input chunks: no reassembly copy
+    for await (const segment of rechunkParts(rest, full)) {
       if (pending) {
         const pt = await open(index, pending, false);
         if (!pt) {
           if (await open(index, pending, true)) throw new TrailingDataError();
           throw new SegmentAuthenticationError(index);
         }
-        yield pt;
+        yield* pt;
         index += 1;
       }
-      pending = segment; // rechunk hands out a fresh buffer per piece
+      pending = segment;
     }
     if (!pending) throw new TruncatedRecordError('no segment follows the header');
     const pt = await open(index, pending, true);
     if (!pt) {
-      if (pending.length === header.segmentSize + TAG && (await open(index, pending, false))) {
+      const length = pending.reduce((n, p) => n + p.length, 0);
+      if (length === full && (await open(index, pending, false))) {
         throw new TruncatedRecordError(
           `it ends after segment ${index}, which is not the final one`,
         );
       }
       throw new SegmentAuthenticationError(index);
     }
-    yield pt;
+    yield* pt;
   }
   return toStream(plaintext());
 }
@@ -319,11 +330,12 @@ export async function openSegment(
   const segment = await source.read(offset, Math.min(stride, source.size - offset));
   const cipher = await cipherFor(header, unwrapKey(header, key));
   try {
-    return await cipher.open(
+    const parts = await cipher.open(
       nonce(header.noncePrefix, index, index === count - 1),
-      segment,
+      [segment],
       header.bytes,
     );
+    return concatParts(parts);
   } catch {
     throw new SegmentAuthenticationError(index);
   }

@@ -8,10 +8,38 @@
 export interface SegmentCipher {
   /** The sealed segment, possibly in several parts (ciphertext, tag) to spare a copy. */
   seal(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array[]>;
-  open(nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+  /**
+   * The plaintext of a sealed segment given in parts (ciphertext then tag,
+   * split anywhere), possibly itself in parts; nothing is returned unless
+   * the tag verifies.
+   */
+  open(nonce: Uint8Array, sealed: Uint8Array[], aad: Uint8Array): Promise<Uint8Array[]>;
 }
 
+import { concatParts } from './bytes-source.js';
+
 const TAG = 16;
+
+function lengthOf(parts: Uint8Array[]): number {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  return n;
+}
+
+/** Splits parts into the ciphertext parts (views) and the 16-byte tag. */
+function splitTag(parts: Uint8Array[]): { body: Uint8Array[]; tag: Uint8Array } {
+  const bodyLength = lengthOf(parts) - TAG;
+  const body: Uint8Array[] = [];
+  const tagParts: Uint8Array[] = [];
+  let at = 0;
+  for (const p of parts) {
+    const inBody = Math.max(0, Math.min(p.length, bodyLength - at));
+    if (inBody > 0) body.push(p.subarray(0, inBody));
+    if (inBody < p.length) tagParts.push(p.subarray(inBody));
+    at += p.length;
+  }
+  return { body, tag: concatParts(tagParts) };
+}
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 async function nodeCipher(key: Uint8Array): Promise<SegmentCipher> {
@@ -25,17 +53,19 @@ async function nodeCipher(key: Uint8Array): Promise<SegmentCipher> {
       return tail.length > 0 ? [head, tail, c.getAuthTag()] : [head, c.getAuthTag()];
     },
     async open(nonce, sealed, aad) {
-      if (sealed.length < TAG) throw new Error('segment shorter than its tag');
+      if (lengthOf(sealed) < TAG) throw new Error('segment shorter than its tag');
+      const { body, tag } = splitTag(sealed);
       const d = createDecipheriv('aes-256-gcm', key, nonce);
       d.setAAD(aad);
-      d.setAuthTag(sealed.subarray(sealed.length - TAG));
-      const head = d.update(sealed.subarray(0, sealed.length - TAG));
+      d.setAuthTag(tag);
+      // held back until final() has checked the tag
+      const out = body.map((part) => d.update(part));
       const tail = d.final(); // throws on a bad tag
-      if (tail.length === 0) return new Uint8Array(head.buffer, head.byteOffset, head.length);
-      const out = new Uint8Array(head.length + tail.length);
-      out.set(head, 0);
-      out.set(tail, head.length);
-      return out;
+      if (tail.length > 0) out.push(tail);
+      // plain Uint8Array views, as from WebCrypto
+      return out
+        .filter((b) => b.length > 0)
+        .map((b) => new Uint8Array(b.buffer, b.byteOffset, b.length));
     },
   };
 }
@@ -55,8 +85,11 @@ async function webCipher(key: Uint8Array): Promise<SegmentCipher> {
     seal: async (nonce, plaintext, aad) => [
       new Uint8Array(await crypto.subtle.encrypt(params(nonce, aad), k, plaintext as BufferSource)),
     ],
-    open: async (nonce, sealed, aad) =>
-      new Uint8Array(await crypto.subtle.decrypt(params(nonce, aad), k, sealed as BufferSource)),
+    open: async (nonce, sealed, aad) => [
+      new Uint8Array(
+        await crypto.subtle.decrypt(params(nonce, aad), k, concatParts(sealed) as BufferSource),
+      ),
+    ],
   };
 }
 
