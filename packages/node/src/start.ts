@@ -1,20 +1,19 @@
 /**
  * `npm start`: the local stack, as far as it exists today — a local EVM node
- * with the registry deployed and a ledger host, both on 127.0.0.1 with their
- * data under .medvault/ (kept across restarts), and a walkthrough of a share
- * against them, every step verified. Runs until Ctrl-C. Later issues add
- * proxies over HTTP, storage and the sites.
+ * with the registry deployed, a ledger host and a blob store, on 127.0.0.1
+ * with their data under .medvault/ (kept across restarts), and a walkthrough
+ * of a share against them, every step verified. Runs until Ctrl-C. Later
+ * issues add proxies over HTTP and the sites.
  */
 import { join } from 'node:path';
 import { anchorCheckpoint, registerGrant, verifyLedgerAgainstChain } from '@medvault/core/chain';
+import { collect, openRecord, sealRecordBytes } from '@medvault/core/envelope';
 import { Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
 import {
   CapsuleFrag,
-  encrypt,
   generateKFrags,
   KeyFrag,
-  openCapsules,
   reencrypt,
   SecretKey,
   Signer,
@@ -22,6 +21,7 @@ import {
 import { randomBytes } from '@noble/hashes/utils.js';
 import { devClient, startDevChain } from './chain/dev-chain.js';
 import { startLedgerHost } from './ledger-host/server.js';
+import { FsStore } from './storage/fs-store.js';
 
 const dataDir = process.env.MEDVAULT_DATA_DIR ?? join(process.cwd(), '.medvault');
 const port = Number(process.env.MEDVAULT_LEDGER_HOST_PORT ?? 8787);
@@ -35,6 +35,7 @@ const { client: chainClient, relayer } = await devClient(chain.rpcUrl);
 console.log(`MedVault local stack
   chain        ${chain.rpcUrl}  (chain id ${chain.chainId}, registry ${chain.registry})
   ledger host  ${host.url}  (data: ${dataDir})
+  blob store   ${join(dataDir, 'blobs')}
 `);
 
 // ---- parties ---------------------------------------------------------------
@@ -51,8 +52,15 @@ const proxies = ['proxy-a', 'proxy-b', 'proxy-c'].map((name) => ({
 const record = new TextEncoder().encode(
   JSON.stringify({ resourceType: 'Observation', code: 'HbA1c', value: 6.1, unit: '%' }),
 );
-const [capsule, ciphertext] = encrypt(patientSk.publicKey(), record);
-step(`hospital sealed a lab result to the patient (capsule ${capsule.toBytes().length} B)`);
+const blobs = await FsStore.open(join(dataDir, 'blobs'));
+const sealed = await sealRecordBytes(patientSk.publicKey(), record, {
+  contentType: 'application/fhir+json',
+  resourceType: 'Observation',
+});
+const { capsule } = sealed;
+const cid = await blobs.put(sealed.bytes);
+if (!cid.equals(sealed.cid)) throw new Error('the store gave the sealed record another address');
+step(`hospital sealed a lab result to the patient and stored it as ${cid}`);
 
 // ---- the patient's ledger lives on the ledger host -------------------------
 const client = new LedgerHostClient({ url: host.url });
@@ -63,12 +71,12 @@ await client.submit(
   ledgerId,
   'record',
   {
-    cid: 'bafkreidemolabresult',
+    cid: cid.toString(),
     capsule: capsule.toBytes(),
     contentType: 'application/fhir+json',
     resourceType: 'Observation',
     category: 'laboratory',
-    size: ciphertext.length,
+    size: sealed.size,
     recipient: ownerKey,
   },
   hospital,
@@ -125,7 +133,7 @@ const served = await Promise.all(
       {
         grantId,
         proxy: proxy.signer.verifyingKey().toCompressedBytes(),
-        capsules: ['bafkreidemolabresult'],
+        capsules: [cid.toString()],
       },
       proxy.signer,
     );
@@ -134,10 +142,24 @@ const served = await Promise.all(
   }),
 );
 
-const [plaintext] = openCapsules(clinic, patientSk.publicKey(), owner.verifyingKey(), [
-  { capsule, cfrags: served.map((b) => CapsuleFrag.fromBytes(b)), ciphertext },
-]);
-step(`clinic verified both capsule fragments and opened: ${new TextDecoder().decode(plaintext)}`);
+const cfrags = served.map((b) =>
+  CapsuleFrag.fromBytes(b).verify(
+    capsule,
+    owner.verifyingKey(),
+    patientSk.publicKey(),
+    clinic.publicKey(),
+  ),
+);
+const plaintext = await collect(
+  await openRecord(await blobs.get(cid), {
+    receivingSk: clinic,
+    delegatingPk: patientSk.publicKey(),
+    cfrags,
+  }),
+);
+step(
+  `clinic verified both capsule fragments, read the record from the store (every block checked) and opened it: ${new TextDecoder().decode(plaintext)}`,
+);
 
 // ---- the patient checkpoints; anyone verifies -------------------------------
 const verified = await client.sync(ledgerId);
