@@ -152,17 +152,7 @@ export async function collect(
   stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
 ): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  let length = 0;
   const iterable = stream instanceof ReadableStream ? chunksOf(stream) : stream;
-  for await (const part of iterable) {
-    parts.push(part);
-    length += part.length;
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  for await (const part of iterable) parts.push(part);
+  return parts.length === 1 ? Uint8Array.from(parts[0] as Uint8Array) : concatParts(parts);
 }

@@ -8,6 +8,7 @@ import { blobRange } from '../storage/blob-range.js';
 import { IntegrityError } from '../storage/errors.js';
 import { MemoryBlockStorage, MemoryStore } from '../storage/memory-store.js';
 import { computeCid, LEAF_SIZE } from '../storage/unixfs.js';
+import { caughtAsync } from '../test-support/caught.js';
 import { randomData } from '../test-support/random-data.js';
 import { collect } from './bytes-source.js';
 import { openRecord, openSegment, sealRecord, sealRecordBytes } from './envelope.js';
@@ -78,23 +79,18 @@ describe('sealed records in a BlobStore', () => {
     const leaves = (await import('@ipld/dag-pb')).decode((await blocks.get(cid))!).Links;
     for (const [i, link] of leaves.entries()) {
       blocks.corrupt = (c) => c.equals(link.Hash);
-      const whole = await store
-        .get(cid)
-        .then((s) => openRecord(s, patient))
-        .then(collect)
-        .then(
-          () => undefined,
-          (e) => e,
-        );
+      const whole = await caughtAsync(
+        store
+          .get(cid)
+          .then((s) => openRecord(s, patient))
+          .then(collect),
+      );
       expect(whole, `leaf ${i}`).toBeInstanceOf(IntegrityError);
       // the segment starting in this leaf
       const index = Math.floor((i * LEAF_SIZE) / (SEGMENT + 16)) + (i === 0 ? 0 : 1);
-      const one = await blobRange(store, cid)
-        .then((r) => openSegment(r, patient, index))
-        .then(
-          () => undefined,
-          (e) => e,
-        );
+      const one = await caughtAsync(
+        blobRange(store, cid).then((r) => openSegment(r, patient, index)),
+      );
       expect(one, `segment ${index}`).toBeInstanceOf(IntegrityError);
     }
   });

@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { CID } from 'multiformats/cid';
 import { describe, expect, test } from 'vitest';
-import { caught } from '../test-support/caught.js';
+import { caught, caughtAsync } from '../test-support/caught.js';
 import { randomData } from '../test-support/random-data.js';
 import { blobStoreContract } from './blob-store-contract.js';
 import { parseCid } from './cid.js';
@@ -51,18 +51,9 @@ describe('verification on read', () => {
           copy[i >> 3]! ^= 1 << (i & 7);
           return copy;
         };
-        const viaGet = await store
-          .get(cid)
-          .then(readAll)
-          .then(
-            () => undefined,
-            (e) => e,
-          );
+        const viaGet = await caughtAsync(store.get(cid).then(readAll));
         seen = -1;
-        const viaRange = await store.getRange(cid, 0, blob.length).then(
-          () => undefined,
-          (e) => e,
-        );
+        const viaRange = await caughtAsync(store.getRange(cid, 0, blob.length));
         blocks.tamper = undefined;
         expect(viaGet).toBeInstanceOf(IntegrityError);
         expect(viaRange).toBeInstanceOf(IntegrityError);
@@ -93,10 +84,7 @@ describe('verification on read', () => {
     const dagPb = await import('@ipld/dag-pb');
     const leaf = dagPb.decode((await blocks.get(cid))!).Links[2]!.Hash;
     await blocks.delete(leaf);
-    const error = await readAll(await store.get(cid)).then(
-      () => undefined,
-      (e) => e,
-    );
+    const error = await caughtAsync(readAll(await store.get(cid)));
     expect(error).toBeInstanceOf(BlobNotFoundError);
     expect(error).toMatchObject({ cid: cid.toString() });
   });

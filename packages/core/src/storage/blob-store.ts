@@ -9,7 +9,7 @@
 import * as dagPb from '@ipld/dag-pb';
 import { type ExporterOptions, exporter } from 'ipfs-unixfs-exporter';
 import type { CID } from 'multiformats/cid';
-import { type ByteInput, chunksOf } from '../envelope/bytes-source.js';
+import { type ByteInput, chunksOf, concatParts, toStream } from '../envelope/bytes-source.js';
 import { type BlockStorage, verifyBlock } from './block-storage.js';
 import { parseCid } from './cid.js';
 import {
@@ -44,13 +44,7 @@ async function bytesOf(block: Uint8Array | Iterable<Uint8Array> | AsyncIterable<
   if (block instanceof Uint8Array) return block;
   const parts: Uint8Array[] = [];
   for await (const part of block) parts.push(part);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatParts(parts);
 }
 
 /** A `BlobStore` over a `BlockStorage` (memory, IndexedDB, files, a gateway). */
@@ -109,24 +103,14 @@ export class BlockBlobStore implements BlobStore {
   async get(cidLike: CID | string): Promise<ReadableStream<Uint8Array>> {
     const cid = parseCid(cidLike);
     const entry = await this.entry(cid);
-    const content = entry.content({ blockReadConcurrency: READ_AHEAD })[Symbol.asyncIterator]();
-    return new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          try {
-            const { done, value } = await content.next();
-            if (done) controller.close();
-            else controller.enqueue(value);
-          } catch (error) {
-            controller.error(asStorageError(cid, error));
-          }
-        },
-        async cancel() {
-          await content.return?.();
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    async function* verified(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* entry.content({ blockReadConcurrency: READ_AHEAD });
+      } catch (error) {
+        throw asStorageError(cid, error);
+      }
+    }
+    return toStream(verified());
   }
 
   /** @inheritDoc */

@@ -5,6 +5,7 @@
  * than any block of the profile is cut off.
  */
 import type { CID } from 'multiformats/cid';
+import { concatParts } from '../envelope/bytes-source.js';
 import type { BlockStorage } from './block-storage.js';
 import { BlobWriteError, StoreUnavailableError } from './errors.js';
 
@@ -38,13 +39,7 @@ async function readCapped(response: Response, cid: CID): Promise<Uint8Array> {
     }
     parts.push(value);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatParts(parts);
 }
 
 /** A read-only `BlockStorage` over a trustless gateway. */

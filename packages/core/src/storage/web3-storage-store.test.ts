@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { collect } from '../envelope/bytes-source.js';
 import { openRecord, openSegment, sealRecord } from '../envelope/envelope.js';
 import { SecretKey } from '../pre/keys.js';
+import { caughtAsync } from '../test-support/caught.js';
 import { randomData } from '../test-support/random-data.js';
 import {
   type StorachaTestService,
@@ -61,14 +62,12 @@ describe('Web3StorageStore against the Storacha upload service (in-process, 127.
       c !== cid.toString() ? Uint8Array.from(bytes, (b) => b ^ 1) : undefined,
     );
     try {
-      const error = await store
-        .get(cid)
-        .then((s) => openRecord(s, patient))
-        .then(collect)
-        .then(
-          () => undefined,
-          (e) => e,
-        );
+      const error = await caughtAsync(
+        store
+          .get(cid)
+          .then((s) => openRecord(s, patient))
+          .then(collect),
+      );
       expect(error).toBeInstanceOf(IntegrityError);
     } finally {
       service.tamper(undefined);

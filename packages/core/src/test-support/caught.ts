@@ -13,6 +13,14 @@ export function caught(fn: () => unknown): unknown {
   return undefined;
 }
 
+/** The error `promise` rejects with, or undefined if it resolves. */
+export function caughtAsync(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error) => error,
+  );
+}
+
 /** Asserts `fn` throws an instance of `cls` with the stable `code`. */
 export function expectError(
   fn: () => unknown,

@@ -23,6 +23,8 @@ afterAll(async () => {
 
 describe('medvault seal / open', () => {
   let cid: string;
+  const openByCid = () =>
+    medvaultBinary('open', cid, '--key', path('patient.key'), '--store', path('blobs'));
 
   test('seal prints the CID of the sealed blob in the store; open by CID prints the plaintext', async () => {
     const sealed = await medvault(
@@ -37,14 +39,7 @@ describe('medvault seal / open', () => {
     expect(sealed.code).toBe(0);
     cid = sealed.stdout.trim();
     expect(cid).toMatch(/^bafybei[a-z2-7]+$/);
-    const opened = await medvaultBinary(
-      'open',
-      cid,
-      '--key',
-      path('patient.key'),
-      '--store',
-      path('blobs'),
-    );
+    const opened = await openByCid();
     expect(opened.code).toBe(0);
     expect(Buffer.compare(opened.stdout, Buffer.from(plaintext))).toBe(0);
   });
@@ -103,14 +98,7 @@ describe('medvault seal / open', () => {
       for (const name of await readdir(join(blocks, shard))) {
         if (name !== cid && name.startsWith('bafkrei')) {
           await writeFile(join(blocks, shard, name), new Uint8Array(1024 * 1024));
-          const r = await medvaultBinary(
-            'open',
-            cid,
-            '--key',
-            path('patient.key'),
-            '--store',
-            path('blobs'),
-          );
+          const r = await openByCid();
           expect(r.code).not.toBe(0);
           expect(r.stderr.trim()).toMatch(/\[STORAGE_INTEGRITY\]$/);
           return;
