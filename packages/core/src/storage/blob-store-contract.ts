@@ -72,6 +72,16 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStore>):
       await store.delete(cid);
     });
 
+    test('put refuses input that is not bytes with a typed error', async () => {
+      const store = await make();
+      await expect(store.put(42 as never)).rejects.toMatchObject({
+        code: 'ENVELOPE_INVALID_INPUT',
+      });
+      await expect(store.put(['text'] as never)).rejects.toMatchObject({
+        code: 'ENVELOPE_INVALID_INPUT',
+      });
+    });
+
     test('refuses addresses that are not blob CIDs: InvalidCidError', async () => {
       const store = await make();
       for (const bad of [

@@ -10,6 +10,7 @@ import * as dagPb from '@ipld/dag-pb';
 import { type ExporterOptions, exporter } from 'ipfs-unixfs-exporter';
 import type { CID } from 'multiformats/cid';
 import { type ByteInput, chunksOf, concatParts, toStream } from '../envelope/bytes-source.js';
+import { BaseError } from '../errors/base-error.js';
 import { type BlockStorage, verifyBlock } from './block-storage.js';
 import { parseCid } from './cid.js';
 import {
@@ -68,7 +69,8 @@ export class BlockBlobStore implements BlobStore {
       const { cid } = await importBlob(chunksOf(input), sink);
       return cid;
     } catch (error) {
-      if (error instanceof StorageError) throw error;
+      // typed errors (bad input, a failing store) pass through as they are
+      if (error instanceof BaseError) throw error;
       throw new BlobWriteError(error instanceof Error ? error.message : String(error), error);
     }
   }
