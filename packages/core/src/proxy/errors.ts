@@ -53,11 +53,74 @@ export class ReplayedRequestError extends ProxyRequestError {
 
 /** Too many recent requests to remember their nonces: try again shortly. */
 export class ReplayCacheFullError extends ProxyRequestError {
-  override readonly code = 'PROXY_BUSY';
+  override readonly code = 'PROXY_REPLAY_CACHE_FULL';
   override readonly status = 503;
   constructor() {
     super(
       'The server is receiving more requests than it can check for replay; retry after a moment.',
     );
+  }
+}
+
+/** A delivered key fragment cannot be read or does not verify. */
+export class KfragDeliveryError extends ProxyRequestError {
+  override readonly code = 'PROXY_KFRAG_INVALID';
+  override readonly status = 422;
+  constructor(details: string, cause?: unknown) {
+    super(`The key fragment was refused: ${details}.`, { cause });
+  }
+}
+
+/** The proxy holds no fragment for this grant (never delivered, or forgotten after revocation). */
+export class GrantUnknownError extends ProxyRequestError {
+  override readonly code = 'PROXY_GRANT_UNKNOWN';
+  override readonly status = 404;
+  constructor(grantId: string) {
+    super(`This proxy holds no key fragment for grant ${grantId}.`);
+  }
+}
+
+/** The request is signed by someone other than the party the grant names. */
+export class NotAuthorizedError extends ProxyRequestError {
+  override readonly code = 'PROXY_NOT_AUTHORIZED';
+  override readonly status = 403;
+  constructor(who: string) {
+    super(`The request must be signed by ${who}.`);
+  }
+}
+
+/** The grant is revoked, expired or unknown on chain. */
+export class GrantInactiveError extends ProxyRequestError {
+  override readonly code = 'PROXY_GRANT_INACTIVE';
+  override readonly status = 403;
+  constructor(grantId: string, why: string) {
+    super(`Grant ${grantId} is not active: ${why}.`);
+  }
+}
+
+/** A requested record is not in the grant's scope, or not in the patient's ledger. */
+export class OutOfScopeError extends ProxyRequestError {
+  override readonly code = 'PROXY_OUT_OF_SCOPE';
+  override readonly status = 403;
+  constructor(cid: string, why: string) {
+    super(`Record ${cid} cannot be shared under this grant: ${why}.`);
+  }
+}
+
+/** A request body that does not match the API's schema, or is too large. */
+export class InvalidRequestBodyError extends ProxyRequestError {
+  override readonly code = 'PROXY_INVALID_BODY';
+  override readonly status = 400;
+  constructor(details: string) {
+    super(`The request body is not valid: ${details}.`);
+  }
+}
+
+/** The proxy is overloaded: retry after the given seconds. */
+export class ProxyBusyError extends ProxyRequestError {
+  override readonly code = 'PROXY_BUSY';
+  override readonly status = 503;
+  constructor() {
+    super('The proxy is at capacity; retry shortly.');
   }
 }

@@ -4,30 +4,12 @@
  * its directory fsync'ed, so a block file is either absent or whole; a blob
  * becomes visible when its root block lands, after all of its other blocks.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlockStorage, CID } from '@medvault/core/storage';
+import { cleanTemporaryFiles, writeFileAtomic } from './atomic-file.js';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === 'ENOENT';
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function fsyncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** A `BlockStorage` in a directory. Use `FsBlockStorage.open`. */
 export class FsBlockStorage implements BlockStorage {
@@ -47,36 +29,18 @@ export class FsBlockStorage implements BlockStorage {
   static async open(dir: string): Promise<FsBlockStorage> {
     const storage = new FsBlockStorage(dir);
     await mkdir(storage.#blocks, { recursive: true });
-    await mkdir(storage.#tmp, { recursive: true });
-    for (const name of await readdir(storage.#tmp)) {
-      const pid = Number(name.split('.')[0]);
-      if (!Number.isSafeInteger(pid) || !isRunning(pid)) {
-        await rm(join(storage.#tmp, name), { force: true });
-      }
-    }
+    await cleanTemporaryFiles(storage.#tmp);
     return storage;
   }
 
-  #path(cid: CID): { shard: string; file: string } {
+  #path(cid: CID): { file: string } {
     const name = cid.toString();
-    const shard = join(this.#blocks, name.slice(-2));
-    return { shard, file: join(shard, name) };
+    return { file: join(this.#blocks, name.slice(-2), name) };
   }
 
   async put(cid: CID, bytes: Uint8Array): Promise<void> {
-    const { shard, file } = this.#path(cid);
     if (await this.has(cid)) return;
-    await mkdir(shard, { recursive: true });
-    const temp = join(this.#tmp, `${process.pid}.${randomBytes(6).toString('hex')}`);
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-    await fsyncDir(shard);
+    await writeFileAtomic(this.#path(cid).file, bytes, this.#tmp);
   }
 
   async get(cid: CID): Promise<Uint8Array | undefined> {

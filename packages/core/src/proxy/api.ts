@@ -1,0 +1,50 @@
+/**
+ * The proxy's HTTP API bodies (docs/spec/proxy-api.md), one schema each,
+ * shared by the server (which validates) and the client (which builds them).
+ */
+import { z } from 'zod';
+
+const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
+const publicKeyHex = hex(33);
+
+/** `PUT /v1/grants/{grantId}/kfrag`, signed by the patient's signer. */
+export const kfragDeliverySchema = z.strictObject({
+  /** The patient's ledger, where the proxy logs accesses and reads records. */
+  ledgerId: hex(32),
+  /** Base URL of the ledger host serving it. */
+  ledgerHost: z.url({ protocol: /^https?$/ }).max(2048),
+  /** The delegating (patient's) public key. */
+  patient: publicKeyHex,
+  /** The key that signed the fragment (and this request). */
+  verifyingKey: publicKeyHex,
+  /** The reader the grant is for. */
+  reader: publicKeyHex,
+  /** The fragment, encrypted to this proxy's key. */
+  kfrag: z.strictObject({
+    capsule: z.string().regex(/^[0-9a-f]{2,512}$/),
+    ciphertext: z.string().regex(/^[0-9a-f]{2,4096}$/),
+  }),
+});
+/** Body of a key-fragment delivery. */
+export type KfragDelivery = z.infer<typeof kfragDeliverySchema>;
+
+/** `POST /v1/reencrypt`, signed by the reader. */
+export const reencryptRequestSchema = z.strictObject({
+  grantId: hex(32),
+  /** Records to re-encrypt, by CID; the proxy takes their capsules from the ledger. */
+  cids: z.array(z.string().min(1).max(256)).min(1).max(1000),
+});
+/** Body of a re-encryption request. */
+export type ReencryptRequest = z.infer<typeof reencryptRequestSchema>;
+
+/** The answer to a re-encryption request: one capsule fragment per CID, in order. */
+export const reencryptResponseSchema = z.strictObject({
+  cfrags: z.array(z.strictObject({ cid: z.string(), cfrag: z.string().regex(/^[0-9a-f]+$/) })),
+});
+/** Answer of a re-encryption request. */
+export type ReencryptResponse = z.infer<typeof reencryptResponseSchema>;
+
+/** Every error answer: `{ error: { code, message } }`. */
+export const errorResponseSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
