@@ -14,6 +14,7 @@ export default defineConfig({
     'chain/index': 'src/chain/index.ts',
     'envelope/index': 'src/envelope/index.ts',
     'storage/index': 'src/storage/index.ts',
+    'proxy/index': 'src/proxy/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -10,4 +10,5 @@ export * from './errors/index.js';
 export * from './ledger/index.js';
 export * from './ledger-host/index.js';
 export * from './pre/index.js';
+export * from './proxy/index.js';
 export * from './storage/index.js';

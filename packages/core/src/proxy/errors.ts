@@ -124,3 +124,67 @@ export class ProxyBusyError extends ProxyRequestError {
     super('The proxy is at capacity; retry shortly.');
   }
 }
+
+/** Too many requests from one key: retry after a second. */
+export class RateLimitedError extends ProxyRequestError {
+  override readonly code = 'PROXY_RATE_LIMITED';
+  override readonly status = 429;
+  constructor() {
+    super('Too many requests from this key; retry after a second.');
+  }
+}
+
+/** A service the proxy depends on (the chain, the ledger host) cannot be reached. */
+export class UpstreamUnavailableError extends ProxyRequestError {
+  override readonly code = 'PROXY_UPSTREAM_UNAVAILABLE';
+  override readonly status = 503;
+  constructor(what: string, cause?: unknown) {
+    super(`The proxy cannot reach ${what}; retry shortly.`, { cause });
+  }
+}
+
+/** One proxy's failure, as reported to the patient or reader. */
+export type ProxyFailure = { proxy: string; code: string; message: string };
+
+/** A proxy answered with an error, or could not be reached in time. */
+export class ProxyCallError extends BaseError {
+  override readonly code = 'PROXY_CALL_FAILED';
+  /** The proxy's URL. */
+  readonly proxy: string;
+  /** The proxy's error code (or PROXY_UNREACHABLE, PROXY_TIMEOUT, PROXY_BAD_ANSWER). */
+  readonly proxyCode: string;
+  /** HTTP status, when the proxy answered. */
+  readonly status: number | undefined;
+  constructor(proxy: string, proxyCode: string, message: string, status?: number, cause?: unknown) {
+    super(`Proxy ${proxy}: ${message} [${proxyCode}]`, { cause, docsPath: 'spec/proxy-api.md' });
+    this.proxy = proxy;
+    this.proxyCode = proxyCode;
+    this.status = status;
+  }
+}
+
+/** Not every proxy took its key fragment: the grant was not made. */
+export class GrantDeliveryError extends BaseError {
+  override readonly code = 'PROXY_GRANT_DELIVERY';
+  readonly failures: ProxyFailure[];
+  constructor(failures: ProxyFailure[]) {
+    super(
+      `The grant was not made: ${failures.length} prox${failures.length === 1 ? 'y' : 'ies'} did not take their key fragment (${failures.map((f) => `${f.proxy}: ${f.code}`).join('; ')}).`,
+      { docsPath: 'spec/proxy-api.md' },
+    );
+    this.failures = failures;
+  }
+}
+
+/** Fewer than threshold proxies returned valid capsule fragments. */
+export class NotEnoughFragmentsError extends BaseError {
+  override readonly code = 'PROXY_NOT_ENOUGH_FRAGMENTS';
+  readonly failures: ProxyFailure[];
+  constructor(threshold: number, failures: ProxyFailure[]) {
+    super(
+      `Fewer than ${threshold} proxies returned valid capsule fragments (${failures.map((f) => `${f.proxy}: ${f.code}`).join('; ')}).`,
+      { docsPath: 'spec/proxy-api.md' },
+    );
+    this.failures = failures;
+  }
+}

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { decodeEntry, encodeCheckpoint, Ledger, TornEntryError } from '@medvault/core/ledger';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { BodyTooLargeError, readBody, sendJson } from '../http/body.js';
 import { FileLedgerStore } from '../ledger/file-ledger-store.js';
 import { HttpError, toHttpError } from './http-error.js';
 
@@ -51,47 +52,26 @@ function uintParam(url: URL, name: string, fallback?: number): number {
   return n;
 }
 
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  // Read with events, not for-await: leaving a for-await early destroys the
-  // socket, and the client would see a reset instead of the 413.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) {
-        reject(
-          new HttpError(
-            413,
-            'LEDGER_HOST_BODY_TOO_LARGE',
-            `request bodies are limited to ${MAX_BODY_BYTES} bytes`,
-          ),
-        );
-        return;
-      }
-      try {
-        const value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (value && typeof value === 'object' && !Array.isArray(value)) return resolve(value);
-      } catch {
-        // fall through
-      }
-      reject(new HttpError(400, 'LEDGER_HOST_BAD_JSON', 'the request body must be a JSON object'));
-    });
-  });
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      throw new HttpError(413, 'LEDGER_HOST_BODY_TOO_LARGE', error.message);
+    }
+    throw error;
+  }
+  try {
+    const value = JSON.parse(body.toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, 'LEDGER_HOST_BAD_JSON', 'the request body must be a JSON object');
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
+const send = (res: ServerResponse, status: number, body: unknown) => sendJson(res, status, body);
 
 function headOf(ledger: Ledger) {
   const last = ledger.size > 0 ? ledger.entry(ledger.size - 1) : undefined;

@@ -1,0 +1,22 @@
+import type { GrantScope } from '../ledger/entry.js';
+import type { PublicKey } from '../pre/keys.js';
+import type { ProxyEndpoint } from './call-proxy.js';
+
+/** A grant as the patient made it and the reader uses it. */
+export type Grant = {
+  /** 32-byte id, hex. */
+  grantId: string;
+  /** The patient's ledger, hex id. */
+  ledgerId: string;
+  /** The patient's (delegating) key. */
+  patient: PublicKey;
+  /** The key that signed the fragments (the patient's signer). */
+  verifyingKey: PublicKey;
+  reader: PublicKey;
+  scope: GrantScope;
+  purpose: string;
+  /** Expiry, ms since the epoch. */
+  expiresAt: number;
+  proxies: ProxyEndpoint[];
+  threshold: number;
+};

@@ -1,0 +1,40 @@
+/**
+ * `@medvault/core/proxy` — talking to re-encryption proxies
+ * (docs/spec/proxy-api.md): signed requests, key-fragment delivery, the
+ * API's bodies, scope checks, and the patient's and reader's side of a share.
+ * @module
+ */
+export * from './api.js';
+export { type CallOptions, callProxy, type ProxyEndpoint } from './call-proxy.js';
+export * from './errors.js';
+export type { Grant } from './grant.js';
+export {
+  type ChainAccess,
+  type GrantAccessParams,
+  grantAccess,
+  type LedgerAccess,
+} from './grant-access.js';
+export { openKfragDelivery, type SealedKfrag, sealKfragFor } from './kfrag-delivery.js';
+export {
+  type ReadSharedParams,
+  type ReadSharedResult,
+  readShared,
+  type SharedRecord,
+} from './read-shared.js';
+export {
+  type GrantInfo,
+  indexLedger,
+  type RecordIndex,
+  type RecordInfo,
+  recordInScope,
+} from './record-index.js';
+export { type RevokeAccessParams, revokeAccess } from './revoke-access.js';
+export {
+  jsonBody,
+  NonceCache,
+  type RequestAuthHeaders,
+  type SignedRequestParts,
+  signRequest,
+  type VerifyRequestOptions,
+  verifyRequest,
+} from './signed-request.js';
