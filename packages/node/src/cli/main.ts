@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   chain: async () => (await import('./chain.js')).chain,
   seal: async () => (await import('./seal.js')).seal,
   open: async () => (await import('./open.js')).open,
+  proxy: async () => (await import('./proxy.js')).proxy,
 };
 
 const USAGE = `usage: medvault <command> [options]
@@ -24,6 +25,7 @@ commands:
   open FILE|CID --key KEYFILE [--store DIR] verify and decrypt a sealed record to stdout
   ledger init|append|checkpoint|verify|prove|check-proof …   the patient ledger (see medvault ledger --help)
   ledger-host --port P --data-dir DIR       serve ledgers over HTTP
+  proxy --port P --data-dir DIR --key KEYFILE --rpc URL --registry ADDR   a re-encryption proxy
   chain dev [--port P] [--state DIR]        local EVM node with the registry deployed`;
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
