@@ -1,0 +1,247 @@
+/**
+ * The proxy's HTTP surface on bad input, limits and overload (real HTTP on
+ * 127.0.0.1; the chain is not reached by these requests, or is down on
+ * purpose). The full share runs in share.e2e.test.ts.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKFrags, SecretKey, Signer } from '@medvault/core/pre';
+import { jsonBody, type KfragDelivery, sealKfragFor, signRequest } from '@medvault/core/proxy';
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type ProxyOptions, type RunningProxy, startProxy } from './server.js';
+
+const dirs: string[] = [];
+const running: RunningProxy[] = [];
+const DEAD_RPC = 'http://127.0.0.1:9'; // nothing listens on the discard port
+
+async function proxy(
+  options: Partial<ProxyOptions> = {},
+): Promise<RunningProxy & { key: SecretKey }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'medvault-proxy-'));
+  dirs.push(dataDir);
+  const key = SecretKey.random();
+  const p = await startProxy({
+    dataDir,
+    key,
+    rpcUrl: DEAD_RPC,
+    registry: `0x${'11'.repeat(20)}`,
+    watchIntervalMs: 0,
+    log: () => {},
+    ...options,
+  });
+  running.push(p);
+  return { ...p, key };
+}
+
+afterAll(async () => {
+  for (const p of running) await p.close();
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+const patient = SecretKey.random();
+const patientSigner = new Signer(patient);
+const reader = SecretKey.random();
+const hex = (pk: { toCompressedBytes(): Uint8Array }) => bytesToHex(pk.toCompressedBytes());
+
+async function signed(
+  base: string,
+  method: 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  body: unknown,
+  signer = patientSigner,
+) {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : jsonBody(body);
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...signRequest(signer, { method, path, body: bytes }),
+      'content-type': 'application/json',
+    },
+    body: bytes as BodyInit,
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: text ? JSON.parse(text) : undefined,
+  };
+}
+
+function delivery(proxyKey: SecretKey, forReader = reader): KfragDelivery {
+  const [kfrag] = generateKFrags(patient, forReader.publicKey(), patientSigner, 1, 1, true, true);
+  return {
+    ledgerId: '00'.repeat(32),
+    ledgerHost: 'http://127.0.0.1:1',
+    patient: hex(patient.publicKey()),
+    verifyingKey: hex(patientSigner.verifyingKey()),
+    reader: hex(reader.publicKey()),
+    kfrag: sealKfragFor(proxyKey.publicKey(), kfrag!),
+  };
+}
+
+describe('proxy HTTP surface', () => {
+  let p: Awaited<ReturnType<typeof proxy>>;
+  beforeAll(async () => {
+    p = await proxy();
+  });
+
+  test('health and metrics', async () => {
+    const health = await (await fetch(`${p.url}/v1/health`)).json();
+    expect(health).toEqual({ status: 'ok', publicKey: hex(p.publicKey), grants: 0 });
+    const metrics = await (await fetch(`${p.url}/metrics`)).text();
+    expect(metrics).toMatch(/medvault_proxy_request_duration_seconds_count \d+/);
+    expect(metrics).toMatch(/medvault_proxy_grants 0/);
+  });
+
+  test('unknown routes are 404, wrong methods 405 with Allow', async () => {
+    expect((await fetch(`${p.url}/v2/anything`)).status).toBe(404);
+    const wrong = await fetch(`${p.url}/v1/reencrypt`, { method: 'GET' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST');
+  });
+
+  test('a key fragment is stored once; the same again is fine, another is a conflict', async () => {
+    const grantId = bytesToHex(randomBytes(32));
+    const body = delivery(p.key);
+    expect((await signed(p.url, 'PUT', `/v1/grants/${grantId}/kfrag`, body)).status).toBe(201);
+    expect((await signed(p.url, 'PUT', `/v1/grants/${grantId}/kfrag`, body)).status).toBe(200);
+    const other = await signed(p.url, 'PUT', `/v1/grants/${grantId}/kfrag`, delivery(p.key));
+    expect(other.status).toBe(409);
+    expect(other.json.error.code).toBe('PROXY_GRANT_EXISTS');
+  });
+
+  test('fragments that are not for this proxy, or do not verify, are refused with 422', async () => {
+    const grantId = bytesToHex(randomBytes(32));
+    const elsewhere = await signed(
+      p.url,
+      'PUT',
+      `/v1/grants/${grantId}/kfrag`,
+      delivery(SecretKey.random()),
+    );
+    expect(elsewhere).toMatchObject({
+      status: 422,
+      json: { error: { code: 'PROXY_KFRAG_INVALID' } },
+    });
+    const forAnotherReader = await signed(
+      p.url,
+      'PUT',
+      `/v1/grants/${grantId}/kfrag`,
+      delivery(p.key, SecretKey.random()),
+    );
+    expect(forAnotherReader).toMatchObject({
+      status: 422,
+      json: { error: { code: 'PROXY_KFRAG_INVALID' } },
+    });
+  });
+
+  test('a delivery signed by another key than the fragment’s is refused with 403', async () => {
+    const grantId = bytesToHex(randomBytes(32));
+    const r = await signed(
+      p.url,
+      'PUT',
+      `/v1/grants/${grantId}/kfrag`,
+      delivery(p.key),
+      new Signer(reader),
+    );
+    expect(r).toMatchObject({ status: 403, json: { error: { code: 'PROXY_NOT_AUTHORIZED' } } });
+  });
+
+  test('unsigned requests are 400, not JSON or off-schema bodies 400 with what was wrong', async () => {
+    const unsigned = await fetch(`${p.url}/v1/reencrypt`, { method: 'POST', body: '{}' });
+    expect(unsigned.status).toBe(400);
+    expect((await unsigned.json()).error.code).toBe('PROXY_AUTH_MALFORMED');
+    const notJson = await signed(p.url, 'POST', '/v1/reencrypt', 'not json');
+    expect(notJson).toMatchObject({ status: 400, json: { error: { code: 'PROXY_INVALID_BODY' } } });
+    const offSchema = await signed(p.url, 'POST', '/v1/reencrypt', { grantId: 'zz', cids: [] });
+    expect(offSchema.status).toBe(400);
+    expect(offSchema.json.error.message).toMatch(/grantId/);
+  });
+
+  test('any signed body gets a typed 4xx answer, never a 5xx or a hang', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.jsonValue(), fc.record({ grantId: fc.string(), cids: fc.array(fc.string()) })),
+        fc.constantFrom('/v1/reencrypt', `/v1/grants/${'ab'.repeat(32)}/kfrag`),
+        async (body, path) => {
+          const r = await signed(p.url, path === '/v1/reencrypt' ? 'POST' : 'PUT', path, body);
+          expect(r.status).toBeGreaterThanOrEqual(400);
+          expect(r.status).toBeLessThan(500);
+          expect(typeof r.json.error.code).toBe('string');
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  test('a re-encryption for a grant the proxy does not hold is 404', async () => {
+    const r = await signed(
+      p.url,
+      'POST',
+      '/v1/reencrypt',
+      { grantId: 'cd'.repeat(32), cids: ['bafy'] },
+      new Signer(reader),
+    );
+    expect(r).toMatchObject({ status: 404, json: { error: { code: 'PROXY_GRANT_UNKNOWN' } } });
+  });
+
+  test('the chain unreachable is a 503 with Retry-After, not a crash', async () => {
+    const grantId = bytesToHex(randomBytes(32));
+    await signed(p.url, 'PUT', `/v1/grants/${grantId}/kfrag`, delivery(p.key));
+    const r = await signed(
+      p.url,
+      'POST',
+      '/v1/reencrypt',
+      { grantId, cids: ['bafy'] },
+      new Signer(reader),
+    );
+    expect(r).toMatchObject({
+      status: 503,
+      json: { error: { code: 'PROXY_UPSTREAM_UNAVAILABLE' } },
+    });
+    expect(r.headers.get('retry-after')).toBe('1');
+  });
+
+  test('bodies over the limit are 413', async () => {
+    const small = await proxy({ maxBodyBytes: 1000 });
+    const r = await fetch(`${small.url}/v1/reencrypt`, { method: 'POST', body: 'x'.repeat(5000) });
+    expect(r.status).toBe(413);
+    expect((await r.json()).error.code).toBe('PROXY_BODY_TOO_LARGE');
+  });
+});
+
+describe('overload', () => {
+  test('a key over its rate gets 429 with Retry-After', async () => {
+    const p = await proxy({ perKeyPerSecond: 1 });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const r = await signed(
+        p.url,
+        'POST',
+        '/v1/reencrypt',
+        { grantId: 'ef'.repeat(32), cids: ['x'] },
+        new Signer(reader),
+      );
+      statuses.push(r.status);
+      if (r.status === 429) retryAfter = r.headers.get('retry-after');
+    }
+    expect(statuses.slice(0, 2)).toEqual([404, 404]);
+    expect(statuses).toContain(429);
+    expect(retryAfter).toBe('1');
+  });
+
+  test('past its capacity the proxy answers 503 with Retry-After', async () => {
+    const p = await proxy({ maxInFlight: 0 });
+    const r = await signed(p.url, 'POST', '/v1/reencrypt', {
+      grantId: 'ef'.repeat(32),
+      cids: ['x'],
+    });
+    expect(r.status).toBe(503);
+    expect(r.json.error.code).toBe('PROXY_BUSY');
+    expect(r.headers.get('retry-after')).toBe('1');
+    expect((await fetch(`${p.url}/v1/health`)).status).toBe(200);
+  });
+});
