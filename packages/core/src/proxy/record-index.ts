@@ -27,10 +27,15 @@ export type GrantInfo = {
 /** Records by CID and grants by hex id, from entries already verified. */
 export type RecordIndex = { records: Map<string, RecordInfo>; grants: Map<string, GrantInfo> };
 
-/** Builds the index from a verified ledger's entries (a later record for a CID wins). */
-export function indexLedger(entries: readonly Uint8Array[]): RecordIndex {
-  const records = new Map<string, RecordInfo>();
-  const grants = new Map<string, GrantInfo>();
+/**
+ * Builds the index from a verified ledger's entries (a later record for a
+ * CID wins), or extends `index` with entries appended since it was built.
+ */
+export function indexLedger(
+  entries: readonly Uint8Array[],
+  index: RecordIndex = { records: new Map(), grants: new Map() },
+): RecordIndex {
+  const { records, grants } = index;
   for (const bytes of entries) {
     const entry = decodeEntry(bytes);
     if (entry.kind === 'record') {
@@ -57,7 +62,7 @@ export function indexLedger(entries: readonly Uint8Array[]): RecordIndex {
       if (grant) grant.revoked = true;
     }
   }
-  return { records, grants };
+  return index;
 }
 
 /**

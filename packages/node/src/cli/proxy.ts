@@ -6,7 +6,7 @@ import { CliError } from './cli-error.js';
 import { readKeyFile } from './key-file.js';
 
 const USAGE =
-  'usage: medvault proxy --port P --data-dir DIR --key KEYFILE --rpc URL --registry ADDR [--host 127.0.0.1]';
+  'usage: medvault proxy --port P --data-dir DIR --key KEYFILE --rpc URL --registry ADDR [--host 127.0.0.1] [--max-per-key N] [--max-in-flight N]';
 
 /**
  * `medvault proxy …`: one re-encryption proxy until SIGINT/SIGTERM. Prints
@@ -22,9 +22,19 @@ export async function proxy(args: string[]): Promise<void> {
       rpc: { type: 'string' },
       registry: { type: 'string' },
       host: { type: 'string' },
+      'max-per-key': { type: 'string' },
+      'max-in-flight': { type: 'string' },
     },
     strict: true,
   });
+  const positive = (name: 'max-per-key' | 'max-in-flight') => {
+    const raw = values[name];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1)
+      throw new CliError(`--${name} must be a positive integer`, 2);
+    return n;
+  };
   const port = Number(values.port ?? 0);
   if (
     !values['data-dir'] ||
@@ -51,6 +61,8 @@ export async function proxy(args: string[]): Promise<void> {
     registry: values.registry as Address,
     port,
     host: values.host ?? '127.0.0.1',
+    perKeyPerSecond: positive('max-per-key'),
+    maxInFlight: positive('max-in-flight'),
   });
   process.stdout.write(
     `proxy listening on ${running.url} key ${bytesToHex(running.publicKey.toCompressedBytes())}\n`,

@@ -11,14 +11,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { BaseError } from '@medvault/core';
 import { isGrantActive, watchRegistry } from '@medvault/core/chain';
-import type { VerifiedLedger } from '@medvault/core/ledger';
-import { LedgerHostClient } from '@medvault/core/ledger-host';
 import { Capsule, KeyFrag, PublicKey, reencrypt, type SecretKey, Signer } from '@medvault/core/pre';
 import {
   GrantInactiveError,
   GrantUnknownError,
   InvalidRequestBodyError,
-  indexLedger,
   KfragDeliveryError,
   kfragDeliverySchema,
   NonceCache,
@@ -35,7 +32,10 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { type Address, createPublicClient, http } from 'viem';
 import type { z } from 'zod';
 import { BodyTooLargeError, readBody, sendJson } from '../http/body.js';
+import { AccessLog } from './access-log.js';
+import { GrantStatusCache } from './grant-status-cache.js';
 import { KfragStore } from './kfrag-store.js';
+import { LedgerViews } from './ledger-view.js';
 import { ProxyMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -59,6 +59,11 @@ export type ProxyOptions = {
   perKeyPerSecond?: number;
   /** Accepted clock skew of signed requests, ms (default 60 000). */
   windowMs?: number;
+  /**
+   * How long an on-chain grant status is reused, ms (default 1 000; 0 asks
+   * the chain for every request). A revocation takes effect within this.
+   */
+  chainCacheMs?: number;
   /** How often to poll the registry for revocations, ms (default 1 000; 0 disables). */
   watchIntervalMs?: number;
   /** Where reports go (default: stderr). */
@@ -107,7 +112,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const maxBody = options.maxBodyBytes ?? 256 * 1024;
   const maxInFlight = options.maxInFlight ?? 64;
   const windowMs = options.windowMs ?? 60_000;
-  const ledgers = new Map<string, VerifiedLedger>();
+  const views = new LedgerViews();
+  const accessLog = new AccessLog(signer);
+  const grantStatus = new GrantStatusCache(
+    (grantId) => isGrantActive(chain, { registry: options.registry, grantId: hexToBytes(grantId) }),
+    options.chainCacheMs ?? 1_000,
+  );
   let inFlight = 0;
 
   const authenticate = (req: IncomingMessage, body: Buffer, path: string) => {
@@ -180,14 +190,6 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     return [204, undefined];
   };
 
-  /** The patient's ledger, verified, fetching only what was appended since last time. */
-  async function ledgerOf(ledgerHost: string, ledgerId: string) {
-    const client = new LedgerHostClient({ url: ledgerHost });
-    const verified = await client.sync(ledgerId, { verified: ledgers.get(ledgerId) });
-    ledgers.set(ledgerId, verified);
-    return { client, entries: await client.entries(ledgerId) };
-  }
-
   const reencryptRoute: Route = async (req, body) => {
     const readerKey = authenticate(req, body, '/v1/reencrypt');
     const request = parseBody(reencryptRequestSchema, body);
@@ -198,22 +200,20 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     }
     let active: boolean;
     try {
-      active = await isGrantActive(chain, {
-        registry: options.registry,
-        grantId: hexToBytes(request.grantId),
-      });
+      active = await grantStatus.isActive(request.grantId);
     } catch (cause) {
       throw new UpstreamUnavailableError('the chain', cause);
     }
     if (!active)
       throw new GrantInactiveError(request.grantId, 'revoked, expired or unknown on chain');
-    const { client, entries } = await ledgerOf(held.ledgerHost, held.ledgerId).catch((cause) => {
-      throw new UpstreamUnavailableError(
-        "a ledger host serving the patient's verified ledger",
-        cause,
-      );
-    });
-    const index = indexLedger(entries);
+    const { client, index } = await views
+      .refresh(held.ledgerHost, held.ledgerId)
+      .catch((cause: unknown) => {
+        throw new UpstreamUnavailableError(
+          "a ledger host serving the patient's verified ledger",
+          cause,
+        );
+      });
     const grant = index.grants.get(request.grantId);
     if (!grant || grant.revoked || grant.expiresAt <= Date.now()) {
       throw new GrantInactiveError(request.grantId, 'revoked, expired or missing in the ledger');
@@ -233,16 +233,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       };
     });
     // Logged before answering: no access goes unrecorded in the patient's ledger.
-    await client.submit(
-      held.ledgerId,
-      'access',
-      {
-        grantId: hexToBytes(request.grantId),
-        proxy: hexToBytes(proxyKeyHex),
-        capsules: request.cids,
-      },
-      signer,
-    );
+    try {
+      await accessLog.record(client, held.ledgerId, request.grantId, request.cids);
+    } catch (cause) {
+      if (cause instanceof BaseError && cause.code.startsWith('LEDGER_ACCESS')) {
+        throw new GrantInactiveError(request.grantId, 'the ledger refuses the access entry');
+      }
+      throw new UpstreamUnavailableError('the ledger host, to log the access', cause);
+    }
     metrics.count('medvault_proxy_reencryptions_total', cfrags.length);
     return [200, { cfrags }];
   };
@@ -327,7 +325,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           onGrantRevoked: (logs) => {
             for (const entry of logs) {
               const grantId = (entry as { args?: { grantId?: string } }).args?.grantId;
-              if (grantId) void store.delete(grantId.replace(/^0x/, '').toLowerCase());
+              if (!grantId) continue;
+              const id = grantId.replace(/^0x/, '').toLowerCase();
+              grantStatus.forget(id);
+              void store.delete(id);
             }
           },
           onError: (error) => log(`proxy: watching the registry: ${error.message}`),
