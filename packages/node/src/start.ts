@@ -1,26 +1,22 @@
 /**
  * `npm start`: the local stack, as far as it exists today — a local EVM node
- * with the registry deployed, a ledger host and a blob store, on 127.0.0.1
+ * with the registry deployed, a ledger host, a blob store and three proxies, on 127.0.0.1
  * with their data under .medvault/ (kept across restarts), and a walkthrough
- * of a share against them, every step verified. Runs until Ctrl-C. Later
- * issues add proxies over HTTP and the sites.
+ * of a share through three re-encryption proxies, every step verified.
+ * Runs until Ctrl-C. The sites come with a later issue.
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { anchorCheckpoint, registerGrant, verifyLedgerAgainstChain } from '@medvault/core/chain';
-import { collect, openRecord, sealRecordBytes } from '@medvault/core/envelope';
+import { anchorCheckpoint, verifyLedgerAgainstChain } from '@medvault/core/chain';
+import { collect, sealRecordBytes } from '@medvault/core/envelope';
 import { Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
-import {
-  CapsuleFrag,
-  generateKFrags,
-  KeyFrag,
-  reencrypt,
-  SecretKey,
-  Signer,
-} from '@medvault/core/pre';
-import { randomBytes } from '@noble/hashes/utils.js';
+import { SecretKey, Signer } from '@medvault/core/pre';
+import { grantAccess, readShared } from '@medvault/core/proxy';
 import { devClient, startDevChain } from './chain/dev-chain.js';
+import { readKeyFile, writeKeyFile } from './cli/key-file.js';
 import { startLedgerHost } from './ledger-host/server.js';
+import { startProxy } from './proxy/server.js';
 import { FsStore } from './storage/fs-store.js';
 
 const dataDir = process.env.MEDVAULT_DATA_DIR ?? join(process.cwd(), '.medvault');
@@ -43,10 +39,28 @@ const patientSk = SecretKey.random();
 const owner = new Signer(patientSk);
 const hospital = new Signer(SecretKey.random());
 const clinic = SecretKey.random();
-const proxies = ['proxy-a', 'proxy-b', 'proxy-c'].map((name) => ({
-  name,
-  signer: new Signer(SecretKey.random()),
-}));
+// three proxies on 127.0.0.1 (ports MEDVAULT_PROXY_PORT, +1, +2), their keys
+// and fragments kept under .medvault/proxies across restarts
+const proxyPort = Number(process.env.MEDVAULT_PROXY_PORT ?? 9001);
+const proxies = await Promise.all(
+  ['a', 'b', 'c'].map(async (name, i) => {
+    const keyFile = join(dataDir, 'proxies', `${name}.key`);
+    await mkdir(join(dataDir, 'proxies'), { recursive: true });
+    const key = await readKeyFile(keyFile).catch(async () => {
+      const fresh = SecretKey.random();
+      await writeKeyFile(keyFile, fresh);
+      return fresh;
+    });
+    return startProxy({
+      dataDir: join(dataDir, 'proxies', name),
+      key,
+      rpcUrl: chain.rpcUrl,
+      registry: chain.registry,
+      port: proxyPort + i,
+    });
+  }),
+);
+console.log(`  proxies      ${proxies.map((p) => p.url).join(', ')}\n`);
 
 // ---- the hospital seals a record to the patient ---------------------------
 const record = new TextEncoder().encode(
@@ -83,82 +97,33 @@ await client.submit(
 );
 step(`patient ledger ${ledgerId.slice(0, 16)}… created; the hospital appended the record entry`);
 
-// ---- the patient grants the clinic, 2 of 3 proxies -------------------------
-const kfrags = generateKFrags(patientSk, clinic.publicKey(), owner, 2, proxies.length, true, true);
-const grantId = randomBytes(32);
-await client.submit(
-  ledgerId,
-  'grant',
-  {
-    grantId,
-    grantee: clinic.publicKey().toCompressedBytes(),
-    scope: { categories: ['laboratory'] },
-    purpose: 'diabetes follow-up',
-    expiresAt: Date.now() + 30 * 24 * 3600 * 1000,
-    proxies: proxies.map((p, i) => ({
-      url: `http://127.0.0.1:${9001 + i}`,
-      key: p.signer.verifyingKey().toCompressedBytes(),
-    })),
-    threshold: 2,
-  },
-  owner,
-);
-await registerGrant(chainClient, {
-  registry: chain.registry,
-  relayer,
-  owner: patientSk,
-  grantId,
-  ledgerId: local.id,
-  grantee: clinic.publicKey().toCompressedBytes(),
+// ---- the patient grants the clinic through 3 proxies, threshold 2 ---------
+const grant = await grantAccess({
+  patient: patientSk,
+  reader: clinic.publicKey(),
   scope: { categories: ['laboratory'] },
+  purpose: 'diabetes follow-up',
   expiresAt: Date.now() + 30 * 24 * 3600 * 1000,
+  proxies: proxies.map((p) => ({ url: p.url, publicKey: p.publicKey })),
+  threshold: 2,
+  ledger: { host: client, ledgerId },
+  chain: { client: chainClient, registry: chain.registry, relayer },
 });
 step(
-  'patient granted the clinic lab results for 30 days through 3 proxies, threshold 2 (ledger + chain)',
+  'patient granted the clinic lab results for 30 days: a key fragment to each of 3 proxies (threshold 2), the grant on chain and in the ledger',
 );
 
-// ---- two proxies re-encrypt and log the access ------------------------------
-const served = await Promise.all(
-  [0, 2].map(async (i) => {
-    const proxy = proxies[i] as (typeof proxies)[number];
-    const kfrag = KeyFrag.fromBytes((kfrags[i] as { toBytes(): Uint8Array }).toBytes()).verify(
-      owner.verifyingKey(),
-      patientSk.publicKey(),
-      clinic.publicKey(),
-    );
-    const cfrag = reencrypt(capsule, kfrag).toBytes();
-    await client.submit(
-      ledgerId,
-      'access',
-      {
-        grantId,
-        proxy: proxy.signer.verifyingKey().toCompressedBytes(),
-        capsules: [cid.toString()],
-      },
-      proxy.signer,
-    );
-    step(`${proxy.name} verified its key fragment, re-encrypted, and logged the access`);
-    return cfrag;
-  }),
-);
-
-const cfrags = served.map((b) =>
-  CapsuleFrag.fromBytes(b).verify(
-    capsule,
-    owner.verifyingKey(),
-    patientSk.publicKey(),
-    clinic.publicKey(),
-  ),
-);
-const plaintext = await collect(
-  await openRecord(await blobs.get(cid), {
-    receivingSk: clinic,
-    delegatingPk: patientSk.publicKey(),
-    cfrags,
-  }),
-);
+// ---- the clinic reads through the proxies --------------------------------
+const { records: shared, failures } = await readShared({
+  reader: clinic,
+  grant,
+  cids: [cid.toString()],
+  store: blobs,
+});
+if (failures.length > 0) throw new Error(`proxies failed: ${JSON.stringify(failures)}`);
+const plaintext = await collect((shared[0] as { stream: ReadableStream<Uint8Array> }).stream);
 step(
-  `clinic verified both capsule fragments, read the record from the store (every block checked) and opened it: ${new TextDecoder().decode(plaintext)}`,
+  `clinic got capsule fragments from 2 proxies (each checked the chain, the ledger and the scope, and logged the access), verified them, and opened the record from the store: ${new TextDecoder().decode(plaintext)}`,
 );
 
 // ---- the patient checkpoints; anyone verifies -------------------------------
@@ -187,6 +152,7 @@ await new Promise<void>((resolve) => {
   process.once('SIGINT', resolve);
   process.once('SIGTERM', resolve);
 });
+for (const p of proxies) await p.close();
 await host.close();
 await chain.anvil.stop();
 console.log('stopped');

@@ -189,7 +189,7 @@ try {
   let sustainable = capacity * 0.1;
   for (let tenth = 1; tenth <= 10; tenth++) {
     const rate = (capacity * tenth) / 10;
-    const { settled } = await offer(rate, 3_000);
+    const { settled } = await offer(rate, PHASE_MS);
     const ok = settled
       .filter((r) => r.status === 200)
       .map((r) => r.ms)
