@@ -7,8 +7,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { revokeGrant } from '@medvault/core/chain';
 import { collect, sealRecordBytes } from '@medvault/core/envelope';
 import { decodeEntry, Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
@@ -310,6 +312,56 @@ describe('sharing through three proxies, threshold 2', () => {
     expect((error as NotEnoughFragmentsError).failures.map((f) => f.code)).toContain(
       'PROXY_GRANT_INACTIVE',
     );
+  });
+
+  test('a proxy that accepts connections but never answers does not hold up the read', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const silent = createNetServer((socket) => {
+      sockets.add(socket); // accepted, never answered
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const hanging = {
+        url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        publicKey: proxies[0]!.endpoint.publicKey,
+      };
+      const { texts } = await read(
+        { ...grant, proxies: [hanging, proxies[1]!.endpoint, proxies[2]!.endpoint] },
+        ['hba1c'],
+      );
+      expect(texts).toEqual([records.hba1c!.plaintext]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
+  test('a proxy that missed the forget request drops the fragment when the revocation reaches the chain', async () => {
+    const other = await share(proxies.map((p) => p.endpoint));
+    await revokeGrant(chainAccess.client, {
+      registry: chainAccess.registry,
+      relayer: chainAccess.relayer,
+      owner: patient,
+      grantId: hexToBytes(other.grantId),
+    });
+    const ask = async () => {
+      const body = jsonBody({ grantId: other.grantId, cids: [records.hba1c!.cid] });
+      const r = await fetch(`${proxies[1]!.endpoint.url}/v1/reencrypt`, {
+        method: 'POST',
+        headers: {
+          ...signRequest(new Signer(clinic), { method: 'POST', path: '/v1/reencrypt', body }),
+        },
+        body: body as BodyInit,
+      });
+      return ((await r.json()) as { error: { code: string } }).error.code;
+    };
+    let code = await ask();
+    for (let i = 0; i < 50 && code !== 'PROXY_GRANT_UNKNOWN'; i++) {
+      expect(code).toBe('PROXY_GRANT_INACTIVE'); // refused all along, by the chain check
+      await new Promise((r) => setTimeout(r, 200));
+      code = await ask();
+    }
+    expect(code).toBe('PROXY_GRANT_UNKNOWN'); // and then forgotten, from the event
   });
 
   test('one proxy down: reading still works; two down: a clear error naming them', async () => {
