@@ -35,11 +35,11 @@ export class ProxyMetrics {
     for (const [name, n] of Object.entries(gauges))
       lines.push(`# TYPE ${name} gauge`, `${name} ${n}`);
     lines.push('# TYPE medvault_proxy_request_duration_seconds histogram');
-    BUCKETS_MS.forEach((le, i) =>
+    for (const [i, le] of BUCKETS_MS.entries()) {
       lines.push(
         `medvault_proxy_request_duration_seconds_bucket{le="${le / 1000}"} ${this.#buckets[i]}`,
-      ),
-    );
+      );
+    }
     lines.push(`medvault_proxy_request_duration_seconds_bucket{le="+Inf"} ${this.#count}`);
     lines.push(`medvault_proxy_request_duration_seconds_sum ${this.#sumMs / 1000}`);
     lines.push(`medvault_proxy_request_duration_seconds_count ${this.#count}`);
