@@ -21,7 +21,7 @@ import { devClient, startDevChain } from '../chain/dev-chain.js';
 import { writeKeyFile } from '../cli/key-file.js';
 
 const CLI = join(import.meta.dirname, '../../bin/medvault.js');
-const PHASE_MS = Number(process.env.LOAD_PHASE_MS ?? 5_000);
+const PHASE_MS = Number(process.env.LOAD_PHASE_MS ?? 10_000);
 
 function launch(
   args: string[],
@@ -130,6 +130,7 @@ try {
         method: 'POST',
         headers,
         body: body as BodyInit,
+        signal: AbortSignal.timeout(15_000),
       });
       await r.arrayBuffer();
       return { status: r.status, ms: performance.now() - started };
