@@ -31,6 +31,7 @@ export {
   hashEntry,
   LEDGER_VERSION,
   parseEntry,
+  scopeSchema,
   signEntry,
   type UnsignedEntry,
   verifyEntrySignature,
@@ -38,7 +39,7 @@ export {
 } from './entry.js';
 export * from './errors.js';
 export { IndexedDbLedgerStore } from './idb-store.js';
-export { Ledger, type LedgerOptions } from './ledger.js';
+export { type CreateLedgerOptions, Ledger, type LedgerOptions } from './ledger.js';
 export {
   type ConsistencyProof,
   EMPTY_ROOT,

@@ -26,6 +26,19 @@ import { sampleLedger } from './test-fixtures.js';
 import { verifyAppended, verifyConsistency, verifyInclusion, verifyLedger } from './verify.js';
 
 describe('a valid ledger', () => {
+  test('takes a chosen 32-byte id, and refuses any other length', async () => {
+    const owner = new Signer(SecretKey.random());
+    const id = randomBytes(32);
+    const ledger = await Ledger.create(owner, { id });
+    expect(ledger.id).toEqual(id);
+    expect(decodeEntry(ledger.entryBytes(0)).ledger).toEqual(id);
+    for (const bad of [randomBytes(31), randomBytes(33), new Uint8Array(0)]) {
+      expect(await Ledger.create(owner, { id: bad }).catch((e) => e)).toBeInstanceOf(
+        MalformedLedgerDataError,
+      );
+    }
+  });
+
   test('verifies, with size, root and owner', async () => {
     const { ledger, owner } = await sampleLedger();
     const cp = await ledger.checkpoint(owner);

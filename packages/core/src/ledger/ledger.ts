@@ -23,7 +23,7 @@ import {
   LEDGER_VERSION,
   signEntry,
 } from './entry.js';
-import { CheckpointMismatchError } from './errors.js';
+import { CheckpointMismatchError, MalformedLedgerDataError } from './errors.js';
 import { type ConsistencyProof, type InclusionProof, MerkleTree } from './merkle.js';
 import { applyEntry, cloneState, emptyState, type LedgerState } from './state.js';
 import { type LedgerStore, MemoryLedgerStore } from './store.js';
@@ -34,6 +34,15 @@ export type LedgerOptions = {
   store?: LedgerStore;
   /** Clock in milliseconds since the epoch (default: `Date.now`). */
   now?: () => number;
+};
+
+/** Options of `Ledger.create`. */
+export type CreateLedgerOptions = LedgerOptions & {
+  /**
+   * The 32-byte ledger id (default: random). A wallet derives it from the
+   * patient's seed so that a restored wallet finds its ledger again.
+   */
+  id?: Uint8Array;
 };
 
 /** An entry that passed every rule, with the state it leads to. */
@@ -68,8 +77,14 @@ export class Ledger {
   }
 
   /** Creates a new ledger whose genesis entry names `owner` and is signed by it. */
-  static async create(owner: Signer, options: LedgerOptions = {}): Promise<Ledger> {
-    const ledger = new Ledger(emptyState(randomBytes(32)), options);
+  static async create(owner: Signer, options: CreateLedgerOptions = {}): Promise<Ledger> {
+    if (
+      options.id !== undefined &&
+      !(options.id instanceof Uint8Array && options.id.length === 32)
+    ) {
+      throw new MalformedLedgerDataError('ledger id', 'expected 32 bytes');
+    }
+    const ledger = new Ledger(emptyState(options.id ?? randomBytes(32)), options);
     await ledger.append('genesis', { owner: owner.verifyingKey().toCompressedBytes() }, owner);
     return ledger;
   }

@@ -188,3 +188,14 @@ export class NotEnoughFragmentsError extends BaseError {
     this.failures = failures;
   }
 }
+
+/** A grant handed over as JSON (by a wallet, to a reader) is not in its format. */
+export class InvalidGrantJsonError extends BaseError {
+  readonly code = 'PROXY_INVALID_GRANT_JSON';
+  constructor(details: string) {
+    super('Not a MedVault grant: expected the JSON that grantToJson produces.', {
+      details,
+      docsPath: 'spec/proxy-api.md',
+    });
+  }
+}

@@ -14,6 +14,7 @@ export {
   grantAccess,
   type LedgerAccess,
 } from './grant-access.js';
+export { type GrantJson, grantFromJson, grantJsonSchema, grantToJson } from './grant-json.js';
 export { openKfragDelivery, type SealedKfrag, sealKfragFor } from './kfrag-delivery.js';
 export {
   type ReadSharedParams,

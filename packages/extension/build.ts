@@ -1,0 +1,104 @@
+/**
+ * Builds the extension into dist/chrome and dist/firefox: esbuild bundles
+ * the background, the content courier, the main-world provider and the
+ * three pages; the manifest differs only in how the background runs
+ * (a service worker in Chromium, a module background script in Firefox).
+ * `@medvault/core` is bundled from its sources.
+ */
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = import.meta.dirname;
+const coreSrc = join(root, '../core/src');
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+
+type Target = 'chrome' | 'firefox';
+
+function manifest(target: Target) {
+  const pages = ['http://*/*', 'https://*/*'];
+  return {
+    manifest_version: 3,
+    name: 'MedVault',
+    short_name: 'MedVault',
+    version: pkg.version,
+    description:
+      'Your medical records wallet: receive records sealed to you, share them with the readers you choose, see who read what, revoke at any time.',
+    background:
+      target === 'chrome'
+        ? { service_worker: 'background.js', type: 'module' }
+        : { scripts: ['background.js'], type: 'module' },
+    action: { default_popup: 'popup.html', default_title: 'MedVault' },
+    permissions: [],
+    // the local stack; other proxies, hosts and chains are asked for when set
+    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    content_scripts: [
+      { matches: pages, js: ['courier.js'], run_at: 'document_start' },
+      { matches: pages, js: ['inpage.js'], run_at: 'document_start', world: 'MAIN' },
+    ],
+    content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
+    ...(target === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: { id: 'wallet@medvault.org', strict_min_version: '128.0' },
+          },
+        }
+      : { minimum_chrome_version: '111' }),
+  };
+}
+
+/** Builds both targets into `outDir` (default `dist/`). */
+export async function buildExtension(outDir = join(root, 'dist')): Promise<Record<Target, string>> {
+  const common = {
+    bundle: true,
+    platform: 'browser' as const,
+    target: ['chrome111', 'firefox128'],
+    alias: { '@medvault/core': coreSrc },
+    external: ['node:*'],
+    legalComments: 'none' as const,
+    logLevel: 'warning' as const,
+    minify: false,
+    sourcemap: false,
+  };
+  const staging = join(outDir, '.staging');
+  await rm(staging, { recursive: true, force: true });
+  await build({
+    ...common,
+    format: 'esm',
+    entryPoints: {
+      background: join(root, 'src/background/index.ts'),
+      onboarding: join(root, 'src/ui/onboarding.ts'),
+      prompt: join(root, 'src/ui/prompt.ts'),
+      dashboard: join(root, 'src/ui/dashboard.ts'),
+    },
+    outdir: staging,
+    splitting: false,
+  });
+  await build({
+    ...common,
+    format: 'iife',
+    entryPoints: {
+      courier: join(root, 'src/content/courier.ts'),
+      inpage: join(root, 'src/provider/inpage.ts'),
+    },
+    outdir: staging,
+  });
+  await cp(join(root, 'static'), staging, { recursive: true });
+  const out = {} as Record<Target, string>;
+  for (const target of ['chrome', 'firefox'] as const) {
+    const dir = join(outDir, target);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await cp(staging, dir, { recursive: true });
+    await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest(target), null, 2)}\n`);
+    out[target] = dir;
+  }
+  await rm(staging, { recursive: true, force: true });
+  return out;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const dirs = await buildExtension();
+  console.log(`built ${dirs.chrome} and ${dirs.firefox}`);
+}

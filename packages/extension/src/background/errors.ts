@@ -1,0 +1,80 @@
+/**
+ * The wallet's own failures, typed like every MedVault error (a class per
+ * failure, a stable `code`). UI pages show `shortMessage`; pages get them as
+ * EIP-1193 errors.
+ */
+import { BaseError } from '@medvault/core';
+
+/** The passphrase does not open the vault. */
+export class WrongPassphraseError extends BaseError {
+  readonly code = 'WALLET_WRONG_PASSPHRASE';
+  constructor() {
+    super('That passphrase does not unlock this wallet.');
+  }
+}
+
+/** The stored vault is not in its format (corrupt or from a newer version). */
+export class MalformedVaultError extends BaseError {
+  readonly code = 'WALLET_MALFORMED_VAULT';
+  constructor(details: string) {
+    super('The stored wallet vault is damaged or from an unknown version.', { details });
+  }
+}
+
+/** A passphrase too short to protect the vault. */
+export class WeakPassphraseError extends BaseError {
+  readonly code = 'WALLET_WEAK_PASSPHRASE';
+  constructor(min: number) {
+    super(`Choose a passphrase of at least ${min} characters.`);
+  }
+}
+
+/** Words that are not a valid BIP39 English mnemonic. */
+export class InvalidMnemonicError extends BaseError {
+  readonly code = 'WALLET_INVALID_MNEMONIC';
+  constructor() {
+    super(
+      'Those words are not a valid recovery phrase: expected 12 or 24 words from the BIP39 English list, with a matching checksum.',
+    );
+  }
+}
+
+/** An operation needs the unlocked wallet. */
+export class WalletLockedError extends BaseError {
+  readonly code = 'WALLET_LOCKED';
+  constructor() {
+    super('The wallet is locked: unlock it with your passphrase first.');
+  }
+}
+
+/** An operation needs a wallet that has been set up. */
+export class NotOnboardedError extends BaseError {
+  readonly code = 'WALLET_NOT_SET_UP';
+  constructor() {
+    super('MedVault is not set up yet: open the extension to create or restore your identity.');
+  }
+}
+
+/** A message from a UI page or a content script is not in its schema. */
+export class InvalidMessageError extends BaseError {
+  readonly code = 'WALLET_INVALID_MESSAGE';
+  constructor(details: string) {
+    super('The wallet received a message it does not understand.', { details });
+  }
+}
+
+/** A setting is not usable (bad URL, proxy unreachable, key mismatch). */
+export class InvalidSettingsError extends BaseError {
+  readonly code = 'WALLET_INVALID_SETTINGS';
+  constructor(details: string) {
+    super('These settings cannot be used.', { details });
+  }
+}
+
+/** The ledger host's copy of the patient's ledger disagrees with the wallet's. */
+export class LedgerDivergedError extends BaseError {
+  readonly code = 'WALLET_LEDGER_DIVERGED';
+  constructor(details: string) {
+    super(`The ledger host's copy of your ledger disagrees with yours: ${details}.`);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The patient's settings: where the ledger host, chain and proxies are, and
+ * the wallet's own behaviour. Defaults point at the local stack `npm start`
+ * runs, so a fresh install works against it unchanged.
+ */
+import { z } from 'zod';
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).max(2048);
+const keyHex = z
+  .string()
+  .regex(/^(02|03)[0-9a-f]{64}$/, { message: 'expected a compressed public key in hex' });
+
+/** Schema of the settings, as stored and as the settings form submits them. */
+export const settingsSchema = z
+  .strictObject({
+    ledgerHost: httpUrl,
+    rpcUrl: httpUrl,
+    registry: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, { message: 'expected a 0x-prefixed address' }),
+    /** The account that pays for the patient's signed transactions; default: the node's first. */
+    relayer: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/)
+      .optional(),
+    /** Proxies; a key is pinned the first time the proxy is used (or typed in). */
+    proxies: z
+      .array(z.strictObject({ url: httpUrl, publicKey: keyHex.optional() }))
+      .min(1)
+      .max(16),
+    threshold: z.number().int().min(1).max(16),
+    autoLockMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+    promptTimeoutSeconds: z.number().int().min(10).max(3600),
+  })
+  .refine((s) => s.threshold <= s.proxies.length, {
+    message: 'the threshold must not exceed the number of proxies',
+    path: ['threshold'],
+  });
+/** The settings. */
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The local stack of `npm start`. */
+export const DEFAULT_SETTINGS: Settings = {
+  ledgerHost: 'http://127.0.0.1:8787',
+  rpcUrl: 'http://127.0.0.1:8545',
+  // the first contract the dev chain's first account deploys
+  registry: '0x5FbDB2315678afecB367f032d93F642f64180aa3',
+  proxies: [
+    { url: 'http://127.0.0.1:9001' },
+    { url: 'http://127.0.0.1:9002' },
+    { url: 'http://127.0.0.1:9003' },
+  ],
+  threshold: 2,
+  autoLockMinutes: 15,
+  promptTimeoutSeconds: 300,
+};

@@ -1,0 +1,109 @@
+/**
+ * Answers the wallet's own pages. Only extension pages reach this (the
+ * background checks the sender); still, every message is validated.
+ */
+
+import { type UiMessage, uiMessageSchema } from '../shared/ui-schema.js';
+import type { ConsentQueue } from './consent-queue.js';
+import { InvalidMessageError } from './errors.js';
+import { newMnemonic } from './identity.js';
+import type { Session } from './session.js';
+import type { Wallet } from './wallet.js';
+import type { WalletDb } from './wallet-db.js';
+
+/** What the handler needs. */
+export type UiHandlerDeps = { wallet: Wallet; db: WalletDb; session: Session; queue: ConsentQueue };
+
+/**
+ * @example
+ * ```ts
+ * const reply = await new UiHandler(deps).handle({ type: 'state' });
+ * ```
+ */
+export class UiHandler {
+  readonly #deps: UiHandlerDeps;
+  constructor(deps: UiHandlerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Validates and answers one message; throws typed errors. */
+  async handle(raw: unknown): Promise<unknown> {
+    const parsed = uiMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InvalidMessageError(`${issue?.path.join('.') || 'message'}: ${issue?.message}`);
+    }
+    return this.#answer(parsed.data);
+  }
+
+  async #answer(message: UiMessage): Promise<unknown> {
+    const { wallet, db, session, queue } = this.#deps;
+    switch (message.type) {
+      case 'state': {
+        const onboarded = await wallet.onboarded();
+        return {
+          onboarded,
+          unlocked: session.unlocked,
+          publicKey: onboarded ? await wallet.publicKey() : undefined,
+          pending: queue.size,
+        };
+      }
+      case 'onboard/new-mnemonic':
+        return { mnemonic: newMnemonic() };
+      case 'onboard': {
+        queue.clear('The wallet was set up again.');
+        return wallet.onboard(message.mnemonic, message.passphrase);
+      }
+      case 'unlock':
+        await wallet.unlock(message.passphrase);
+        await queue.unlocked();
+        return { unlocked: true };
+      case 'lock':
+        session.lock();
+        return { unlocked: false };
+      case 'prompt/current': {
+        const prompt = queue.current();
+        if (prompt?.kind === 'share') {
+          const details = prompt.details as {
+            request: { scope: Parameters<Wallet['recordsInScope']>[0] };
+          };
+          return {
+            prompt: {
+              ...prompt,
+              details: { ...details, matches: await wallet.recordsInScope(details.request.scope) },
+            },
+            unlocked: session.unlocked,
+          };
+        }
+        return { prompt, unlocked: session.unlocked };
+      }
+      case 'prompt/decide':
+        if (message.approve && !session.unlocked) {
+          return { ok: false, message: 'Unlock the wallet first.' };
+        }
+        return queue.decide(message.id, message.approve);
+      case 'dashboard':
+        return {
+          records: await wallet.records(),
+          grants: await wallet.grants(),
+          accesses: await wallet.accesses(),
+          permissions: await db.permissions(),
+        };
+      case 'ledger/status':
+        return wallet.ledgerStatus();
+      case 'ledger/anchor':
+        return wallet.anchor();
+      case 'grant/revoke':
+        return wallet.revoke(message.grantId);
+      case 'backup/reveal':
+        return { mnemonic: await wallet.revealMnemonic(message.passphrase) };
+      case 'settings/get':
+        return wallet.settings();
+      case 'settings/save':
+        return wallet.saveSettings(message.settings);
+      case 'permissions/revoke':
+        await db.deletePermission(message.origin);
+        return { origin: message.origin };
+    }
+  }
+}

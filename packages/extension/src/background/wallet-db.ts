@@ -1,0 +1,136 @@
+/**
+ * The wallet's IndexedDB database (idb): the sealed vault, public identity,
+ * settings, per-origin permissions, grants the patient made and records
+ * received. The ledger's entries live in the core's `IndexedDbLedgerStore`.
+ * Nothing here is secret in clear: the vault is encrypted.
+ */
+import type { GrantJson } from '@medvault/core/proxy';
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { Settings } from './settings.js';
+import type { SealedVault } from './vault.js';
+
+/** The identity's public half, readable while locked. */
+export type PublicIdentity = { publicKey: string; ledgerId: string };
+
+/** A grant the patient made, with where it was asked from. */
+export type StoredGrant = {
+  grant: GrantJson;
+  /** The origin that asked, as the browser reported it. */
+  origin: string;
+  readerName: string;
+  createdAt: number;
+  revokedAt?: number;
+};
+
+/** A record the patient accepted into the ledger. */
+export type StoredRecord = {
+  cid: string;
+  title: string;
+  contentType: string;
+  resourceType?: string;
+  category?: string;
+  size: number;
+  /** The hospital origin that handed it over. */
+  origin: string;
+  receivedAt: number;
+};
+
+/** A site's permission to talk to the wallet. */
+export type Permission = { origin: string; connectedAt: number };
+
+interface WalletSchema extends DBSchema {
+  kv: {
+    key: 'vault' | 'identity' | 'settings';
+    value: SealedVault | PublicIdentity | Settings;
+  };
+  permissions: { key: string; value: Permission };
+  grants: { key: string; value: StoredGrant; indexes: { origin: string } };
+  records: { key: string; value: StoredRecord };
+}
+
+/**
+ * Typed access to the wallet database.
+ *
+ * @example
+ * ```ts
+ * const db = await WalletDb.open();
+ * await db.putPermission({ origin: 'https://clinic.example', connectedAt: Date.now() });
+ * ```
+ */
+export class WalletDb {
+  readonly #db: IDBPDatabase<WalletSchema>;
+  private constructor(db: IDBPDatabase<WalletSchema>) {
+    this.#db = db;
+  }
+
+  /** Opens (creating if needed) the database. */
+  static async open(name = 'medvault-wallet'): Promise<WalletDb> {
+    const db = await openDB<WalletSchema>(name, 1, {
+      upgrade(db) {
+        db.createObjectStore('kv');
+        db.createObjectStore('permissions', { keyPath: 'origin' });
+        db.createObjectStore('grants', { keyPath: 'grant.grantId' }).createIndex(
+          'origin',
+          'origin',
+        );
+        db.createObjectStore('records', { keyPath: 'cid' });
+      },
+    });
+    return new WalletDb(db);
+  }
+
+  async vault(): Promise<SealedVault | undefined> {
+    return (await this.#db.get('kv', 'vault')) as SealedVault | undefined;
+  }
+  async identity(): Promise<PublicIdentity | undefined> {
+    return (await this.#db.get('kv', 'identity')) as PublicIdentity | undefined;
+  }
+  /** Writes vault and public identity together: a wallet is never half set up. */
+  async setUp(vault: SealedVault, identity: PublicIdentity, settings: Settings): Promise<void> {
+    const tx = this.#db.transaction(['kv', 'permissions', 'grants', 'records'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('permissions').clear(),
+      tx.objectStore('grants').clear(),
+      tx.objectStore('records').clear(),
+      tx.objectStore('kv').put(vault, 'vault'),
+      tx.objectStore('kv').put(identity, 'identity'),
+      tx.objectStore('kv').put(settings, 'settings'),
+      tx.done,
+    ]);
+  }
+  async settings(): Promise<Settings | undefined> {
+    return (await this.#db.get('kv', 'settings')) as Settings | undefined;
+  }
+  async putSettings(settings: Settings): Promise<void> {
+    await this.#db.put('kv', settings, 'settings');
+  }
+  async permission(origin: string): Promise<Permission | undefined> {
+    return this.#db.get('permissions', origin);
+  }
+  async putPermission(permission: Permission): Promise<void> {
+    await this.#db.put('permissions', permission);
+  }
+  async deletePermission(origin: string): Promise<void> {
+    await this.#db.delete('permissions', origin);
+  }
+  async permissions(): Promise<Permission[]> {
+    return this.#db.getAll('permissions');
+  }
+  async grants(origin?: string): Promise<StoredGrant[]> {
+    return origin === undefined
+      ? this.#db.getAll('grants')
+      : this.#db.getAllFromIndex('grants', 'origin', origin);
+  }
+  async grant(grantId: string): Promise<StoredGrant | undefined> {
+    return this.#db.get('grants', grantId);
+  }
+  async putGrant(grant: StoredGrant): Promise<void> {
+    await this.#db.put('grants', grant);
+  }
+  async records(): Promise<StoredRecord[]> {
+    return this.#db.getAll('records');
+  }
+  async putRecord(record: StoredRecord): Promise<void> {
+    await this.#db.put('records', record);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Messages from the wallet's own pages (onboarding, prompt, dashboard) to
+ * the background, one schema each. The background answers only senders
+ * whose URL is one of the extension's pages.
+ */
+import { z } from 'zod';
+
+const passphrase = z.string().min(1).max(1024);
+
+/** Every UI message. */
+export const uiMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('state') }),
+  z.strictObject({ type: z.literal('onboard/new-mnemonic') }),
+  z.strictObject({ type: z.literal('onboard'), mnemonic: z.string().max(1024), passphrase }),
+  z.strictObject({ type: z.literal('unlock'), passphrase }),
+  z.strictObject({ type: z.literal('lock') }),
+  z.strictObject({ type: z.literal('prompt/current') }),
+  z.strictObject({ type: z.literal('prompt/decide'), id: z.string(), approve: z.boolean() }),
+  z.strictObject({ type: z.literal('dashboard') }),
+  z.strictObject({ type: z.literal('ledger/status') }),
+  z.strictObject({ type: z.literal('ledger/anchor') }),
+  z.strictObject({ type: z.literal('grant/revoke'), grantId: z.string().regex(/^[0-9a-f]{64}$/) }),
+  z.strictObject({ type: z.literal('backup/reveal'), passphrase }),
+  z.strictObject({ type: z.literal('settings/get') }),
+  z.strictObject({ type: z.literal('settings/save'), settings: z.unknown() }),
+  z.strictObject({ type: z.literal('permissions/revoke'), origin: z.string().max(2048) }),
+]);
+/** A message from a wallet page. */
+export type UiMessage = z.infer<typeof uiMessageSchema>;
+
+/** The background's answer to a UI message. */
+export type UiReply<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: string; message: string } };

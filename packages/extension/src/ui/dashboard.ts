@@ -1,0 +1,468 @@
+/**
+ * The dashboard (full page, and compact as the toolbar popup): records,
+ * grants with Revoke, who read what and when, the ledger's status against
+ * the chain, backup of the recovery phrase, and settings.
+ */
+
+import type { Settings } from '../background/settings.js';
+import type { AccessSummary, GrantSummary, LedgerStatus } from '../background/wallet.js';
+import type { Permission, StoredRecord } from '../background/wallet-db.js';
+import { call } from './client.js';
+import {
+  describeExpiry,
+  describeScope,
+  describeSize,
+  describeTime,
+  keyFingerprint,
+} from './describe.js';
+import { brand, h, inputValue, passphraseField, render, showError } from './dom.js';
+
+type State = { onboarded: boolean; unlocked: boolean; publicKey?: string };
+type Overview = {
+  records: StoredRecord[];
+  grants: GrantSummary[];
+  accesses: AccessSummary[];
+  permissions: Permission[];
+};
+
+const compact = document.body.classList.contains('compact');
+
+async function load() {
+  const state = await call<State>({ type: 'state' });
+  if (!state.onboarded) {
+    return render(
+      brand(),
+      h(
+        'main',
+        { class: 'card narrow' },
+        h('h1', {}, 'Welcome to MedVault'),
+        h('p', {}, 'Set up your identity to receive and share medical records.'),
+        h(
+          'div',
+          { class: 'actions' },
+          h(
+            'a',
+            {
+              class: 'button primary',
+              href: 'onboarding.html',
+              target: compact ? '_blank' : undefined,
+            },
+            'Get started',
+          ),
+        ),
+      ),
+    );
+  }
+  if (!state.unlocked) return lockedView();
+  const overview = await call<Overview>({ type: 'dashboard' });
+  render(
+    topBar(state.publicKey ?? ''),
+    h(
+      'main',
+      { class: compact ? 'stack' : 'grid' },
+      section(
+        'Ledger',
+        h(
+          'div',
+          { id: 'ledger-status', class: 'status pending' },
+          'Checking your ledger against the host and the chain…',
+        ),
+        compact
+          ? null
+          : h(
+              'div',
+              { class: 'actions' },
+              h(
+                'button',
+                { class: 'secondary', id: 'anchor', onclick: () => void anchor() },
+                'Anchor a checkpoint now',
+              ),
+            ),
+      ),
+      section(`Records (${overview.records.length})`, recordsView(overview.records)),
+      section(
+        `Shares (${overview.grants.filter((g) => g.status === 'active').length} active)`,
+        grantsView(overview.grants),
+      ),
+      section('Who read your records', accessesView(overview.accesses)),
+      compact ? null : section('Connected sites', permissionsView(overview.permissions)),
+      compact ? null : section('Backup', backupView()),
+      compact ? null : section('Settings', h('div', { id: 'settings' }, 'Loading…')),
+      compact
+        ? h(
+            'a',
+            { class: 'button secondary', href: 'dashboard.html', target: '_blank' },
+            'Open the full dashboard',
+          )
+        : null,
+    ),
+  );
+  void ledgerStatus();
+  if (!compact) void settingsView();
+}
+
+function topBar(publicKey: string) {
+  return h(
+    'div',
+    { class: 'topbar' },
+    brand(compact ? undefined : 'Your records'),
+    h('span', { class: 'mono hint', title: 'Your key fingerprint' }, keyFingerprint(publicKey)),
+    h(
+      'button',
+      {
+        class: 'secondary small',
+        id: 'lock',
+        onclick: async () => {
+          await call({ type: 'lock' });
+          await load();
+        },
+      },
+      'Lock',
+    ),
+  );
+}
+
+function section(title: string, ...body: (Node | null)[]) {
+  return h('section', { class: 'card', 'aria-label': title }, h('h2', {}, title), ...body);
+}
+
+function empty(text: string) {
+  return h('p', { class: 'empty' }, text);
+}
+
+function recordsView(records: StoredRecord[]) {
+  if (!records.length)
+    return empty('No records yet. When a hospital sends you one, it appears here.');
+  return h(
+    'ul',
+    { class: 'records', id: 'records' },
+    records.map((r) =>
+      h(
+        'li',
+        {},
+        h('span', { class: 'title' }, r.title),
+        h(
+          'span',
+          { class: 'hint' },
+          [r.resourceType, r.category, describeSize(r.size)].filter(Boolean).join(' · '),
+        ),
+        h(
+          'span',
+          { class: 'hint' },
+          `from ${new URL(r.origin).host}, ${describeTime(r.receivedAt)}`,
+        ),
+      ),
+    ),
+  );
+}
+
+function grantsView(grants: GrantSummary[]) {
+  if (!grants.length) return empty('You have not shared anything.');
+  return h(
+    'ul',
+    { class: 'grants', id: 'grants' },
+    grants.map((g) =>
+      h(
+        'li',
+        { class: `grant ${g.status}`, 'data-grant': g.grantId },
+        h(
+          'div',
+          { class: 'grant-head' },
+          h('strong', {}, g.readerName),
+          h('span', { class: `badge ${g.status}` }, g.status),
+        ),
+        h('p', {}, describeScope(g.scope), ' — ', h('em', {}, g.purpose)),
+        h(
+          'p',
+          { class: 'hint' },
+          `asked by ${g.origin} · ${g.status === 'active' ? `until ${describeExpiry(g.expiresAt)}` : `ended`} · ${g.threshold} of ${g.proxies.length} proxies`,
+        ),
+        g.status === 'active'
+          ? h(
+              'button',
+              {
+                class: 'danger small',
+                'data-revoke': g.grantId,
+                onclick: (e: Event) => void revoke(g.grantId, e.target as HTMLButtonElement),
+              },
+              'Revoke',
+            )
+          : null,
+      ),
+    ),
+  );
+}
+
+function accessesView(accesses: AccessSummary[]) {
+  if (!accesses.length) return empty('Nobody has read a shared record yet.');
+  return h(
+    'table',
+    { class: 'accesses', id: 'accesses' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, 'When'),
+        h('th', {}, 'Who'),
+        h('th', {}, 'What'),
+        compact ? null : h('th', {}, 'Through'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      accesses
+        .slice(0, compact ? 5 : 200)
+        .map((a) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, describeTime(a.time)),
+            h('td', {}, a.readerName),
+            h('td', {}, a.records.join(', ')),
+            compact ? null : h('td', { class: 'mono small' }, a.proxy),
+          ),
+        ),
+    ),
+  );
+}
+
+function permissionsView(permissions: Permission[]) {
+  if (!permissions.length) return empty('No site is connected.');
+  return h(
+    'ul',
+    { class: 'plain', id: 'permissions' },
+    permissions.map((p) =>
+      h(
+        'li',
+        { class: 'row' },
+        h('span', { class: 'mono' }, p.origin),
+        h(
+          'button',
+          {
+            class: 'secondary small',
+            onclick: async () => {
+              await call({ type: 'permissions/revoke', origin: p.origin });
+              await load();
+            },
+          },
+          'Disconnect',
+        ),
+      ),
+    ),
+  );
+}
+
+function backupView() {
+  return h(
+    'form',
+    {
+      id: 'backup-form',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const box = document.getElementById('backup-result') as HTMLElement;
+        try {
+          const { mnemonic } = await call<{ mnemonic: string }>({
+            type: 'backup/reveal',
+            passphrase: inputValue('backup-passphrase'),
+          });
+          box.replaceChildren(
+            h(
+              'p',
+              { class: 'notice warning' },
+              'Anyone who sees these words can read your records. Close this page when done.',
+            ),
+            h(
+              'ol',
+              { class: 'mnemonic', id: 'backup-mnemonic' },
+              mnemonic.split(' ').map((w) => h('li', {}, h('span', { class: 'word' }, w))),
+            ),
+          );
+        } catch (error) {
+          box.replaceChildren(
+            h('p', { class: 'notice error', role: 'alert' }, (error as Error).message),
+          );
+        }
+        (document.getElementById('backup-passphrase') as HTMLInputElement).value = '';
+      },
+    },
+    h('p', {}, 'Show your recovery phrase to write it down again. Your passphrase is needed.'),
+    passphraseField('backup-passphrase', 'Passphrase'),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'secondary' }, 'Show recovery phrase'),
+    ),
+    h('div', { id: 'backup-result' }),
+  );
+}
+
+async function settingsView() {
+  const settings = await call<Settings>({ type: 'settings/get' });
+  const field = (id: string, label: string, value: string | number, type = 'text') =>
+    h(
+      'label',
+      { class: 'field', for: id },
+      h('span', {}, label),
+      h('input', { id, type, value: String(value), required: true }),
+    );
+  const form = h(
+    'form',
+    {
+      id: 'settings-form',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const proxies = inputValue('s-proxies')
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean)
+          .map((line) => {
+            const [url, publicKey] = line.split(/\s+/);
+            const kept = settings.proxies.find((p) => p.url === url && !publicKey);
+            return {
+              url: url as string,
+              ...(publicKey ? { publicKey } : kept?.publicKey ? { publicKey: kept.publicKey } : {}),
+            };
+          });
+        const next = {
+          ledgerHost: inputValue('s-ledger-host'),
+          rpcUrl: inputValue('s-rpc'),
+          registry: inputValue('s-registry'),
+          ...(inputValue('s-relayer') ? { relayer: inputValue('s-relayer') } : {}),
+          proxies,
+          threshold: Number(inputValue('s-threshold')),
+          autoLockMinutes: Number(inputValue('s-autolock')),
+          promptTimeoutSeconds: Number(inputValue('s-timeout')),
+        };
+        const note = document.getElementById('settings-saved') as HTMLElement;
+        try {
+          await call({ type: 'settings/save', settings: next });
+          note.textContent = 'Saved.';
+          note.className = 'notice info';
+        } catch (error) {
+          note.textContent = (error as Error).message;
+          note.className = 'notice error';
+        }
+        note.hidden = false;
+      },
+    },
+    field('s-ledger-host', 'Ledger host', settings.ledgerHost),
+    field('s-rpc', 'Chain RPC', settings.rpcUrl),
+    field('s-registry', 'Registry contract', settings.registry),
+    h(
+      'label',
+      { class: 'field', for: 's-relayer' },
+      h('span', {}, 'Relayer account (empty: the node’s first account)'),
+      h('input', { id: 's-relayer', value: settings.relayer ?? '' }),
+    ),
+    h(
+      'label',
+      { class: 'field', for: 's-proxies' },
+      h(
+        'span',
+        {},
+        'Proxies, one per line: URL, and optionally its public key (pinned on first use)',
+      ),
+      h(
+        'textarea',
+        { id: 's-proxies', rows: 4, spellcheck: 'false' },
+        settings.proxies.map((p) => `${p.url}${p.publicKey ? ` ${p.publicKey}` : ''}`).join('\n'),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      field('s-threshold', 'Threshold', settings.threshold, 'number'),
+      field('s-autolock', 'Auto-lock (minutes)', settings.autoLockMinutes, 'number'),
+      field('s-timeout', 'Prompt timeout (s)', settings.promptTimeoutSeconds, 'number'),
+    ),
+    h('p', { id: 'settings-saved', hidden: true }),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Save settings'),
+    ),
+  );
+  document.getElementById('settings')?.replaceWith(form);
+}
+
+async function ledgerStatus() {
+  const box = document.getElementById('ledger-status');
+  if (!box) return;
+  const status = await call<LedgerStatus>({ type: 'ledger/status' }).catch(
+    (error: Error): LedgerStatus => ({ ok: false, entries: 0, problem: error.message }),
+  );
+  if (status.ok) {
+    box.className = 'status ok';
+    box.textContent = status.anchor
+      ? `Verified, ${status.entries} entries, anchored at block ${status.anchor.blockNumber} (${status.anchor.size} entries covered)`
+      : `Verified, ${status.entries} entries, not anchored on chain yet`;
+  } else {
+    box.className = 'status problem';
+    box.textContent = `Problem: ${status.problem}`;
+  }
+}
+
+async function anchor() {
+  const button = document.getElementById('anchor') as HTMLButtonElement;
+  button.disabled = true;
+  try {
+    await call({ type: 'ledger/anchor' });
+    await ledgerStatus();
+  } catch (error) {
+    const box = document.getElementById('ledger-status') as HTMLElement;
+    box.className = 'status problem';
+    box.textContent = `Could not anchor: ${(error as Error).message}`;
+  }
+  button.disabled = false;
+}
+
+async function revoke(grantId: string, button: HTMLButtonElement) {
+  button.disabled = true;
+  button.textContent = 'Revoking…';
+  try {
+    await call({ type: 'grant/revoke', grantId });
+    await load();
+  } catch (error) {
+    button.disabled = false;
+    button.textContent = 'Revoke';
+    button.after(h('p', { class: 'notice error', role: 'alert' }, (error as Error).message));
+  }
+}
+
+function lockedView() {
+  render(
+    brand(),
+    h(
+      'main',
+      { class: 'card narrow' },
+      h('h1', {}, 'MedVault is locked'),
+      h(
+        'form',
+        {
+          id: 'unlock-form',
+          onsubmit: async (e: Event) => {
+            e.preventDefault();
+            try {
+              await call({ type: 'unlock', passphrase: inputValue('passphrase') });
+              await load();
+            } catch (error) {
+              showError((error as Error).message);
+            }
+          },
+        },
+        passphraseField('passphrase', 'Your passphrase', true),
+        h('p', { id: 'error', class: 'notice error', role: 'alert', hidden: true }),
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'submit', class: 'primary', id: 'unlock' }, 'Unlock'),
+        ),
+      ),
+    ),
+  );
+}
+
+void load();

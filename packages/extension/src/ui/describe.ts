@@ -1,0 +1,129 @@
+/**
+ * Words for what a patient is asked to approve: a scope as a sentence, a
+ * key as a fingerprint, an expiry as a date and a span. Pure functions,
+ * shared by the prompt and the dashboard.
+ */
+import type { GrantScope } from '@medvault/core/ledger';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+
+const CATEGORY_WORDS: Record<string, string> = {
+  laboratory: 'lab results',
+  'vital-signs': 'vital signs',
+  imaging: 'imaging studies',
+  'social-history': 'social history',
+  procedure: 'procedures',
+  survey: 'questionnaires',
+  exam: 'examination findings',
+  therapy: 'therapy notes',
+};
+
+const RESOURCE_WORDS: Record<string, string> = {
+  Observation: 'observations (measurements and lab values)',
+  Condition: 'diagnoses and conditions',
+  MedicationStatement: 'medications',
+  MedicationRequest: 'prescriptions',
+  AllergyIntolerance: 'allergies',
+  Immunization: 'vaccinations',
+  DiagnosticReport: 'diagnostic reports',
+  DocumentReference: 'documents (letters, summaries, PDFs)',
+  Procedure: 'procedures',
+  Encounter: 'visits',
+  Bundle: 'record bundles',
+  Patient: 'your demographic details',
+};
+
+const list = (items: string[]) =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
+const day = (ms: number) =>
+  new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+
+/**
+ * A scope in a sentence a patient understands.
+ *
+ * @example
+ * ```ts
+ * describeScope({ categories: ['laboratory'] }) // 'All your lab results'
+ * ```
+ */
+export function describeScope(scope: GrantScope): string {
+  const parts: string[] = [];
+  if (scope.cids?.length) {
+    parts.push(
+      scope.cids.length === 1 ? 'One chosen record' : `${scope.cids.length} chosen records`,
+    );
+  }
+  const kinds = [
+    ...(scope.categories ?? []).map((c) => CATEGORY_WORDS[c] ?? `“${c}” records`),
+    ...(scope.resourceTypes ?? []).map((t) => RESOURCE_WORDS[t] ?? `“${t}” records`),
+  ];
+  if (kinds.length) {
+    const both = scope.categories?.length && scope.resourceTypes?.length;
+    parts.push(`${parts.length ? 'that are ' : 'All your '}${both ? 'both ' : ''}${list(kinds)}`);
+  }
+  if (!parts.length) parts.push('All your records');
+  if (scope.from !== undefined && scope.from > 0 && scope.until !== undefined) {
+    parts.push(`dated from ${day(scope.from)} until before ${day(scope.until)}`);
+  } else if (scope.from !== undefined && scope.from > 0) {
+    parts.push(`dated from ${day(scope.from)} on`);
+  } else if (scope.until !== undefined) {
+    parts.push(`dated before ${day(scope.until)}`);
+  }
+  return parts.join(' ');
+}
+
+/** Whether records added later can fall into the scope (a filter, not a list). */
+export function scopeIncludesFuture(scope: GrantScope): boolean {
+  return !scope.cids?.length;
+}
+
+/**
+ * A key's fingerprint: the first 10 bytes of SHA-256 over the compressed
+ * key, in five groups of four hex digits — easy to compare aloud.
+ *
+ * @example
+ * ```ts
+ * keyFingerprint('02ab…') // 'A1B2 C3D4 E5F6 0718 293A'
+ * ```
+ */
+export function keyFingerprint(publicKeyHex: string): string {
+  const digest = bytesToHex(sha256(hexToBytes(publicKeyHex)).slice(0, 10)).toUpperCase();
+  return digest.match(/.{4}/g)?.join(' ') ?? digest;
+}
+
+/** An expiry as "12 March 2027 (in 30 days)". */
+export function describeExpiry(expiresAt: number, now = Date.now()): string {
+  const days = Math.round((expiresAt - now) / 86_400_000);
+  const span =
+    expiresAt <= now
+      ? 'expired'
+      : days >= 2
+        ? `in ${days} days`
+        : `in ${Math.max(1, Math.round((expiresAt - now) / 3_600_000))} hours`;
+  return `${day(expiresAt)} (${span})`;
+}
+
+/** A byte count for people. */
+export function describeSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** Time as "12 Mar 2027, 14:05". */
+export function describeTime(ms: number): string {
+  return new Date(ms).toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}

@@ -1,0 +1,274 @@
+/**
+ * Onboarding: create a new identity (the recovery phrase shown once, then
+ * confirmed word by word) or restore one from its phrase; then a passphrase
+ * that encrypts the vault on this device.
+ */
+import { call } from './client.js';
+import { keyFingerprint } from './describe.js';
+import { brand, h, inputValue, passphraseField, render, showError } from './dom.js';
+
+const MIN = 8;
+
+function welcome() {
+  render(
+    brand(),
+    h(
+      'main',
+      { class: 'card narrow' },
+      h('h1', {}, 'Your medical records, in your hands'),
+      h(
+        'p',
+        { class: 'lead' },
+        'MedVault keeps the key to your health records on this device. Hospitals seal records so only you can open them; you decide, request by request, who may read which ones — and you can take it back.',
+      ),
+      h(
+        'div',
+        { class: 'actions stacked' },
+        h(
+          'button',
+          { class: 'primary', id: 'create', autofocus: true, onclick: () => void create() },
+          'Create a new identity',
+        ),
+        h(
+          'button',
+          { class: 'secondary', id: 'restore', onclick: restore },
+          'I have a recovery phrase',
+        ),
+      ),
+    ),
+  );
+}
+
+async function create() {
+  const { mnemonic } = await call<{ mnemonic: string }>({ type: 'onboard/new-mnemonic' });
+  const words = mnemonic.split(' ');
+  render(
+    brand('New identity · step 1 of 3'),
+    h(
+      'main',
+      { class: 'card narrow' },
+      h('h1', {}, 'Your recovery phrase'),
+      h(
+        'p',
+        { class: 'notice warning' },
+        'Write these 12 words on paper, in order, and keep them somewhere safe. They are the only way to recover your records if this device is lost. Anyone who has them can read your records. This is the only time they are shown.',
+      ),
+      h(
+        'ol',
+        { class: 'mnemonic', id: 'mnemonic' },
+        words.map((w) => h('li', {}, h('span', { class: 'word' }, w))),
+      ),
+      h(
+        'label',
+        { class: 'check' },
+        h('input', {
+          type: 'checkbox',
+          id: 'written',
+          onchange: (e: Event) => {
+            (document.getElementById('next') as HTMLButtonElement).disabled = !(
+              e.target as HTMLInputElement
+            ).checked;
+          },
+        }),
+        'I have written down all 12 words',
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { class: 'secondary', onclick: welcome }, 'Back'),
+        h(
+          'button',
+          { class: 'primary', id: 'next', disabled: true, onclick: () => confirmWords(mnemonic) },
+          'Continue',
+        ),
+      ),
+    ),
+  );
+}
+
+function confirmWords(mnemonic: string) {
+  const words = mnemonic.split(' ');
+  const picks = [...crypto.getRandomValues(new Uint32Array(12))]
+    .map((r, i) => [r, i] as const)
+    .sort((a, b) => a[0] - b[0])
+    .slice(0, 3)
+    .map(([, i]) => i)
+    .sort((a, b) => a - b);
+  render(
+    brand('New identity · step 2 of 3'),
+    h(
+      'main',
+      { class: 'card narrow' },
+      h('h1', {}, 'Check your phrase'),
+      h('p', {}, 'Type these words from your paper copy.'),
+      h(
+        'form',
+        {
+          id: 'confirm-form',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            const wrong = picks.filter(
+              (i) => inputValue(`word-${i}`).trim().toLowerCase() !== words[i],
+            );
+            if (wrong.length) {
+              showError(
+                `Word ${wrong.map((i) => i + 1).join(' and ')} does not match. Check your paper copy.`,
+              );
+              return;
+            }
+            choosePassphrase(mnemonic, 'New identity · step 3 of 3');
+          },
+        },
+        picks.map((i, n) =>
+          h(
+            'label',
+            { class: 'field', for: `word-${i}` },
+            h('span', {}, `Word ${i + 1}`),
+            h('input', {
+              id: `word-${i}`,
+              'data-index': i + 1,
+              autocomplete: 'off',
+              autocapitalize: 'off',
+              spellcheck: 'false',
+              required: true,
+              autofocus: n === 0,
+            }),
+          ),
+        ),
+        h('p', { id: 'error', class: 'notice error', role: 'alert', hidden: true }),
+        h(
+          'div',
+          { class: 'actions' },
+          h(
+            'button',
+            { type: 'button', class: 'secondary', onclick: () => void create() },
+            'Start again',
+          ),
+          h('button', { type: 'submit', class: 'primary' }, 'Continue'),
+        ),
+      ),
+    ),
+  );
+}
+
+function restore() {
+  render(
+    brand('Restore'),
+    h(
+      'main',
+      { class: 'card narrow' },
+      h('h1', {}, 'Restore from your recovery phrase'),
+      h(
+        'form',
+        {
+          id: 'restore-form',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            choosePassphrase(inputValue('phrase'), 'Restore · passphrase');
+          },
+        },
+        h(
+          'label',
+          { class: 'field', for: 'phrase' },
+          h('span', {}, 'Your 12 or 24 words, separated by spaces'),
+          h('textarea', {
+            id: 'phrase',
+            rows: 3,
+            autocomplete: 'off',
+            spellcheck: 'false',
+            required: true,
+            autofocus: true,
+          }),
+        ),
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'button', class: 'secondary', onclick: welcome }, 'Back'),
+          h('button', { type: 'submit', class: 'primary' }, 'Continue'),
+        ),
+      ),
+    ),
+  );
+}
+
+function choosePassphrase(mnemonic: string, step: string) {
+  render(
+    brand(step),
+    h(
+      'main',
+      { class: 'card narrow' },
+      h('h1', {}, 'Choose a passphrase'),
+      h(
+        'p',
+        {},
+        `It unlocks MedVault on this device and encrypts your key here. At least ${MIN} characters; a few unrelated words work well.`,
+      ),
+      h(
+        'form',
+        {
+          id: 'passphrase-form',
+          onsubmit: async (e: Event) => {
+            e.preventDefault();
+            const passphrase = inputValue('passphrase');
+            if ([...passphrase].length < MIN) return showError(`Use at least ${MIN} characters.`);
+            if (passphrase !== inputValue('passphrase2'))
+              return showError('The two passphrases differ.');
+            const button = document.getElementById('finish') as HTMLButtonElement;
+            button.disabled = true;
+            button.textContent = 'Securing your wallet…';
+            try {
+              const { publicKey } = await call<{ publicKey: string }>({
+                type: 'onboard',
+                mnemonic,
+                passphrase,
+              });
+              done(publicKey);
+            } catch (error) {
+              button.disabled = false;
+              button.textContent = 'Create my wallet';
+              showError((error as Error).message);
+            }
+          },
+        },
+        passphraseField('passphrase', 'Passphrase', true),
+        passphraseField('passphrase2', 'Repeat the passphrase'),
+        h('p', { id: 'error', class: 'notice error', role: 'alert', hidden: true }),
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'submit', class: 'primary', id: 'finish' }, 'Create my wallet'),
+        ),
+      ),
+    ),
+  );
+}
+
+function done(publicKey: string) {
+  render(
+    brand(),
+    h(
+      'main',
+      { class: 'card narrow', id: 'done' },
+      h('div', { class: 'success-mark', 'aria-hidden': 'true' }, '✓'),
+      h('h1', {}, 'Your wallet is ready'),
+      h(
+        'p',
+        {},
+        'Hospitals can now send records to you, and sites can ask you to share them. MedVault will always show you who is asking and for what.',
+      ),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, 'Your key fingerprint'),
+        h('dd', { class: 'mono', id: 'fingerprint' }, keyFingerprint(publicKey)),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h('a', { class: 'button primary', href: 'dashboard.html' }, 'Open my records'),
+      ),
+    ),
+  );
+}
+
+welcome();

@@ -1,0 +1,471 @@
+/**
+ * The extension end to end in real Debian Chromium (playwright-core, the
+ * built extension loaded with --load-extension), against a real local stack
+ * on 127.0.0.1: anvil with the registry, a ledger host, three proxies
+ * (threshold 2) and a blob store. Screenshots go to artifacts/screenshots.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collect, sealRecordBytes } from '@medvault/core/envelope';
+import { PublicKey, SecretKey } from '@medvault/core/pre';
+import { grantFromJson, readShared } from '@medvault/core/proxy';
+import { MemoryStore } from '@medvault/core/storage';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type DevChain, startDevChain } from '../../node/src/chain/dev-chain.js';
+import { type RunningLedgerHost, startLedgerHost } from '../../node/src/ledger-host/server.js';
+import { type RunningProxy, startProxy } from '../../node/src/proxy/server.js';
+import { buildExtension } from '../build.js';
+import { deriveIdentity } from '../src/background/identity.js';
+
+const SHOTS = join(import.meta.dirname, '../../../artifacts/screenshots');
+const PASSPHRASE = 'tidal lantern orchard 42';
+
+let dir: string;
+let chain: DevChain;
+let host: RunningLedgerHost;
+const proxies: RunningProxy[] = [];
+let site: Server;
+let siteUrl: string;
+let otherSiteUrl: string;
+let context: BrowserContext;
+let extensionId: string;
+let page: Page;
+let mnemonic: string;
+let patientSecretHex: string;
+const store = new MemoryStore();
+let recordCid: string;
+let sharedGrant: ReturnType<typeof grantFromJson>;
+const clinic = SecretKey.random();
+const clinicKey = bytesToHex(clinic.publicKey().toCompressedBytes());
+
+type Answer = { ok: true; value: unknown } | { ok: false; code: number; message: string };
+
+/** Calls window.medvault.request in `target`; never rejects. */
+function ask(target: Page, method: string, params?: unknown[]): Promise<Answer> {
+  return target.evaluate(
+    ([m, p]) =>
+      (window as unknown as { medvault: { request(a: unknown): Promise<unknown> } }).medvault
+        .request({ method: m, params: p })
+        .then(
+          (value) => ({ ok: true as const, value }),
+          (e: { code: number; message: string }) => ({
+            ok: false as const,
+            code: e.code,
+            message: e.message,
+          }),
+        ),
+    [method, params] as const,
+  );
+}
+
+function nextPrompt(): Promise<Page> {
+  return context.waitForEvent('page', {
+    predicate: (p) => p.url().includes('/prompt.html'),
+    timeout: 20_000,
+  });
+}
+
+async function extensionPage(path: string): Promise<Page> {
+  const p = await context.newPage();
+  await p.goto(`chrome-extension://${extensionId}/${path}`);
+  return p;
+}
+
+/** A UI message from an extension page (the same path the dashboard uses). */
+async function uiCall(
+  message: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {
+  const p = await extensionPage('dashboard.html');
+  try {
+    return await p.evaluate(
+      (m) =>
+        (
+          globalThis as unknown as {
+            chrome: { runtime: { sendMessage(m: unknown): Promise<never> } };
+          }
+        ).chrome.runtime.sendMessage(m),
+      message,
+    );
+  } finally {
+    await p.close();
+  }
+}
+
+function shareParams(purpose: string) {
+  return [
+    {
+      reader: { publicKey: clinicKey, name: 'Riverside Clinic — Dr. Okafor' },
+      scope: { categories: ['laboratory'] },
+      purpose,
+      expiresAt: Date.now() + 30 * 86_400_000,
+    },
+  ];
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'medvault-ext-'));
+  await mkdir(SHOTS, { recursive: true });
+  const [built] = await Promise.all([
+    buildExtension(join(dir, 'dist')),
+    (async () => {
+      chain = await startDevChain();
+    })(),
+  ]);
+  host = await startLedgerHost({ dataDir: join(dir, 'ledgers'), port: 0, log: () => {} });
+  for (const name of ['a', 'b', 'c']) {
+    proxies.push(
+      await startProxy({
+        dataDir: join(dir, `proxy-${name}`),
+        key: SecretKey.random(),
+        rpcUrl: chain.rpcUrl,
+        registry: chain.registry,
+        port: 0,
+        log: () => {},
+      }),
+    );
+  }
+  site = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>Riverside Clinic</title><h1>Riverside Clinic</h1>');
+  });
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+  const { port } = site.address() as AddressInfo;
+  siteUrl = `http://127.0.0.1:${port}/`;
+  otherSiteUrl = `http://localhost:${port}/`;
+  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1100, height: 900 },
+    args: [
+      `--disable-extensions-except=${built.chrome}`,
+      `--load-extension=${built.chrome}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  extensionId = new URL(worker.url()).host;
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await new Promise((r) => site?.close(r));
+  for (const p of proxies) await p.close();
+  await host?.close();
+  await chain?.anvil.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('MedVault extension in Chromium', () => {
+  test('before onboarding, a site is told the wallet is not set up', async () => {
+    page = await context.newPage();
+    await page.goto(siteUrl);
+    const answer = await ask(page, 'medvault_connect');
+    expect(answer).toMatchObject({ ok: false, code: 4100 });
+    expect((answer as { message: string }).message).toMatch(/not set up/);
+  });
+
+  test('onboarding: a new identity, the phrase shown once and confirmed, a passphrase', async () => {
+    const p = await extensionPage('onboarding.html');
+    await p.getByRole('button', { name: 'Create a new identity' }).click();
+    await p.locator('#mnemonic li').first().waitFor();
+    mnemonic = (await p.locator('#mnemonic .word').allTextContents()).join(' ');
+    expect(mnemonic.split(' ')).toHaveLength(12);
+    await p.screenshot({ path: join(SHOTS, 'onboarding-phrase.png') });
+    await expect(p.locator('#next').isDisabled()).resolves.toBe(true);
+    await p.locator('#written').check();
+    await p.locator('#next').click();
+    const words = mnemonic.split(' ');
+    const inputs = p.locator('input[data-index]');
+    await inputs.first().waitFor();
+    // a wrong word is refused
+    await inputs.first().fill('wrong');
+    for (let i = 1; i < 3; i++) {
+      const index = Number(await inputs.nth(i).getAttribute('data-index'));
+      await inputs.nth(i).fill(words[index - 1] as string);
+    }
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await expect(p.locator('#error').textContent()).resolves.toMatch(/does not match/);
+    for (let i = 0; i < 3; i++) {
+      const index = Number(await inputs.nth(i).getAttribute('data-index'));
+      await inputs.nth(i).fill(words[index - 1] as string);
+    }
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.locator('#passphrase').fill(PASSPHRASE);
+    await p.locator('#passphrase2').fill(PASSPHRASE);
+    await p.screenshot({ path: join(SHOTS, 'onboarding-passphrase.png') });
+    await p.locator('#finish').click();
+    await p.locator('#done').waitFor({ timeout: 30_000 });
+    await p.screenshot({ path: join(SHOTS, 'onboarding-done.png') });
+    const identity = await deriveIdentity(mnemonic);
+    patientSecretHex = bytesToHex(identity.secretKey.toBEBytes());
+    const { keyFingerprint } = await import('../src/ui/describe.js');
+    await expect(p.locator('#fingerprint').textContent()).resolves.toBe(
+      keyFingerprint(bytesToHex(identity.secretKey.publicKey().toCompressedBytes())),
+    );
+    await p.close();
+    // point the wallet at this test's stack (the settings the dashboard form saves)
+    const saved = await uiCall({
+      type: 'settings/save',
+      settings: {
+        ledgerHost: host.url,
+        rpcUrl: chain.rpcUrl,
+        registry: chain.registry,
+        proxies: proxies.map((x) => ({ url: x.url })),
+        threshold: 2,
+        autoLockMinutes: 15,
+        promptTimeoutSeconds: 300,
+      },
+    });
+    expect(saved.ok).toBe(true);
+  });
+
+  test('a site connects once the patient approves; errors use EIP-1193 codes', async () => {
+    const prompt = nextPrompt();
+    const answer = ask(page, 'medvault_connect');
+    const popup = await prompt;
+    await popup.locator('#approve').waitFor();
+    await expect(popup.locator('#origin').textContent()).resolves.toBe(new URL(siteUrl).origin);
+    await popup.locator('#approve').click();
+    const connected = await answer;
+    expect(connected.ok).toBe(true);
+    const publicKey = (connected as { value: { publicKey: string } }).value.publicKey;
+    expect(publicKey).toBe(
+      bytesToHex(
+        SecretKey.fromBEBytes(hexToBytes(patientSecretHex)).publicKey().toCompressedBytes(),
+      ),
+    );
+    expect(await ask(page, 'medvault_getPublicKey')).toEqual({ ok: true, value: publicKey });
+    expect(await ask(page, 'eth_accounts')).toMatchObject({ ok: false, code: 4200 });
+    expect(await ask(page, 'medvault_requestShare', [{ reader: {} }])).toMatchObject({
+      ok: false,
+      code: -32602,
+    });
+    expect(
+      await ask(page, 'medvault_requestShare', [
+        { ...shareParams('x')[0], expiresAt: Date.now() - 1 },
+      ]),
+    ).toMatchObject({ ok: false, code: -32602, message: expect.stringMatching(/expiresAt/) });
+    // another origin is not connected by this approval
+    const other = await context.newPage();
+    await other.goto(otherSiteUrl);
+    expect(await ask(other, 'medvault_getPublicKey')).toMatchObject({ ok: false, code: 4100 });
+    await other.close();
+  });
+
+  test('a hospital hands over a sealed record; the patient confirms it into the ledger', async () => {
+    const patientPk = SecretKey.fromBEBytes(hexToBytes(patientSecretHex)).publicKey();
+    const record = JSON.stringify({
+      resourceType: 'Observation',
+      code: { text: 'HbA1c' },
+      valueQuantity: { value: 6.1, unit: '%' },
+    });
+    const sealed = await sealRecordBytes(patientPk, new TextEncoder().encode(record), {
+      contentType: 'application/fhir+json',
+      resourceType: 'Observation',
+    });
+    await store.put(sealed.bytes);
+    recordCid = sealed.cid.toString();
+    const prompt = nextPrompt();
+    const answer = ask(page, 'medvault_receiveRecord', [
+      {
+        cid: sealed.cid.toString(),
+        capsule: bytesToHex(sealed.capsule.toBytes()),
+        contentType: 'application/fhir+json',
+        resourceType: 'Observation',
+        category: 'laboratory',
+        size: sealed.size,
+        title: 'HbA1c 6.1 %, St. Mary’s Hospital',
+      },
+    ]);
+    const popup = await prompt;
+    await popup.locator('#record-title').waitFor();
+    await popup.locator('#approve').click();
+    expect(await answer).toMatchObject({ ok: true, value: { cid: sealed.cid.toString(), seq: 1 } });
+  });
+
+  test('a share approved in the prompt reaches the page, and the reader decrypts through the real proxies', async () => {
+    const prompt = nextPrompt();
+    const answer = ask(page, 'medvault_requestShare', shareParams('Diabetes follow-up'));
+    const popup = await prompt;
+    await popup.locator('#reader-name').waitFor();
+    await expect(popup.locator('#scope').textContent()).resolves.toBe('All your lab results');
+    await expect(popup.locator('#match-count').textContent()).resolves.toMatch(
+      /^One of your records matches today/,
+    );
+    await expect(popup.locator('#reader-fingerprint').textContent()).resolves.toMatch(
+      /^[0-9A-F]{4}( [0-9A-F]{4}){4}$/,
+    );
+    await expect(popup.locator('#proxies').textContent()).resolves.toMatch(/Any 2 of 3/);
+    await popup.screenshot({ path: join(SHOTS, 'consent-share.png'), fullPage: true });
+    // keyboard: the approve button has focus; Enter approves
+    await expect(popup.evaluate(() => document.activeElement?.id)).resolves.toBe('approve');
+    await popup.keyboard.press('Enter').catch(() => undefined);
+    const shared = await answer;
+    expect(shared.ok).toBe(true);
+    const grant = grantFromJson((shared as { value: unknown }).value);
+    expect(grant.reader.equals(PublicKey.fromCompressedBytes(hexToBytes(clinicKey)))).toBe(true);
+    sharedGrant = grant;
+    const { records, failures } = await readShared({
+      reader: clinic,
+      grant,
+      cids: [recordCid],
+      store,
+    });
+    expect(failures).toEqual([]);
+    const text = new TextDecoder().decode(
+      await collect(records[0]?.stream as ReadableStream<Uint8Array>),
+    );
+    expect(JSON.parse(text)).toMatchObject({ code: { text: 'HbA1c' } });
+  });
+
+  test('deny, closing the prompt, and Escape all reject with 4001', async () => {
+    let prompt = nextPrompt();
+    let answer = ask(page, 'medvault_requestShare', shareParams('Deny me'));
+    let popup = await prompt;
+    await popup.locator('#deny').click();
+    expect(await answer).toMatchObject({
+      ok: false,
+      code: 4001,
+      message: expect.stringMatching(/denied/),
+    });
+
+    prompt = nextPrompt();
+    answer = ask(page, 'medvault_requestShare', shareParams('Close me'));
+    popup = await prompt;
+    await popup.locator('#approve').waitFor();
+    await popup.close();
+    expect(await answer).toMatchObject({
+      ok: false,
+      code: 4001,
+      message: expect.stringMatching(/closed/),
+    });
+
+    prompt = nextPrompt();
+    answer = ask(page, 'medvault_requestShare', shareParams('Escape me'));
+    popup = await prompt;
+    await popup.locator('#approve').waitFor();
+    // the window closes under the key press
+    await popup.keyboard.press('Escape').catch(() => undefined);
+    expect(await answer).toMatchObject({ ok: false, code: 4001 });
+  });
+
+  test('a second request while one is open waits its turn', async () => {
+    const first = nextPrompt();
+    const a = ask(page, 'medvault_requestShare', shareParams('First'));
+    const popupA = await first;
+    await popupA.locator('#purpose').waitFor();
+    const b = ask(page, 'medvault_requestShare', shareParams('Second'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(context.pages().filter((p) => p.url().includes('/prompt.html'))).toHaveLength(1);
+    const second = nextPrompt();
+    await popupA.locator('#deny').click();
+    const popupB = await second;
+    await expect(popupB.locator('#purpose').textContent()).resolves.toBe('Second');
+    await popupB.locator('#deny').click();
+    expect(await a).toMatchObject({ ok: false, code: 4001 });
+    expect(await b).toMatchObject({ ok: false, code: 4001 });
+  });
+
+  test('locked, requests wait for the passphrase', async () => {
+    expect((await uiCall({ type: 'lock' })).ok).toBe(true);
+    const prompt = nextPrompt();
+    const answer = ask(page, 'medvault_getPublicKey');
+    const popup = await prompt;
+    await popup.locator('#passphrase').waitFor();
+    await popup.screenshot({ path: join(SHOTS, 'unlock-prompt.png') });
+    const settled = await Promise.race([
+      answer.then(() => 'answered'),
+      new Promise((r) => setTimeout(() => r('waiting'), 500)),
+    ]);
+    expect(settled).toBe('waiting');
+    await popup.locator('#passphrase').fill('not the passphrase');
+    await popup.locator('#unlock').click();
+    await popup.locator('#error:not([hidden])').waitFor({ timeout: 20_000 });
+    await expect(popup.locator('#error').textContent()).resolves.toMatch(/does not unlock/);
+    await popup.locator('#passphrase').fill(PASSPHRASE);
+    await popup.locator('#unlock').click();
+    expect(await answer).toMatchObject({ ok: true });
+  });
+
+  test('a page cannot read the key or reach the background directly', async () => {
+    const surface = await page.evaluate(() =>
+      Object.keys((window as unknown as { medvault: object }).medvault).sort(),
+    );
+    expect(surface).toEqual(['isMedVault', 'request']);
+    // no externally_connectable: the page has no channel to the extension
+    const direct = await page.evaluate(async (id) => {
+      const runtime = (globalThis as { chrome?: { runtime?: { sendMessage?: unknown } } }).chrome
+        ?.runtime;
+      if (typeof runtime?.sendMessage !== 'function') return 'no runtime';
+      try {
+        await (runtime.sendMessage as (id: string, m: unknown) => Promise<unknown>)(id, {
+          type: 'backup/reveal',
+          passphrase: 'x',
+        });
+        return 'sent';
+      } catch {
+        return 'refused';
+      }
+    }, extensionId);
+    expect(['no runtime', 'refused']).toContain(direct);
+    // a UI message forged through the courier is not a provider method
+    expect(await ask(page, 'backup/reveal', [{ passphrase: PASSPHRASE }])).toMatchObject({
+      ok: false,
+      code: 4200,
+    });
+    // nothing the page got or holds contains the secret key
+    const everything = await page.evaluate(
+      () =>
+        document.documentElement.outerHTML + JSON.stringify(Object.entries(window).map(([k]) => k)),
+    );
+    expect(everything).not.toContain(patientSecretHex);
+    const grants = await ask(page, 'medvault_listGrants');
+    expect(JSON.stringify(grants)).not.toContain(patientSecretHex);
+    expect(JSON.stringify(grants)).not.toContain(mnemonic.split(' ').slice(0, 3).join(' '));
+    expect((grants as { value: unknown[] }).value).toHaveLength(1);
+  });
+
+  test('the dashboard shows records, the grant, the access and the ledger anchored; Revoke ends the share', async () => {
+    const dashboard = await extensionPage('dashboard.html');
+    await dashboard.locator('#records li').first().waitFor();
+    await dashboard.locator('#anchor').click();
+    await expect
+      .poll(() => dashboard.locator('#ledger-status').textContent(), { timeout: 20_000 })
+      .toMatch(/^Verified, \d+ entries, anchored at block \d+/);
+    await expect(dashboard.locator('#accesses tbody tr').count()).resolves.toBeGreaterThanOrEqual(
+      1,
+    );
+    await expect(dashboard.locator('#accesses').textContent()).resolves.toContain(
+      'Riverside Clinic',
+    );
+    await dashboard.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
+    await dashboard.locator(`[data-revoke="${sharedGrant.grantId}"]`).click();
+    await dashboard.locator('.badge.revoked').waitFor({ timeout: 20_000 });
+    const popup = await extensionPage('popup.html');
+    await popup.setViewportSize({ width: 420, height: 600 });
+    await popup.locator('#ledger-status.ok').waitFor({ timeout: 20_000 });
+    await popup.screenshot({ path: join(SHOTS, 'toolbar-popup.png') });
+    await popup.close();
+    await dashboard.close();
+    const listed = (await ask(page, 'medvault_listGrants')) as { value: { status: string }[] };
+    expect(listed.value[0]?.status).toBe('revoked');
+    const refused = await readShared({
+      reader: clinic,
+      grant: sharedGrant,
+      cids: [recordCid],
+      store,
+    }).catch((e) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect(String(refused.message)).toMatch(/PROXY_GRANT_(UNKNOWN|INACTIVE)/);
+  });
+});
