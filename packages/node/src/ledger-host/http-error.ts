@@ -1,17 +1,7 @@
 import { BaseError } from '@medvault/core';
+import { HttpError } from '../http/http-error.js';
 
-/** An error answered as `{ error: { code, message } }` with an HTTP status. */
-export class HttpError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly extra: Record<string, unknown>;
-  constructor(status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.extra = extra;
-  }
-}
+export { HttpError };
 
 // Ledger errors by code → HTTP status; anything else typed is a 400.
 const STATUS: Record<string, number> = {
