@@ -86,11 +86,11 @@ export class GatewayBlockStorage implements BlockStorage {
     return (await this.#request(cid, 'HEAD')) !== undefined;
   }
 
-  async put(): Promise<void> {
+  async put(_cid: CID, _bytes: Uint8Array): Promise<void> {
     throw new BlobWriteError('a gateway is read-only; upload through the storage service');
   }
 
-  async delete(): Promise<void> {
+  async delete(_cid: CID): Promise<void> {
     throw new BlobWriteError('a gateway is read-only; remove through the storage service');
   }
 }
