@@ -199,3 +199,14 @@ export class InvalidGrantJsonError extends BaseError {
     });
   }
 }
+
+/** The grant a reader holds is not in the patient's ledger (a forged or unknown grant). */
+export class GrantNotInLedgerError extends BaseError {
+  override readonly code = 'PROXY_GRANT_NOT_IN_LEDGER';
+  constructor(grantId: string) {
+    super(
+      `Grant ${grantId} is not in the patient’s ledger: ask the patient to share again, or check the ledger host.`,
+      { docsPath: 'spec/proxy-api.md' },
+    );
+  }
+}

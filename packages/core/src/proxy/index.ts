@@ -29,6 +29,7 @@ export {
   type RecordInfo,
   recordInScope,
 } from './record-index.js';
+export { listSharedRecords, type SharedRecordList } from './list-shared-records.js';
 export { type RevokeAccessParams, revokeAccess } from './revoke-access.js';
 export {
   jsonBody,

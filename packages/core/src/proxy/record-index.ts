@@ -8,6 +8,10 @@ import { decodeEntry, type EntryBody, type GrantScope } from '../ledger/entry.js
 /** A record as the ledger describes it. */
 export type RecordInfo = {
   cid: string;
+  /** Sequence number of the record entry (its leaf in the ledger's Merkle tree). */
+  seq: number;
+  contentType: string;
+  size: number;
   capsule: Uint8Array;
   resourceType: string | undefined;
   category: string | undefined;
@@ -42,6 +46,9 @@ export function indexLedger(
       const body = entry.body as EntryBody<'record'>;
       records.set(body.cid, {
         cid: body.cid,
+        seq: entry.seq,
+        contentType: body.contentType,
+        size: body.size,
         capsule: body.capsule,
         resourceType: body.resourceType,
         category: body.category,

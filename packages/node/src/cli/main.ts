@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   seal: async () => (await import('./seal.js')).seal,
   open: async () => (await import('./open.js')).open,
   proxy: async () => (await import('./proxy.js')).proxy,
+  'blob-service': async () => (await import('./blob-service.js')).blobService,
 };
 
 const USAGE = `usage: medvault <command> [options]
@@ -25,6 +26,7 @@ commands:
   open FILE|CID --key KEYFILE [--store DIR] verify and decrypt a sealed record to stdout
   ledger init|append|checkpoint|verify|prove|check-proof …   the patient ledger (see medvault ledger --help)
   ledger-host --port P --data-dir DIR       serve ledgers over HTTP
+  blob-service --port P --data-dir DIR      serve sealed blobs by CID over HTTP (a trustless gateway)
   proxy --port P --data-dir DIR --key KEYFILE --rpc URL --registry ADDR   a re-encryption proxy
   chain dev [--port P] [--state DIR]        local EVM node with the registry deployed`;
 

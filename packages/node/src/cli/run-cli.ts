@@ -38,3 +38,51 @@ export async function medvaultBinary(
     return { code: e.code, stdout: e.stdout, stderr: e.stderr.toString() };
   }
 }
+
+/** A `medvault` service running as a child process. */
+export type SpawnedService = {
+  /** What it printed after "listening on" (its URL, and more for some). */
+  match: RegExpMatchArray;
+  proc: import('node:child_process').ChildProcess;
+  stderr(): string;
+  /** Sends `signal` (default SIGTERM) and resolves once it exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+};
+
+/** Starts `medvault ...args` and resolves once its stdout matches `ready`. */
+export async function spawnService(
+  args: string[],
+  ready: RegExp = /listening on (http:\/\/\S+)/,
+): Promise<SpawnedService> {
+  const { spawn } = await import('node:child_process');
+  const proc = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    let out = '';
+    proc.stdout?.on('data', (d) => {
+      out += d;
+      const m = out.match(ready);
+      if (m) resolve(m);
+    });
+    proc.once('exit', (code) =>
+      reject(new Error(`medvault ${args[0]} exited with ${code}: ${stderr}`)),
+    );
+  });
+  return {
+    match,
+    proc,
+    stderr: () => stderr,
+    stop: async (signal = 'SIGTERM') => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill(signal);
+      await exited;
+    },
+  };
+}
