@@ -1,10 +1,10 @@
 /**
- * The extension end to end in real Debian Chromium (playwright-core, the
- * built extension loaded with --load-extension), against a real local stack
+ * The extension end to end in real Debian Chromium (the shared launcher in
+ * support/wallet-browser.ts loads the built extension), against a real local stack
  * on 127.0.0.1: anvil with the registry, a ledger host, three proxies
  * (threshold 2) and a blob store. Screenshots go to artifacts/screenshots.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,15 +14,25 @@ import { PublicKey, SecretKey } from '@medvault/core/pre';
 import { grantFromJson, readShared } from '@medvault/core/proxy';
 import { MemoryStore } from '@medvault/core/storage';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type DevChain, startDevChain } from '../../node/src/chain/dev-chain.js';
 import { type RunningLedgerHost, startLedgerHost } from '../../node/src/ledger-host/server.js';
 import { type RunningProxy, startProxy } from '../../node/src/proxy/server.js';
-import { buildExtension } from '../build.js';
 import { deriveIdentity } from '../src/background/identity.js';
+import { keyFingerprint } from '../src/ui/describe.js';
+import {
+  ask,
+  choosePassphrase,
+  extensionPage,
+  launchBrowser,
+  nextPrompt,
+  SHOTS,
+  saveSettings,
+  uiCall,
+  type WalletBrowser,
+} from './support/wallet-browser.js';
 
-const SHOTS = join(import.meta.dirname, '../../../artifacts/screenshots');
 const PASSPHRASE = 'tidal lantern orchard 42';
 
 let dir: string;
@@ -32,8 +42,7 @@ const proxies: RunningProxy[] = [];
 let site: Server;
 let siteUrl: string;
 let otherSiteUrl: string;
-let context: BrowserContext;
-let extensionId: string;
+let browser: WalletBrowser;
 let page: Page;
 let mnemonic: string;
 let patientSecretHex: string;
@@ -42,59 +51,6 @@ let recordCid: string;
 let sharedGrant: ReturnType<typeof grantFromJson>;
 const clinic = SecretKey.random();
 const clinicKey = bytesToHex(clinic.publicKey().toCompressedBytes());
-
-type Answer = { ok: true; value: unknown } | { ok: false; code: number; message: string };
-
-/** Calls window.medvault.request in `target`; never rejects. */
-function ask(target: Page, method: string, params?: unknown[]): Promise<Answer> {
-  return target.evaluate(
-    ([m, p]) =>
-      (window as unknown as { medvault: { request(a: unknown): Promise<unknown> } }).medvault
-        .request({ method: m, params: p })
-        .then(
-          (value) => ({ ok: true as const, value }),
-          (e: { code: number; message: string }) => ({
-            ok: false as const,
-            code: e.code,
-            message: e.message,
-          }),
-        ),
-    [method, params] as const,
-  );
-}
-
-function nextPrompt(): Promise<Page> {
-  return context.waitForEvent('page', {
-    predicate: (p) => p.url().includes('/prompt.html'),
-    timeout: 20_000,
-  });
-}
-
-async function extensionPage(path: string): Promise<Page> {
-  const p = await context.newPage();
-  await p.goto(`chrome-extension://${extensionId}/${path}`);
-  return p;
-}
-
-/** A UI message from an extension page (the same path the dashboard uses). */
-async function uiCall(
-  message: unknown,
-): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {
-  const p = await extensionPage('dashboard.html');
-  try {
-    return await p.evaluate(
-      (m) =>
-        (
-          globalThis as unknown as {
-            chrome: { runtime: { sendMessage(m: unknown): Promise<never> } };
-          }
-        ).chrome.runtime.sendMessage(m),
-      message,
-    );
-  } finally {
-    await p.close();
-  }
-}
 
 function shareParams(purpose: string) {
   return [
@@ -109,13 +65,7 @@ function shareParams(purpose: string) {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'medvault-ext-'));
-  await mkdir(SHOTS, { recursive: true });
-  const [built] = await Promise.all([
-    buildExtension(join(dir, 'dist')),
-    (async () => {
-      chain = await startDevChain();
-    })(),
-  ]);
+  [browser, chain] = await Promise.all([launchBrowser(dir), startDevChain()]);
   host = await startLedgerHost({ dataDir: join(dir, 'ledgers'), port: 0, log: () => {} });
   for (const name of ['a', 'b', 'c']) {
     proxies.push(
@@ -137,27 +87,10 @@ beforeAll(async () => {
   const { port } = site.address() as AddressInfo;
   siteUrl = `http://127.0.0.1:${port}/`;
   otherSiteUrl = `http://localhost:${port}/`;
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1100, height: 900 },
-    args: [
-      `--disable-extensions-except=${built.chrome}`,
-      `--load-extension=${built.chrome}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  extensionId = new URL(worker.url()).host;
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise((r) => site?.close(r));
   for (const p of proxies) await p.close();
   await host?.close();
@@ -167,7 +100,7 @@ afterAll(async () => {
 
 describe('MedVault extension in Chromium', () => {
   test('before onboarding, a site is told the wallet is not set up', async () => {
-    page = await context.newPage();
+    page = await browser.context.newPage();
     await page.goto(siteUrl);
     const answer = await ask(page, 'medvault_connect');
     expect(answer).toMatchObject({ ok: false, code: 4100 });
@@ -175,7 +108,7 @@ describe('MedVault extension in Chromium', () => {
   });
 
   test('onboarding: a new identity, the phrase shown once and confirmed, a passphrase', async () => {
-    const p = await extensionPage('onboarding.html');
+    const p = await extensionPage(browser, 'onboarding.html');
     await p.getByRole('button', { name: 'Create a new identity' }).click();
     await p.locator('#mnemonic li').first().waitFor();
     mnemonic = (await p.locator('#mnemonic .word').allTextContents()).join(' ');
@@ -200,37 +133,28 @@ describe('MedVault extension in Chromium', () => {
       await inputs.nth(i).fill(words[index - 1] as string);
     }
     await p.getByRole('button', { name: 'Continue' }).click();
-    await p.locator('#passphrase').fill(PASSPHRASE);
-    await p.locator('#passphrase2').fill(PASSPHRASE);
-    await p.screenshot({ path: join(SHOTS, 'onboarding-passphrase.png') });
-    await p.locator('#finish').click();
-    await p.locator('#done').waitFor({ timeout: 30_000 });
+    await choosePassphrase(p, PASSPHRASE, 'onboarding-passphrase.png');
     await p.screenshot({ path: join(SHOTS, 'onboarding-done.png') });
     const identity = await deriveIdentity(mnemonic);
     patientSecretHex = bytesToHex(identity.secretKey.toBEBytes());
-    const { keyFingerprint } = await import('../src/ui/describe.js');
     await expect(p.locator('#fingerprint').textContent()).resolves.toBe(
       keyFingerprint(bytesToHex(identity.secretKey.publicKey().toCompressedBytes())),
     );
     await p.close();
     // point the wallet at this test's stack (the settings the dashboard form saves)
-    const saved = await uiCall({
-      type: 'settings/save',
-      settings: {
-        ledgerHost: host.url,
-        rpcUrl: chain.rpcUrl,
-        registry: chain.registry,
-        proxies: proxies.map((x) => ({ url: x.url })),
-        threshold: 2,
-        autoLockMinutes: 15,
-        promptTimeoutSeconds: 300,
-      },
+    await saveSettings(browser, {
+      ledgerHost: host.url,
+      rpcUrl: chain.rpcUrl,
+      registry: chain.registry,
+      proxies: proxies.map((x) => ({ url: x.url })),
+      threshold: 2,
+      autoLockMinutes: 15,
+      promptTimeoutSeconds: 300,
     });
-    expect(saved.ok).toBe(true);
   });
 
   test('a site connects once the patient approves; errors use EIP-1193 codes', async () => {
-    const prompt = nextPrompt();
+    const prompt = nextPrompt(browser);
     const answer = ask(page, 'medvault_connect');
     const popup = await prompt;
     await popup.locator('#approve').waitFor();
@@ -256,7 +180,7 @@ describe('MedVault extension in Chromium', () => {
       ]),
     ).toMatchObject({ ok: false, code: -32602, message: expect.stringMatching(/expiresAt/) });
     // another origin is not connected by this approval
-    const other = await context.newPage();
+    const other = await browser.context.newPage();
     await other.goto(otherSiteUrl);
     expect(await ask(other, 'medvault_getPublicKey')).toMatchObject({ ok: false, code: 4100 });
     await other.close();
@@ -275,7 +199,7 @@ describe('MedVault extension in Chromium', () => {
     });
     await store.put(sealed.bytes);
     recordCid = sealed.cid.toString();
-    const prompt = nextPrompt();
+    const prompt = nextPrompt(browser);
     const answer = ask(page, 'medvault_receiveRecord', [
       {
         cid: sealed.cid.toString(),
@@ -294,7 +218,7 @@ describe('MedVault extension in Chromium', () => {
   });
 
   test('a share approved in the prompt reaches the page, and the reader decrypts through the real proxies', async () => {
-    const prompt = nextPrompt();
+    const prompt = nextPrompt(browser);
     const answer = ask(page, 'medvault_requestShare', shareParams('Diabetes follow-up'));
     const popup = await prompt;
     await popup.locator('#reader-name').waitFor();
@@ -329,7 +253,7 @@ describe('MedVault extension in Chromium', () => {
   });
 
   test('deny, closing the prompt, and Escape all reject with 4001', async () => {
-    let prompt = nextPrompt();
+    let prompt = nextPrompt(browser);
     let answer = ask(page, 'medvault_requestShare', shareParams('Deny me'));
     let popup = await prompt;
     await popup.locator('#deny').click();
@@ -339,7 +263,7 @@ describe('MedVault extension in Chromium', () => {
       message: expect.stringMatching(/denied/),
     });
 
-    prompt = nextPrompt();
+    prompt = nextPrompt(browser);
     answer = ask(page, 'medvault_requestShare', shareParams('Close me'));
     popup = await prompt;
     await popup.locator('#approve').waitFor();
@@ -350,7 +274,7 @@ describe('MedVault extension in Chromium', () => {
       message: expect.stringMatching(/closed/),
     });
 
-    prompt = nextPrompt();
+    prompt = nextPrompt(browser);
     answer = ask(page, 'medvault_requestShare', shareParams('Escape me'));
     popup = await prompt;
     await popup.locator('#approve').waitFor();
@@ -360,14 +284,14 @@ describe('MedVault extension in Chromium', () => {
   });
 
   test('a second request while one is open waits its turn', async () => {
-    const first = nextPrompt();
+    const first = nextPrompt(browser);
     const a = ask(page, 'medvault_requestShare', shareParams('First'));
     const popupA = await first;
     await popupA.locator('#purpose').waitFor();
     const b = ask(page, 'medvault_requestShare', shareParams('Second'));
     await new Promise((r) => setTimeout(r, 500));
-    expect(context.pages().filter((p) => p.url().includes('/prompt.html'))).toHaveLength(1);
-    const second = nextPrompt();
+    expect(browser.context.pages().filter((p) => p.url().includes('/prompt.html'))).toHaveLength(1);
+    const second = nextPrompt(browser);
     await popupA.locator('#deny').click();
     const popupB = await second;
     await expect(popupB.locator('#purpose').textContent()).resolves.toBe('Second');
@@ -377,8 +301,8 @@ describe('MedVault extension in Chromium', () => {
   });
 
   test('locked, requests wait for the passphrase', async () => {
-    expect((await uiCall({ type: 'lock' })).ok).toBe(true);
-    const prompt = nextPrompt();
+    expect((await uiCall(browser, { type: 'lock' })).ok).toBe(true);
+    const prompt = nextPrompt(browser);
     const answer = ask(page, 'medvault_getPublicKey');
     const popup = await prompt;
     await popup.locator('#passphrase').waitFor();
@@ -403,6 +327,8 @@ describe('MedVault extension in Chromium', () => {
     );
     expect(surface).toEqual(['isMedVault', 'request']);
     // no externally_connectable: the page has no channel to the extension
+    const extensionId = browser.extensionId as string;
+    expect(extensionId).toMatch(/^[a-p]{32}$/);
     const direct = await page.evaluate(async (id) => {
       const runtime = (globalThis as { chrome?: { runtime?: { sendMessage?: unknown } } }).chrome
         ?.runtime;
@@ -436,7 +362,7 @@ describe('MedVault extension in Chromium', () => {
   });
 
   test('the dashboard shows records, the grant, the access and the ledger anchored; Revoke ends the share', async () => {
-    const dashboard = await extensionPage('dashboard.html');
+    const dashboard = await extensionPage(browser, 'dashboard.html');
     await dashboard.locator('#records li').first().waitFor();
     await dashboard.locator('#anchor').click();
     await expect
@@ -451,7 +377,7 @@ describe('MedVault extension in Chromium', () => {
     await dashboard.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
     await dashboard.locator(`[data-revoke="${sharedGrant.grantId}"]`).click();
     await dashboard.locator('.badge.revoked').waitFor({ timeout: 20_000 });
-    const popup = await extensionPage('popup.html');
+    const popup = await extensionPage(browser, 'popup.html');
     await popup.setViewportSize({ width: 420, height: 600 });
     await popup.locator('#ledger-status.ok').waitFor({ timeout: 20_000 });
     await popup.screenshot({ path: join(SHOTS, 'toolbar-popup.png') });

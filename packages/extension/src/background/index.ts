@@ -56,9 +56,6 @@ const ready = (async () => {
     }
   });
   const wallet = new Wallet({ db, session, ledgerStore });
-  const refreshSettings = async () => {
-    settings = await wallet.settings();
-  };
   let onboardingOpened = false;
   const provider = new ProviderHandler({
     wallet,
@@ -71,7 +68,15 @@ const ready = (async () => {
       void browser.tabs.create({ url: browser.runtime.getURL('onboarding.html') });
     },
   });
-  const ui = new UiHandler({ wallet, db, session, queue });
+  const ui = new UiHandler({
+    wallet,
+    db,
+    session,
+    queue,
+    onSettingsSaved: (saved) => {
+      settings = saved;
+    },
+  });
 
   // While unlocked or while a prompt waits, keep the worker alive (an idle
   // worker is stopped after 30 s, which would drop the session mid-use);
@@ -87,7 +92,7 @@ const ready = (async () => {
     }
   }
 
-  return { provider, ui, refreshSettings };
+  return { provider, ui };
 })();
 
 browser.runtime.onConnect.addListener((port) => {
@@ -116,10 +121,8 @@ browser.runtime.onMessage.addListener(
     if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
     return (async (): Promise<UiReply> => {
       try {
-        const { ui, refreshSettings } = await ready;
-        const value = await ui.handle(message);
-        if ((message as { type?: string })?.type === 'settings/save') await refreshSettings();
-        return { ok: true, value };
+        const { ui } = await ready;
+        return { ok: true, value: await ui.handle(message) };
       } catch (error) {
         const e = error as { code?: unknown; shortMessage?: string; message?: string };
         return {

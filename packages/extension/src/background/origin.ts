@@ -8,16 +8,14 @@
 export function senderOrigin(
   sender: { origin?: string; url?: string } | undefined,
 ): string | undefined {
-  const raw = sender?.origin ?? (sender?.url ? safeOrigin(sender.url) : undefined);
-  if (!raw || raw === 'null') return undefined;
-  const origin = safeOrigin(raw);
-  return origin && /^https?:$/.test(new URL(origin).protocol) ? origin : undefined;
-}
-
-function safeOrigin(url: string): string | undefined {
+  const raw = sender?.origin ?? sender?.url;
+  if (!raw) return undefined;
+  let url: URL;
   try {
-    return new URL(url).origin;
+    // an opaque origin ("null") does not parse, and falls through to undefined
+    url = new URL(raw);
   } catch {
     return undefined;
   }
+  return /^https?:$/.test(url.protocol) ? url.origin : undefined;
 }

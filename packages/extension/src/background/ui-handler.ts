@@ -8,11 +8,19 @@ import type { ConsentQueue } from './consent-queue.js';
 import { InvalidMessageError } from './errors.js';
 import { newMnemonic } from './identity.js';
 import type { Session } from './session.js';
+import type { Settings } from './settings.js';
 import type { Wallet } from './wallet.js';
 import type { WalletDb } from './wallet-db.js';
 
 /** What the handler needs. */
-export type UiHandlerDeps = { wallet: Wallet; db: WalletDb; session: Session; queue: ConsentQueue };
+export type UiHandlerDeps = {
+  wallet: Wallet;
+  db: WalletDb;
+  session: Session;
+  queue: ConsentQueue;
+  /** Told the settings the patient saved, before the idle timer restarts with them. */
+  onSettingsSaved?: (settings: Settings) => void;
+};
 
 /**
  * @example
@@ -99,8 +107,14 @@ export class UiHandler {
         return { mnemonic: await wallet.revealMnemonic(message.passphrase) };
       case 'settings/get':
         return wallet.settings();
-      case 'settings/save':
-        return wallet.saveSettings(message.settings);
+      case 'settings/save': {
+        const saved = await wallet.saveSettings(message.settings);
+        this.#deps.onSettingsSaved?.(saved);
+        // saving is activity: the idle timer restarts with the new time, so a
+        // shorter auto-lock applies now rather than after the old one ran out
+        session.touch();
+        return saved;
+      }
       case 'permissions/revoke':
         await db.deletePermission(message.origin);
         return { origin: message.origin };

@@ -44,6 +44,12 @@ export function shareRequestProblem(request: ShareRequest, now: number): string 
   if (Object.values(scope).every((v) => v === undefined)) {
     return 'scope must name record CIDs, resource types, categories or a time range ({ from: 0 } is everything)';
   }
+  // An empty list matches no record, yet the prompt would read it as no
+  // filter ("All your records"): refuse it so what is shown is what is granted.
+  for (const list of ['cids', 'resourceTypes', 'categories'] as const) {
+    if (scope[list]?.length === 0)
+      return `scope.${list} must not be empty (it would match no record)`;
+  }
   if (scope.from !== undefined && scope.until !== undefined && scope.from > scope.until) {
     return 'scope.from must not be after scope.until';
   }
@@ -52,6 +58,14 @@ export function shareRequestProblem(request: ShareRequest, now: number): string 
   }
   if (request.proxies && request.threshold && request.threshold > request.proxies.length) {
     return 'threshold must not exceed the number of proxies';
+  }
+  // one proxy listed twice would hold several fragments and could re-encrypt alone
+  if (request.proxies) {
+    const urls = new Set(request.proxies.map((p) => new URL(p.url).href));
+    const keys = new Set(request.proxies.map((p) => p.publicKey));
+    if (urls.size < request.proxies.length || keys.size < request.proxies.length) {
+      return 'proxies must be distinct: each its own URL and key';
+    }
   }
   return undefined;
 }

@@ -120,8 +120,12 @@ export async function uiCall(
   }
 }
 
-/** Types the passphrase twice and finishes onboarding; resolves when the wallet is ready. */
-async function choosePassphrase(p: Page, passphrase: string, shot?: string): Promise<void> {
+/**
+ * Types the passphrase twice on the onboarding page's passphrase step and
+ * finishes; resolves when the wallet is ready. `shot` names a screenshot
+ * taken before finishing.
+ */
+export async function choosePassphrase(p: Page, passphrase: string, shot?: string): Promise<void> {
   await p.locator('#passphrase').fill(passphrase);
   await p.locator('#passphrase2').fill(passphrase);
   if (shot) await p.screenshot({ path: join(SHOTS, shot) });
