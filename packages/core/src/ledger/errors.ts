@@ -75,6 +75,19 @@ export class UnauthorizedEntryError extends LedgerError {
   }
 }
 
+/**
+ * A `record` entry repeats the CID or the capsule of an earlier one. Each
+ * record is written once: were a later entry for the same capsule allowed,
+ * anyone could re-label a record (say, as `laboratory`) to bring it into a
+ * grant's scope.
+ */
+export class DuplicateRecordError extends LedgerError {
+  override readonly code = 'LEDGER_DUPLICATE_RECORD';
+  constructor(what: 'CID' | 'capsule', seq?: number) {
+    super(`Entry not allowed: a record with this ${what} is already in the ledger.`, { seq });
+  }
+}
+
 /** An `access` entry names a grant that is unknown, revoked, expired or does not list its proxy. */
 export class AccessOutsideGrantError extends LedgerError {
   override readonly code = 'LEDGER_ACCESS_OUTSIDE_GRANT';

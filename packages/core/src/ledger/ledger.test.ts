@@ -5,12 +5,13 @@ import { SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
 import { caught } from '../test-support/caught.js';
 import { decodeCheckpoint, encodeCheckpoint, signCheckpoint } from './checkpoint.js';
-import { decodeEntry, encodeEntry, signEntry } from './entry.js';
+import { decodeEntry, type EntryBody, encodeEntry, signEntry } from './entry.js';
 import {
   AccessOutsideGrantError,
   ChainBrokenError,
   CheckpointMismatchError,
   ConsistencyProofError,
+  DuplicateRecordError,
   ForkError,
   LedgerError,
   LedgerSignatureError,
@@ -197,6 +198,33 @@ describe('what verification catches', () => {
         hospital,
       ),
     ).rejects.toBeInstanceOf(UnauthorizedEntryError);
+  });
+
+  test('a record written again — same CID or same capsule — is refused, so nobody can re-label it into a scope', async () => {
+    const { ledger, owner } = await sampleLedger({ records: 1, accesses: 0 });
+    const first = decodeEntry(ledger.entryBytes(1)).body as EntryBody<'record'>;
+    // a reader holding a lab grant re-posts a record's capsule as "laboratory"
+    const stranger = new Signer(SecretKey.random());
+    const relabel = (change: Partial<EntryBody<'record'>>) =>
+      ledger.append('record', { ...first, category: 'laboratory', ...change }, stranger);
+    for (const [change, what] of [
+      [{ cid: 'bafkreianother' }, /capsule/],
+      [{ capsule: randomBytes(105) }, /CID/],
+      [{}, /CID/],
+    ] as const) {
+      const error = await relabel(change).catch((e) => e);
+      expect(error).toBeInstanceOf(DuplicateRecordError);
+      expect(error.code).toBe('LEDGER_DUPLICATE_RECORD');
+      expect(error.message).toMatch(what);
+    }
+    // the ledger is untouched and still verifies; a new record is still welcome
+    expect(ledger.size).toBe(3);
+    await ledger.append(
+      'record',
+      { ...first, cid: 'bafkreinew', capsule: randomBytes(105) },
+      owner,
+    );
+    expect(verifyLedger(ledger.allEntryBytes()).size).toBe(4);
   });
 
   test('an access outside a grant: after revoke, after expiry, by an unlisted proxy', async () => {

@@ -4,6 +4,7 @@
  * after n entries is what incremental verification resumes from.
  */
 import { bytesToHex, equalBytes } from '@noble/curves/utils.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { PublicKey } from '../pre/keys.js';
 import { Signature, type Signer } from '../pre/signing.js';
@@ -18,6 +19,7 @@ import {
 import {
   AccessOutsideGrantError,
   ChainBrokenError,
+  DuplicateRecordError,
   LedgerSignatureError,
   SequenceError,
   TimeOrderError,
@@ -52,6 +54,10 @@ export type LedgerState = {
   owner: Uint8Array;
   /** Grants by hex grant id. */
   grants: Map<string, GrantState>;
+  /** CIDs of the records so far (each may be recorded once). */
+  recordCids: Set<string>;
+  /** SHA-256 (hex) of the records' capsules so far (each may be recorded once). */
+  recordCapsules: Set<string>;
   /** Merkle frontier over the verified entries. */
   frontier: MerkleFrontier;
 };
@@ -65,6 +71,8 @@ export function emptyState(ledgerId: Uint8Array): LedgerState {
     time: 0,
     owner: new Uint8Array(0),
     grants: new Map(),
+    recordCids: new Set(),
+    recordCapsules: new Set(),
     frontier: new MerkleFrontier(),
   };
 }
@@ -74,6 +82,8 @@ export function cloneState(s: LedgerState): LedgerState {
   return {
     ...s,
     grants: new Map([...s.grants].map(([k, g]) => [k, { ...g }])),
+    recordCids: new Set(s.recordCids),
+    recordCapsules: new Set(s.recordCapsules),
     frontier: s.frontier.clone(),
   };
 }
@@ -128,6 +138,11 @@ function applyKind(state: LedgerState, entry: Entry): void {
       if (!equalBytes(body.recipient, state.owner)) {
         throw new UnauthorizedEntryError("a record must name the ledger's owner as recipient", seq);
       }
+      const capsule = bytesToHex(sha256(body.capsule));
+      if (state.recordCids.has(body.cid)) throw new DuplicateRecordError('CID', seq);
+      if (state.recordCapsules.has(capsule)) throw new DuplicateRecordError('capsule', seq);
+      state.recordCids.add(body.cid);
+      state.recordCapsules.add(capsule);
       return;
     }
     case 'grant': {

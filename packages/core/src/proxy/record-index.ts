@@ -32,8 +32,8 @@ export type GrantInfo = {
 export type RecordIndex = { records: Map<string, RecordInfo>; grants: Map<string, GrantInfo> };
 
 /**
- * Builds the index from a verified ledger's entries (a later record for a
- * CID wins), or extends `index` with entries appended since it was built.
+ * Builds the index from a verified ledger's entries (the ledger's rules
+ * allow one record entry per CID and per capsule), or extends `index` with entries appended since it was built.
  */
 export function indexLedger(
   entries: readonly Uint8Array[],

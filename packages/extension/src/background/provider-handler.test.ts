@@ -362,6 +362,30 @@ describe('provider errors', () => {
         /^medvault_requestShare: scope\.cids must not be empty/,
       ],
       [
+        // a site cannot bring its own proxy: with the reader it would hold the records
+        'medvault_requestShare',
+        [
+          {
+            ...share,
+            proxies: [{ url: 'http://proxy.evil.example', publicKey: reader }],
+            threshold: 1,
+          },
+        ],
+        /^medvault_requestShare: proxy http:\/\/proxy\.evil\.example is not one of the patient’s proxies/,
+      ],
+      [
+        // nor lower the patient's threshold
+        'medvault_requestShare',
+        [
+          {
+            ...share,
+            proxies: [{ url: DEFAULT_SETTINGS.proxies[0]?.url, publicKey: reader }],
+            threshold: 1,
+          },
+        ],
+        /^medvault_requestShare: threshold 1 is below the patient’s 2/,
+      ],
+      [
         'medvault_receiveRecord',
         [{ ...(await recordRequest()), capsule: 'ab'.repeat(10) }],
         /^medvault_receiveRecord: params\.0\.capsule: /,

@@ -19,6 +19,7 @@ import {
 import { ProviderRpcError, RPC_ERROR } from '../shared/rpc-error.js';
 import type { ConsentQueue } from './consent-queue.js';
 import type { Session } from './session.js';
+import type { Settings } from './settings.js';
 import type { Wallet } from './wallet.js';
 import type { WalletDb } from './wallet-db.js';
 
@@ -99,7 +100,9 @@ export class ProviderHandler {
       }
       case 'medvault_requestShare': {
         const [request] = parseParams(method, params);
-        const problem = shareRequestProblem(request, Date.now());
+        const problem =
+          shareRequestProblem(request, Date.now()) ??
+          proxyChoiceProblem(request, await wallet.settings());
         if (problem) throw invalid(`medvault_requestShare: ${problem}`);
         return queue.ask('share', origin, await this.#shareDetails(request), () =>
           wallet.share(request, origin),
@@ -144,6 +147,32 @@ export class ProviderHandler {
     };
   }
 }
+
+/**
+ * A site may name proxies and a threshold, but only among the proxies the
+ * patient chose, and never a lower threshold than theirs: t proxies that
+ * collude with the reader can re-encrypt anything of the patient's, so a
+ * site that picked its own proxies — or "1 of 1" — would hold the patient's
+ * records outright.
+ */
+export function proxyChoiceProblem(request: ShareRequest, settings: Settings): string | undefined {
+  if (!request.proxies || request.threshold === undefined) return undefined;
+  for (const proxy of request.proxies) {
+    const chosen = settings.proxies.find((p) => sameUrl(p.url, proxy.url));
+    if (!chosen) {
+      return `proxy ${proxy.url} is not one of the patient’s proxies; leave proxies out to use theirs`;
+    }
+    if (chosen.publicKey && chosen.publicKey !== proxy.publicKey) {
+      return `proxy ${proxy.url} is named with another key than the one the patient pinned`;
+    }
+  }
+  if (request.threshold < settings.threshold) {
+    return `threshold ${request.threshold} is below the patient’s ${settings.threshold}`;
+  }
+  return undefined;
+}
+
+const sameUrl = (a: string, b: string) => new URL(a).href === new URL(b).href;
 
 function checkCapsule(record: ReceiveRecordRequest): void {
   try {

@@ -241,23 +241,31 @@ export class Wallet {
   }
 
   /** The proxies to use, each with its key (fetched from the proxy and pinned on first use). */
+  /**
+   * The proxies of a share: the patient's, or the subset a site named (the
+   * provider already refused any other). Keys always come from the
+   * patient's settings, pinned on first use — never from the site.
+   */
   async #proxies(request: ShareRequest): Promise<{ proxies: ProxyEndpoint[]; threshold: number }> {
-    if (request.proxies && request.threshold) {
-      return {
-        proxies: request.proxies.map((p) => ({
-          url: p.url,
-          publicKey: PublicKey.fromCompressedBytes(hexToBytes(p.publicKey)),
-        })),
-        threshold: request.threshold,
-      };
-    }
     const settings = await this.settings();
+    const chosen = request.proxies
+      ? settings.proxies.filter((p) =>
+          request.proxies?.some((r) => new URL(r.url).href === new URL(p.url).href),
+        )
+      : settings.proxies;
     let pinned = false;
     const proxies = await Promise.all(
-      settings.proxies.map(async (proxy) => {
+      chosen.map(async (proxy) => {
         if (!proxy.publicKey) {
           proxy.publicKey = await fetchProxyKey(proxy.url);
           pinned = true;
+        }
+        const named = request.proxies?.find((r) => new URL(r.url).href === new URL(proxy.url).href);
+        if (named && named.publicKey !== proxy.publicKey) {
+          throw new ProviderRpcError(
+            RPC_ERROR.invalidParams,
+            `medvault_requestShare: proxy ${proxy.url} has another key than the site named`,
+          );
         }
         return {
           url: proxy.url,
@@ -266,7 +274,7 @@ export class Wallet {
       }),
     );
     if (pinned) await this.#deps.db.putSettings(settings);
-    return { proxies, threshold: settings.threshold };
+    return { proxies, threshold: request.threshold ?? settings.threshold };
   }
 
   /** Grants the reader access (after the patient approved). */
