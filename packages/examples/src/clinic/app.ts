@@ -1,0 +1,95 @@
+/**
+ * The clinic in the browser: the share button asks the patient; the grant
+ * goes to the clinic's server, which reads the records through the proxies
+ * (the reader key never reaches this page) and sends them back to render.
+ */
+import '@medvault/core/share-button';
+import { pdfAttachments, renderRecords, type SharedRecordView } from '../render/index.js';
+import type { ReadingJson } from './reading-json.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const button = $('share');
+const pdfUrls: string[] = [];
+let currentGrant: string | undefined;
+
+function status(text: string, kind: '' | 'ok' | 'bad' = '') {
+  const el = $('read-status');
+  el.textContent = text;
+  el.className = `status ${kind}`;
+}
+
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+function show(reading: ReadingJson) {
+  currentGrant = reading.grantId;
+  $('reread').hidden = false;
+  const views: SharedRecordView[] = reading.records.map((r) => ({
+    cid: r.cid,
+    contentType: r.contentType,
+    resourceType: r.resourceType,
+    category: r.category,
+    body: fromBase64(r.body),
+    verification: r.verification,
+  }));
+  for (const url of pdfUrls.splice(0)) URL.revokeObjectURL(url);
+  const shared = $('shared');
+  shared.innerHTML = renderRecords(views);
+  for (const { cid, bytes } of pdfAttachments(views)) {
+    const url = URL.createObjectURL(
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }),
+    );
+    pdfUrls.push(url);
+    for (const el of shared.querySelectorAll<HTMLElement>(`[data-pdf-cid="${CSS.escape(cid)}"]`)) {
+      if (el instanceof HTMLIFrameElement) el.src = url;
+      else if (el instanceof HTMLObjectElement) el.data = url;
+      else if (el instanceof HTMLAnchorElement) el.href = url;
+    }
+  }
+  const n = reading.records.length;
+  status(
+    n === 0
+      ? 'The grant covers no records yet.'
+      : `${n} record${n === 1 ? '' : 's'} read and verified.`,
+    'ok',
+  );
+  const report = $('proxy-report');
+  report.hidden = reading.failures.length === 0;
+  report.textContent = reading.failures.length
+    ? `Read despite ${reading.failures.length} proxy failure(s): ${reading.failures.map((f) => `${f.proxy} (${f.code})`).join(', ')}`
+    : '';
+}
+
+async function call(path: string, body?: unknown) {
+  status('Reading through the proxies…');
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  const json = await response.json();
+  if (!response.ok) {
+    status(
+      `Could not read: ${json.error?.message ?? response.statusText} [${json.error?.code}]`,
+      'bad',
+    );
+    document.body.dataset.readError = json.error?.code ?? 'ERROR';
+    return;
+  }
+  delete document.body.dataset.readError;
+  show(json as ReadingJson);
+}
+
+button.addEventListener('medvault-granted', (event) => {
+  void call('/api/grants', { grant: (event as CustomEvent<{ grant: unknown }>).detail.grant });
+});
+button.addEventListener('medvault-denied', () => status('The patient declined to share.', 'bad'));
+button.addEventListener('medvault-error', (event) => {
+  const { message } = (event as CustomEvent<{ message: string }>).detail;
+  status(message, 'bad');
+});
+$('reread').addEventListener('click', () => {
+  if (currentGrant) void call(`/api/grants/${currentGrant}/read`);
+});
+for (const radio of document.querySelectorAll<HTMLInputElement>('input[name=scope]')) {
+  radio.addEventListener('change', () => button.setAttribute('scope', radio.value));
+}

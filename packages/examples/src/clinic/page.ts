@@ -1,0 +1,60 @@
+/** The clinic's page: ask with the share button, then read as a clinician. */
+import { escapeText } from '../sites/site-server.js';
+import { SITE_STYLES } from '../sites/site-styles.js';
+
+/** What the page needs from the server. */
+export type ClinicPageConfig = { readerKey: string; readerName: string; purpose: string };
+
+/** The page's HTML. */
+export function clinicPage(config: ClinicPageConfig, recordStyles: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Riverside Clinic — Shared records</title>
+<style>${SITE_STYLES}
+${recordStyles}
+medvault-share-button { --medvault-accent: #0f766e; }
+.scope-choice { display: flex; gap: 18px; flex-wrap: wrap; margin: 6px 0 14px; font-size: 14px; }
+.scope-choice label { display: flex; gap: 6px; align-items: center; }
+.proxy-report { font-size: 13px; color: var(--warn); margin: 8px 0 0; }
+</style>
+</head>
+<body>
+<header class="site">
+  <div class="logo" aria-hidden="true">Rc</div>
+  <div><strong>Riverside Clinic</strong><span>Dr. Okafor · endocrinology</span></div>
+</header>
+<main>
+  <section class="card">
+    <h2><span class="step">1</span> Ask the patient</h2>
+    <p class="muted">The patient approves in their MedVault wallet. Their records stay encrypted; any 2 of 3 independent proxies re-encrypt them for this clinic’s key, and each access is written to the patient’s ledger.</p>
+    <fieldset class="scope-choice" id="scope-choice">
+      <legend class="muted">What to ask for</legend>
+      <label><input type="radio" name="scope" value='{"categories":["laboratory"]}' checked> Lab results</label>
+      <label><input type="radio" name="scope" value='{"categories":["laboratory","problem-list","medication","summary"]}'> Labs, conditions, medications and letters</label>
+      <label><input type="radio" name="scope" value='{"from":0}'> Everything</label>
+    </fieldset>
+    <medvault-share-button id="share"
+      reader-key="${escapeText(config.readerKey)}"
+      reader-name="${escapeText(config.readerName)}"
+      scope='{"categories":["laboratory"]}'
+      purpose="${escapeText(config.purpose)}"
+      expires-in-days="30"
+      label="Share my records with Riverside Clinic"></medvault-share-button>
+  </section>
+  <section class="card">
+    <h2><span class="step">2</span> Shared with us</h2>
+    <div class="row">
+      <p id="read-status" class="status" role="status" aria-live="polite">Nothing shared yet.</p>
+      <button id="reread" class="secondary" hidden>Read again</button>
+    </div>
+    <p id="proxy-report" class="proxy-report" hidden></p>
+    <div id="shared"></div>
+  </section>
+</main>
+<script type="module" src="/app.js"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,70 @@
+/**
+ * The clinic's server reads what a patient shared: the records the grant
+ * covers, from the verified ledger; capsule fragments from the proxies
+ * (every one verified); the records opened from the blob service (every
+ * block verified); and each record's provenance against the chain.
+ */
+import { collect } from '@medvault/core/envelope';
+import type { LedgerHostClient } from '@medvault/core/ledger-host';
+import type { SecretKey } from '@medvault/core/pre';
+import { type Grant, listSharedRecords, type ProxyFailure, readShared } from '@medvault/core/proxy';
+import type { BlobStore } from '@medvault/core/storage';
+import { type AnchorChain, findAnchor, type Provenance, provenanceOf } from './provenance.js';
+
+/** One record the clinic read. */
+export type ClinicRecord = {
+  cid: string;
+  contentType: string;
+  resourceType: string | undefined;
+  category: string | undefined;
+  /** When the record entered the patient's ledger (ms). */
+  time: number;
+  body: Uint8Array;
+  provenance: Provenance;
+};
+
+/** What reading a grant gave. */
+export type GrantReading = {
+  records: ClinicRecord[];
+  /** Proxies that failed or misbehaved (the read still succeeded with the others). */
+  failures: ProxyFailure[];
+  ledgerSize: number;
+};
+
+/** Reads every record a grant covers. Throws the typed error of whatever refused. */
+export async function readGrant(params: {
+  grant: Grant;
+  reader: SecretKey;
+  host: LedgerHostClient;
+  store: BlobStore;
+  chain: AnchorChain;
+}): Promise<GrantReading> {
+  const { grant } = params;
+  const listed = await listSharedRecords({ host: params.host, grant });
+  const found = await findAnchor(params.chain, listed.entries);
+  if (listed.records.length === 0)
+    return { records: [], failures: [], ledgerSize: listed.verified.size };
+  const { records, failures } = await readShared({
+    reader: params.reader,
+    grant,
+    cids: listed.records.map((r) => r.cid),
+    store: params.store,
+  });
+  const opened = await Promise.all(
+    records.map(async (record) => {
+      const info = listed.records.find(
+        (r) => r.cid === record.cid,
+      ) as (typeof listed.records)[number];
+      return {
+        cid: record.cid,
+        contentType: record.contentType,
+        resourceType: info.resourceType,
+        category: info.category,
+        time: info.time,
+        body: await collect(record.stream),
+        provenance: provenanceOf(listed.entries, info.seq, found),
+      };
+    }),
+  );
+  return { records: opened, failures, ledgerSize: listed.verified.size };
+}

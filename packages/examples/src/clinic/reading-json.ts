@@ -1,0 +1,67 @@
+/**
+ * A grant's reading as the clinic's server sends it to its page: bodies in
+ * base64, provenance as the badge needs it (links to the proof and anchor).
+ */
+import type { GrantReading } from './read-grant.js';
+
+/** The verification shown on a record's badge. */
+export type VerificationJson = {
+  status: 'anchored' | 'in-ledger' | 'failed';
+  detail: string;
+  entrySeq: number;
+  proofUrl: string;
+  anchorUrl?: string;
+  blockNumber?: number;
+};
+
+/** One record as the page receives it. */
+export type RecordJson = {
+  cid: string;
+  contentType: string;
+  resourceType?: string;
+  category?: string;
+  time: number;
+  body: string;
+  verification: VerificationJson;
+};
+
+/** A reading as the page receives it. */
+export type ReadingJson = {
+  grantId: string;
+  records: RecordJson[];
+  failures: { proxy: string; code: string; message: string }[];
+  ledgerSize: number;
+};
+
+/** Converts a reading for the page. */
+export function readingJson(grantId: string, reading: GrantReading): ReadingJson {
+  return {
+    grantId,
+    ledgerSize: reading.ledgerSize,
+    failures: reading.failures,
+    records: reading.records.map((r) => {
+      const p = r.provenance;
+      const proofUrl = `/api/grants/${grantId}/proofs/${p.entrySeq}`;
+      const verification: VerificationJson =
+        p.status === 'anchored'
+          ? {
+              status: 'anchored',
+              detail: `entry #${p.entrySeq} is in the checkpoint of ${p.anchor.size} entries anchored at block ${p.anchor.blockNumber} (root ${p.anchor.root.slice(2, 14)}…)`,
+              entrySeq: p.entrySeq,
+              proofUrl,
+              anchorUrl: `/api/grants/${grantId}/anchor`,
+              blockNumber: Number(p.anchor.blockNumber),
+            }
+          : { status: p.status, detail: p.detail, entrySeq: p.entrySeq, proofUrl };
+      return {
+        cid: r.cid,
+        contentType: r.contentType,
+        ...(r.resourceType ? { resourceType: r.resourceType } : {}),
+        ...(r.category ? { category: r.category } : {}),
+        time: r.time,
+        body: Buffer.from(r.body).toString('base64'),
+        verification,
+      };
+    }),
+  };
+}

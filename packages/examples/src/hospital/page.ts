@@ -1,0 +1,62 @@
+/** The hospital portal's page (the records desk staff use). */
+import { escapeText } from '../sites/site-server.js';
+import { SITE_STYLES } from '../sites/site-styles.js';
+
+/** The page's HTML; `blobService` is where sealed records are stored. */
+export function hospitalPage(config: { blobService: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>St. Mary’s Hospital — Records desk</title>
+<style>${SITE_STYLES}
+:root { --brand: #1d4ed8; --brand-soft: #dbeafe; }
+</style>
+</head>
+<body data-blob-service="${escapeText(config.blobService)}">
+<header class="site">
+  <div class="logo" aria-hidden="true">St</div>
+  <div><strong>St. Mary’s Hospital</strong><span>Records desk · send records to a patient’s MedVault</span></div>
+</header>
+<main>
+  <section class="card" id="patient-card">
+    <h2><span class="step">1</span> The patient</h2>
+    <p class="muted">The patient opens this page on their device (or at the desk) and connects their MedVault wallet. Records are sealed to the key it gives; only the patient can open them.</p>
+    <div class="row">
+      <button id="connect" class="primary">Connect the patient’s MedVault</button>
+      <p id="wallet-status" class="status" role="status" aria-live="polite"></p>
+    </div>
+  </section>
+  <section class="card" id="chart-card">
+    <h2><span class="step">2</span> Choose records</h2>
+    <label class="field">Chart <select id="chart"></select></label>
+    <ul id="records" class="record-list"></ul>
+    <details class="upload">
+      <summary>Or upload a file (FHIR JSON or PDF)</summary>
+      <form id="upload-form">
+        <label class="field">File <input type="file" id="file" accept=".json,application/json,application/fhir+json,.pdf,application/pdf" required></label>
+        <label class="field">Title the patient sees <input id="upload-title" maxlength="200" required placeholder="e.g. Chest X-ray report, 3 March"></label>
+        <label class="field">Category
+          <select id="upload-category">
+            <option value="laboratory">Lab results</option>
+            <option value="problem-list">Conditions</option>
+            <option value="medication">Medications</option>
+            <option value="summary">Summaries and letters</option>
+            <option value="imaging">Imaging</option>
+          </select>
+        </label>
+        <button type="submit" class="secondary">Seal and send this file</button>
+      </form>
+    </details>
+  </section>
+  <section class="card">
+    <h2><span class="step">3</span> Sent</h2>
+    <p class="muted">Each record is sealed in this browser to the patient’s key, stored as ciphertext by its content address (CID), and handed to the patient’s wallet, where they confirm it into their ledger.</p>
+    <ol id="sent" class="sent-list"></ol>
+  </section>
+</main>
+<script type="module" src="/app.js"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,43 @@
+/**
+ * The hospital portal: its records desk page, and the charts it can send.
+ * Sealing happens in the browser; this server never sees a patient key.
+ */
+import { join } from 'node:path';
+import { type RunningSite, SiteError, startSite } from '../sites/site-server.js';
+import { loadCharts } from './charts.js';
+import { hospitalPage } from './page.js';
+
+/** Options of `startHospitalSite`. */
+export type HospitalSiteOptions = {
+  /** The blob service the browser stores sealed records on. */
+  blobService: string;
+  port?: number;
+  host?: string;
+  log?: (line: string) => void;
+};
+
+/**
+ * Starts the hospital portal.
+ *
+ * @example
+ * ```ts
+ * const site = await startHospitalSite({ blobService: 'http://127.0.0.1:8790', port: 3000 });
+ * ```
+ */
+export async function startHospitalSite(options: HospitalSiteOptions): Promise<RunningSite> {
+  const charts = await loadCharts();
+  return startSite({
+    ...options,
+    page: () => hospitalPage({ blobService: options.blobService }),
+    entry: join(import.meta.dirname, 'app.ts'),
+    routes: {
+      'GET /api/charts': () => ({ json: charts.summaries }),
+      'GET /api/charts/:patient/:record': (_req, { patient, record }) => {
+        const found = charts.bytesOf(patient as string, record as string);
+        if (!found)
+          throw new SiteError(404, 'NO_RECORD', `no record ${record} in chart ${patient}`);
+        return { bytes: found.bytes, contentType: found.contentType };
+      },
+    },
+  });
+}

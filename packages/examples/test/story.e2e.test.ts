@@ -1,0 +1,154 @@
+/**
+ * The whole story in real Chromium with the real extension, against the
+ * whole local stack (chain, ledger host, blob service, three proxies, both
+ * sites) started by this test: a patient onboards; the hospital portal
+ * seals records to them and they confirm them into their ledger; the clinic's
+ * share button asks, the patient approves in the extension's prompt, and the
+ * clinic page renders the decrypted records with their verification.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  ask,
+  extensionPage,
+  launchBrowser,
+  nextPrompt,
+  onboardNewIdentity,
+  SHOTS,
+  saveSettings,
+  type WalletBrowser,
+} from '../../extension/test/support/wallet-browser.js';
+import { FREE_PORTS, type LocalStack, startLocalStack } from '../../node/src/stack/local-stack.js';
+import type { ChartSummary } from '../src/hospital/charts.js';
+
+let dir: string;
+let stack: LocalStack;
+let browser: WalletBrowser;
+let chart: ChartSummary;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'medvault-story-'));
+  [stack, browser] = await Promise.all([
+    startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} }),
+    launchBrowser(join(dir, 'browser')),
+  ]);
+  await onboardNewIdentity(browser, 'juniper harbour 1987 kite');
+  await saveSettings(browser, {
+    ledgerHost: stack.ledgerHost.url,
+    rpcUrl: stack.chain.rpcUrl,
+    registry: stack.chain.registry,
+    proxies: stack.proxies.map((p) => ({ url: p.url })),
+    threshold: 2,
+    autoLockMinutes: 15,
+    promptTimeoutSeconds: 300,
+  });
+  const charts = (await (await fetch(`${stack.hospital.url}/api/charts`)).json()) as ChartSummary[];
+  chart = charts[0] as ChartSummary;
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Approves the prompt the extension opens next, after `trigger`. */
+async function approveNext(trigger: () => Promise<unknown>, shot?: string): Promise<Page> {
+  const prompt = nextPrompt(browser);
+  await trigger();
+  const popup = await prompt;
+  await popup.locator('#approve').waitFor();
+  if (shot) await popup.screenshot({ path: join(SHOTS, shot), fullPage: true });
+  await popup.locator('#approve').click();
+  return popup;
+}
+
+describe('the whole story in Chromium', () => {
+  let hospital: Page;
+
+  test('the hospital portal seals records to the connected patient, who confirms them into their ledger', async () => {
+    hospital = await browser.context.newPage();
+    await hospital.goto(stack.hospital.url);
+    await approveNext(() => hospital.locator('#connect').click());
+    await expect
+      .poll(() => hospital.locator('#wallet-status').textContent())
+      .toMatch(/^Connected · patient key [0-9A-F]{4}( [0-9A-F]{4}){4}$/);
+    const lab = chart.records.find((r) => r.category === 'laboratory');
+    const pdf = chart.records.find((r) => r.contentType === 'application/pdf');
+    const conditions = chart.records.find(
+      (r) => r.category !== 'laboratory' && r.contentType !== 'application/pdf',
+    );
+    expect(lab && pdf && conditions).toBeTruthy();
+    for (const record of [lab, pdf, conditions]) {
+      const name = record?.name as string;
+      await approveNext(
+        () => hospital.locator(`[data-send="${name}"]`).click(),
+        record === lab ? 'story-receive-record.png' : undefined,
+      );
+      await hospital.locator(`#sent li[data-record="${name}"][data-state="filed"]`).waitFor({
+        timeout: 30_000,
+      });
+    }
+    await hospital.screenshot({ path: join(SHOTS, 'story-hospital.png'), fullPage: true });
+    // the patient anchors a checkpoint from the dashboard
+    const dashboard = await extensionPage(browser, 'dashboard.html');
+    await dashboard.locator('#records li').nth(2).waitFor({ timeout: 20_000 });
+    await dashboard.locator('#anchor').click();
+    await expect
+      .poll(() => dashboard.locator('#ledger-status').textContent(), { timeout: 30_000 })
+      .toMatch(/anchored at block \d+/);
+    await dashboard.close();
+  });
+
+  test('the clinic asks with the share button; approved in the prompt, the page renders the decrypted records, verified', async () => {
+    const clinic = await browser.context.newPage();
+    await clinic.goto(stack.clinic.url);
+    await clinic.locator('input[name=scope][value*="problem-list"]').check();
+    const share = clinic.locator('medvault-share-button');
+    await expect.poll(() => share.getAttribute('state')).toBe('ready');
+    // connect, then the share itself (the second prompt opens as the first closes)
+    const connectPrompt = nextPrompt(browser);
+    await share.locator('button').click();
+    const connect = await connectPrompt;
+    await connect.locator('#approve').waitFor();
+    const sharePrompt = browser.context.waitForEvent('page', {
+      predicate: (p) => p !== connect && p.url().includes('/prompt.html'),
+      timeout: 20_000,
+    });
+    await connect.locator('#approve').click();
+    const consent = await sharePrompt;
+    await consent.locator('#approve').waitFor();
+    await expect(consent.locator('#reader-name').textContent()).resolves.toMatch(
+      /Riverside Clinic/,
+    );
+    await consent.screenshot({ path: join(SHOTS, 'story-consent.png'), fullPage: true });
+    await consent.locator('#approve').click();
+    await expect.poll(() => share.getAttribute('state'), { timeout: 30_000 }).toBe('granted');
+    await clinic.locator('#read-status.ok').waitFor({ timeout: 60_000 });
+    const shared = clinic.locator('#shared');
+    // a lab table with units and reference ranges, the conditions, the PDF inline
+    await expect(shared.locator('table').first().textContent()).resolves.toMatch(/%/);
+    await expect(shared.textContent()).resolves.toMatch(/HbA1c|Hemoglobin A1c/i);
+    await expect(
+      shared.locator('iframe[data-pdf-cid], object[data-pdf-cid]').count(),
+    ).resolves.toBe(1);
+    const src = await shared
+      .locator('iframe[data-pdf-cid], object[data-pdf-cid]')
+      .first()
+      .evaluate((el) => (el as HTMLIFrameElement).src || (el as HTMLObjectElement).data);
+    expect(src).toMatch(/^blob:/);
+    await expect(shared.textContent()).resolves.toMatch(/anchored at block \d+/);
+    await clinic.screenshot({ path: join(SHOTS, 'story-clinic.png'), fullPage: true });
+    // the badge's proof link answers with a verified inclusion proof
+    const proofUrl = await shared.locator('a[href*="/proofs/"]').first().getAttribute('href');
+    const proof = await (await fetch(new URL(proofUrl as string, stack.clinic.url))).json();
+    expect(proof).toMatchObject({ status: 'anchored', verified: true });
+    // the patient's wallet lists the grant for this site
+    const grants = await ask(clinic, 'medvault_listGrants');
+    expect(grants).toMatchObject({ ok: true });
+    expect((grants as { value: unknown[] }).value).toHaveLength(1);
+  });
+});

@@ -1,0 +1,19 @@
+import { describe, expect, test } from 'vitest';
+import { runDemo } from './run-demo.js';
+
+describe('npm run demo', () => {
+  test('tells the whole story against a real stack, every step verified', async () => {
+    const lines: string[] = [];
+    const summary = await runDemo({ print: (line) => lines.push(line) });
+    const steps = lines.filter((l) => l.startsWith('  ✓'));
+    expect(steps.map((s) => s.slice(4, 40))).toHaveLength(8);
+    expect(lines.join('\n')).toMatch(/read \d+ lab records through the proxies/);
+    expect(lines.join('\n')).toMatch(/stopped: the clinic still read/);
+    expect(lines.join('\n')).toMatch(/the clinic is refused — PROXY_/);
+    expect(lines.join('\n')).toMatch(/the ledger verifies against the chain/);
+    expect(summary.labs).toBeGreaterThan(0);
+    expect(summary.labs).toBeLessThan(summary.records);
+    // two reads by 2 proxies each, at least
+    expect(summary.accesses).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+});
