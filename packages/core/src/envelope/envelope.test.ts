@@ -130,6 +130,39 @@ describe('sealing and opening', () => {
     expect(join(await node.open(nonce, [join(await web.seal(nonce, pt, aad))], aad))).toEqual(pt);
   });
 
+  test('a cipher keeps its own key: wiping the caller’s copy (as sealing does) changes nothing', async () => {
+    const nonce = new Uint8Array(12).fill(1);
+    const aad = Uint8Array.of(9);
+    const pt = data(1000);
+    const join = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
+    const make = async (backend: 'node' | 'webcrypto') => {
+      const key = new Uint8Array(32).fill(3);
+      const cipher = await segmentCipher(key, backend);
+      key.fill(0);
+      return cipher;
+    };
+    const zero = await segmentCipher(new Uint8Array(32), 'node');
+    for (const [a, b] of [
+      ['node', 'webcrypto'],
+      ['webcrypto', 'node'],
+    ] as const) {
+      const sealedPart = join(await (await make(a)).seal(nonce, pt, aad));
+      expect(join(await (await make(b)).open(nonce, [sealedPart], aad))).toEqual(pt);
+      await expect(zero.open(nonce, [sealedPart], aad)).rejects.toThrow();
+    }
+  });
+
+  test('a sealed record does not open under the all-zero key', async () => {
+    const { bytes, header } = await sealRecordBytes(pk, data(100), { contentType: 'text/plain' });
+    const n = new Uint8Array(12);
+    n.set(header.noncePrefix, 0);
+    n[11] = 1;
+    const zero = await segmentCipher(new Uint8Array(32), 'node');
+    await expect(
+      zero.open(n, [bytes.subarray(header.bytes.length)], header.bytes),
+    ).rejects.toThrow();
+  });
+
   test('a sealed segment opens from parts split anywhere, tag included, and only if it verifies', async () => {
     const key = new Uint8Array(32).fill(5);
     const nonce = new Uint8Array(12).fill(2);

@@ -43,10 +43,13 @@ function splitTag(parts: Uint8Array[]): { body: Uint8Array[]; tag: Uint8Array } 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 async function nodeCipher(key: Uint8Array): Promise<SegmentCipher> {
-  const { createCipheriv, createDecipheriv } = await import('node:crypto');
+  const { createCipheriv, createDecipheriv, createSecretKey } = await import('node:crypto');
+  // A KeyObject holds its own copy: the caller wipes `key` once the cipher is
+  // made, as WebCrypto's importKey allows — the cipher must not keep a view.
+  const secret = createSecretKey(key);
   return {
     async seal(nonce, plaintext, aad) {
-      const c = createCipheriv('aes-256-gcm', key, nonce);
+      const c = createCipheriv('aes-256-gcm', secret, nonce);
       c.setAAD(aad);
       const head = c.update(plaintext);
       const tail = c.final(); // empty for GCM
@@ -55,7 +58,7 @@ async function nodeCipher(key: Uint8Array): Promise<SegmentCipher> {
     async open(nonce, sealed, aad) {
       if (lengthOf(sealed) < TAG) throw new Error('segment shorter than its tag');
       const { body, tag } = splitTag(sealed);
-      const d = createDecipheriv('aes-256-gcm', key, nonce);
+      const d = createDecipheriv('aes-256-gcm', secret, nonce);
       d.setAAD(aad);
       d.setAuthTag(tag);
       // held back until final() has checked the tag
@@ -93,7 +96,10 @@ async function webCipher(key: Uint8Array): Promise<SegmentCipher> {
   };
 }
 
-/** The fastest native AES-256-GCM on this platform (`backend` forces one, for tests). */
+/**
+ * The fastest native AES-256-GCM on this platform (`backend` forces one, for
+ * tests). The cipher keeps its own copy of `key`, which the caller may wipe.
+ */
 export function segmentCipher(
   key: Uint8Array,
   backend: 'node' | 'webcrypto' = isNode ? 'node' : 'webcrypto',
