@@ -12,6 +12,7 @@ export function clinicPage(config: ClinicPageConfig, recordStyles: string): stri
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Riverside Clinic — Shared records</title>
 <style>${SITE_STYLES}
 ${recordStyles}

@@ -9,6 +9,7 @@ export function hospitalPage(config: { blobService: string }): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>St. Mary’s Hospital — Records desk</title>
 <style>${SITE_STYLES}
 :root { --brand: #1d4ed8; --brand-soft: #dbeafe; }

@@ -29,6 +29,7 @@ export async function startHospitalSite(options: HospitalSiteOptions): Promise<R
   return startSite({
     ...options,
     page: () => hospitalPage({ blobService: options.blobService }),
+    connectTo: [options.blobService],
     entry: join(import.meta.dirname, 'app.ts'),
     routes: {
       'GET /api/charts': () => ({ json: charts.summaries }),

@@ -38,6 +38,8 @@ export type SiteOptions = {
   page: () => string;
   /** The browser entry bundled to `/app.js`. */
   entry: string;
+  /** Other origins the page may fetch from (its CSP's connect-src). */
+  connectTo?: string[];
   /** `METHOD /path/:param` → handler. */
   routes?: Record<string, Route>;
   port?: number;
@@ -94,6 +96,17 @@ export async function startSite(options: SiteOptions): Promise<RunningSite> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const script = await bundleBrowserEntry(options.entry);
   const routes = compile(options.routes ?? {});
+  const connect = ["'self'", ...(options.connectTo ?? []).map((url) => new URL(url).origin)];
+  // the page runs only its own bundle; records render as inert HTML
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    'frame-src blob:',
+    'object-src blob:',
+    `connect-src ${connect.join(' ')}`,
+  ].join('; ');
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     const { pathname } = new URL(req.url ?? '/', 'http://site');
@@ -102,9 +115,7 @@ export async function startSite(options: SiteOptions): Promise<RunningSite> {
       const html = options.page();
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
-        // the page runs only its own bundle; records render as inert HTML
-        'content-security-policy':
-          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-src blob:; object-src blob:",
+        'content-security-policy': csp,
         'cache-control': 'no-store',
       });
       return void res.end(html);
