@@ -17,8 +17,8 @@
 export { Capsule } from './capsule.js';
 export { CapsuleFrag, reencrypt, VerifiedCapsuleFrag } from './capsule-frag.js';
 export * from './errors.js';
-export { generateKFrags, KeyFrag, VerifiedKeyFrag } from './key-frag.js';
 export { keyFingerprint } from './fingerprint.js';
+export { generateKFrags, KeyFrag, VerifiedKeyFrag } from './key-frag.js';
 export { PublicKey, SecretKey } from './keys.js';
 export { type CapsuleToOpen, openCapsules } from './open-capsules.js';
 export { decryptOriginal, decryptReencrypted, encrypt } from './pre.js';

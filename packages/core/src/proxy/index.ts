@@ -16,6 +16,7 @@ export {
 } from './grant-access.js';
 export { type GrantJson, grantFromJson, grantJsonSchema, grantToJson } from './grant-json.js';
 export { openKfragDelivery, type SealedKfrag, sealKfragFor } from './kfrag-delivery.js';
+export { listSharedRecords, type SharedRecordList } from './list-shared-records.js';
 export {
   type ReadSharedParams,
   type ReadSharedResult,
@@ -29,7 +30,6 @@ export {
   type RecordInfo,
   recordInScope,
 } from './record-index.js';
-export { listSharedRecords, type SharedRecordList } from './list-shared-records.js';
 export { type RevokeAccessParams, revokeAccess } from './revoke-access.js';
 export {
   jsonBody,

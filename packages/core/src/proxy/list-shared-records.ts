@@ -3,8 +3,9 @@
  * patient's ledger — downloaded from its (untrusted) host and verified
  * entry by entry before anything in it is believed.
  */
-import type { LedgerHostClient } from '../ledger-host/client.js';
+
 import type { VerifiedLedger } from '../ledger/verify.js';
+import type { LedgerHostClient } from '../ledger-host/client.js';
 import { GrantNotInLedgerError } from './errors.js';
 import type { Grant } from './grant.js';
 import { indexLedger, type RecordInfo, recordInScope } from './record-index.js';

@@ -10,7 +10,7 @@ export { type BlockStorage, verifyBlock } from './block-storage.js';
 export { CID, parseCid } from './cid.js';
 export { type TappedStream, tapCid } from './cid-tap.js';
 export * from './errors.js';
+export { HttpBlockStorage, HttpStore } from './http-store.js';
 export { IndexedDbBlockStorage, IndexedDbStore } from './idb-store.js';
 export { MemoryBlockStorage, MemoryStore } from './memory-store.js';
-export { HttpBlockStorage, HttpStore } from './http-store.js';
 export { computeCid, LEAF_SIZE, UNIXFS_PROFILE } from './unixfs.js';
