@@ -1,5 +1,5 @@
 import type { Account, Address, Chain, Client, Log, Transport } from 'viem';
-import { watchContractEvent } from 'viem/actions';
+import { getBlockNumber, getContractEvents } from 'viem/actions';
 import { registryAbi } from './registry-artifact.js';
 
 /** Callbacks for registry events; each receives the decoded logs. */
@@ -30,16 +30,42 @@ export function watchRegistry(
     GrantRegistered: params.onGrantRegistered,
     GrantRevoked: params.onGrantRevoked,
   } as const;
-  return watchContractEvent(client, {
-    address: params.registry,
-    abi: registryAbi,
-    pollingInterval: params.pollingInterval,
-    onError: params.onError,
-    onLogs: (logs) => {
-      for (const [name, handler] of Object.entries(handlers)) {
-        const matching = logs.filter((l) => (l as { eventName?: string }).eventName === name);
-        if (handler && matching.length > 0) handler(matching as Log[]);
+  const interval = params.pollingInterval ?? 1_000;
+  // Plain log polling rather than viem's filter watcher: that one uninstalls
+  // its filter over RPC before it stops polling, so a watcher stopped just
+  // before its node went away polled (and kept its process alive) forever.
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let from: bigint | undefined;
+  const tick = async () => {
+    try {
+      const latest = await getBlockNumber(client, { cacheTime: 0 });
+      if (from === undefined) from = latest + 1n;
+      else if (latest >= from) {
+        const logs = await getContractEvents(client, {
+          address: params.registry,
+          abi: registryAbi,
+          fromBlock: from,
+          toBlock: latest,
+        });
+        from = latest + 1n;
+        if (stopped) return;
+        for (const [name, handler] of Object.entries(handlers)) {
+          const matching = logs.filter((l) => l.eventName === name);
+          if (handler && matching.length > 0) handler(matching as Log[]);
+        }
       }
-    },
-  });
+    } catch (error) {
+      if (!stopped) params.onError?.(error as Error);
+    }
+    if (stopped) return;
+    timer = setTimeout(tick, interval);
+    // a watcher alone never keeps a process running
+    (timer as { unref?: () => void }).unref?.();
+  };
+  void tick();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
