@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  answerPrompt,
   ask,
   extensionPage,
   launchBrowser,
@@ -62,7 +63,7 @@ async function approveNext(trigger: () => Promise<unknown>, shot?: string): Prom
   const popup = await prompt;
   await popup.locator('#approve').waitFor();
   if (shot) await popup.screenshot({ path: join(SHOTS, shot), fullPage: true });
-  await popup.locator('#approve').click();
+  await answerPrompt(popup, 'approve');
   return popup;
 }
 
@@ -101,10 +102,37 @@ describe('the whole story in Chromium', () => {
         timeout: 30_000,
       });
     }
+    // a file uploaded at the desk goes the same way
+    const upload = {
+      resourceType: 'Observation',
+      id: 'upload-vitd',
+      status: 'final',
+      category: [{ coding: [{ code: 'laboratory' }] }],
+      code: { coding: [{ system: 'http://loinc.org', code: '1989-3' }], text: 'Vitamin D' },
+      valueQuantity: {
+        value: 31,
+        unit: 'ng/mL',
+        system: 'http://unitsofmeasure.org',
+        code: 'ng/mL',
+      },
+      referenceRange: [{ low: { value: 30, unit: 'ng/mL' }, high: { value: 100, unit: 'ng/mL' } }],
+    };
+    await hospital.locator('details.upload summary').click();
+    await hospital.locator('#file').setInputFiles({
+      name: 'vitamin-d.json',
+      mimeType: 'application/fhir+json',
+      buffer: Buffer.from(JSON.stringify(upload)),
+    });
+    await hospital.locator('#upload-title').fill('Vitamin D 31 ng/mL, uploaded');
+    await hospital.locator('#upload-category').selectOption('laboratory');
+    await approveNext(() => hospital.locator('#upload-form button[type=submit]').click());
+    await hospital
+      .locator('#sent li[data-record="vitamin-d.json"][data-state="filed"]')
+      .waitFor({ timeout: 30_000 });
     await hospital.screenshot({ path: join(SHOTS, 'story-hospital.png'), fullPage: true });
     // the patient anchors a checkpoint from the dashboard
     const dashboard = await extensionPage(browser, 'dashboard.html');
-    await dashboard.locator('#records li').nth(3).waitFor({ timeout: 20_000 });
+    await dashboard.locator('#records li').nth(4).waitFor({ timeout: 20_000 });
     await dashboard.locator('#anchor').click();
     await expect
       .poll(() => dashboard.locator('#ledger-status').textContent(), { timeout: 30_000 })
@@ -129,14 +157,14 @@ describe('the whole story in Chromium', () => {
       predicate: (p) => p !== connect && p.url().includes('/prompt.html'),
       timeout: 20_000,
     });
-    await connect.locator('#approve').click();
+    await answerPrompt(connect, 'approve');
     const consent = await sharePrompt;
     await consent.locator('#approve').waitFor();
     await expect(consent.locator('#reader-name').textContent()).resolves.toMatch(
       /Riverside Clinic/,
     );
     await consent.screenshot({ path: join(SHOTS, 'story-consent.png'), fullPage: true });
-    await consent.locator('#approve').click();
+    await answerPrompt(consent, 'approve');
     await expect.poll(() => share.getAttribute('state'), { timeout: 30_000 }).toBe('granted');
     await clinic
       .locator('#read-status.ok')
@@ -146,9 +174,9 @@ describe('the whole story in Chromium', () => {
           cause: error,
         });
       });
-    // three of the four records are in the scope asked for; the demographics one is not
+    // four of the five records are in the scope asked for; the demographics one is not
     await expect(clinic.locator('#read-status').textContent()).resolves.toBe(
-      '3 records read and verified.',
+      '4 records read and verified.',
     );
     const shared = clinic.locator('#shared');
     await clinic.screenshot({ path: join(SHOTS, 'story-clinic.png'), fullPage: true });
@@ -158,6 +186,7 @@ describe('the whole story in Chromium', () => {
     expect(labTable).toMatch(/\d+(\.\d+)?\s*[–-]\s*\d+(\.\d+)?/);
     await expect(shared.textContent()).resolves.toMatch(/HbA1c|Hemoglobin A1c/i);
     await expect(shared.textContent()).resolves.toMatch(/Conditions/i);
+    await expect(shared.textContent()).resolves.toMatch(/Vitamin D/);
     await expect(
       shared.locator('iframe[data-pdf-cid], object[data-pdf-cid]').count(),
     ).resolves.toBe(1);

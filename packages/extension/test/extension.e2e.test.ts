@@ -22,6 +22,7 @@ import { type RunningProxy, startProxy } from '../../node/src/proxy/server.js';
 import { deriveIdentity } from '../src/background/identity.js';
 import { keyFingerprint } from '../src/ui/describe.js';
 import {
+  answerPrompt,
   ask,
   choosePassphrase,
   extensionPage,
@@ -159,7 +160,7 @@ describe('MedVault extension in Chromium', () => {
     const popup = await prompt;
     await popup.locator('#approve').waitFor();
     await expect(popup.locator('#origin').textContent()).resolves.toBe(new URL(siteUrl).origin);
-    await popup.locator('#approve').click();
+    await answerPrompt(popup, 'approve');
     const connected = await answer;
     expect(connected.ok).toBe(true);
     const publicKey = (connected as { value: { publicKey: string } }).value.publicKey;
@@ -213,7 +214,7 @@ describe('MedVault extension in Chromium', () => {
     ]);
     const popup = await prompt;
     await popup.locator('#record-title').waitFor();
-    await popup.locator('#approve').click();
+    await answerPrompt(popup, 'approve');
     expect(await answer).toMatchObject({ ok: true, value: { cid: sealed.cid.toString(), seq: 1 } });
   });
 
@@ -256,7 +257,7 @@ describe('MedVault extension in Chromium', () => {
     let prompt = nextPrompt(browser);
     let answer = ask(page, 'medvault_requestShare', shareParams('Deny me'));
     let popup = await prompt;
-    await popup.locator('#deny').click();
+    await answerPrompt(popup, 'deny');
     expect(await answer).toMatchObject({
       ok: false,
       code: 4001,
@@ -292,10 +293,10 @@ describe('MedVault extension in Chromium', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(browser.context.pages().filter((p) => p.url().includes('/prompt.html'))).toHaveLength(1);
     const second = nextPrompt(browser);
-    await popupA.locator('#deny').click();
+    await answerPrompt(popupA, 'deny');
     const popupB = await second;
     await expect(popupB.locator('#purpose').textContent()).resolves.toBe('Second');
-    await popupB.locator('#deny').click();
+    await answerPrompt(popupB, 'deny');
     expect(await a).toMatchObject({ ok: false, code: 4001 });
     expect(await b).toMatchObject({ ok: false, code: 4001 });
   });

@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deriveIdentity } from '../src/background/identity.js';
 import {
+  answerPrompt,
   ask,
   extensionPage,
   launchBrowser,
@@ -103,7 +104,7 @@ describe('restoring MedVault from a recovery phrase', () => {
     await popup.locator('#approve').waitFor();
     await expect(popup.locator('#origin').textContent()).resolves.toBe(new URL(siteUrl).origin);
     await popup.screenshot({ path: join(SHOTS, 'restore-connect.png') });
-    await popup.locator('#approve').click();
+    await answerPrompt(popup, 'approve');
     expect(await answer).toEqual({ ok: true, value: { publicKey: expected } });
     expect(await ask(page, 'medvault_getPublicKey')).toEqual({ ok: true, value: expected });
 

@@ -52,9 +52,11 @@ function start() {
     proc.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${err}`)));
   });
   const stop = async () => {
-    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+    const exited = new Promise<number | string | null>((r) =>
+      proc.once('exit', (code, signal) => r(code ?? signal)),
+    );
     proc.kill('SIGINT');
-    return { code: await exited, out: () => out };
+    return { code: await exited, out: () => out, err: () => err };
   };
   return { up, stop };
 }

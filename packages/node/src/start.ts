@@ -9,6 +9,12 @@ import { join, relative } from 'node:path';
 import { buildExtension } from '../../extension/build.js';
 import { defaultPorts, startLocalStack } from './stack/local-stack.js';
 
+// Listening from the first moment: a Ctrl-C while the stack is still coming
+// up stops it as cleanly as one after.
+const stopRequested = new Promise<void>((resolve) => {
+  process.once('SIGINT', () => resolve());
+  process.once('SIGTERM', () => resolve());
+});
 const dataDir = process.env.MEDVAULT_DATA_DIR ?? join(process.cwd(), '.medvault');
 const repo = join(import.meta.dirname, '../../..');
 const [built, stack] = await Promise.all([
@@ -36,9 +42,6 @@ portal to send yourself records and the clinic to share them.
 
 Run the whole story headless: npm run demo.   Ctrl-C stops.`);
 
-await new Promise<void>((resolve) => {
-  process.once('SIGINT', resolve);
-  process.once('SIGTERM', resolve);
-});
+await stopRequested;
 await stack.close();
 console.log('stopped');

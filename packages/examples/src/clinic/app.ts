@@ -25,6 +25,7 @@ function show(reading: ReadingJson) {
   $('reread').hidden = false;
   const views: SharedRecordView[] = reading.records.map((r) => ({
     cid: r.cid,
+    title: r.title,
     contentType: r.contentType,
     resourceType: r.resourceType,
     category: r.category,

@@ -21,6 +21,8 @@ export type RecordJson = {
   resourceType?: string;
   category?: string;
   time: number;
+  /** What the clinic lists it as (the ledger holds no titles: kind and date). */
+  title: string;
   body: string;
   verification: VerificationJson;
 };
@@ -55,6 +57,7 @@ export function readingJson(grantId: string, reading: GrantReading): ReadingJson
           : { status: p.status, detail: p.detail, entrySeq: p.entrySeq, proofUrl };
       return {
         cid: r.cid,
+        title: titleOf(r),
         contentType: r.contentType,
         ...(r.resourceType ? { resourceType: r.resourceType } : {}),
         ...(r.category ? { category: r.category } : {}),
@@ -64,4 +67,26 @@ export function readingJson(grantId: string, reading: GrantReading): ReadingJson
       };
     }),
   };
+}
+
+const KINDS: Record<string, string> = {
+  laboratory: 'Lab results',
+  'problem-list': 'Problem list',
+  medication: 'Medicines',
+  summary: 'Summary',
+  imaging: 'Imaging',
+  demographics: 'Patient details',
+};
+
+/** "Lab results · Bundle · in the ledger since 2 Dec 2026". */
+function titleOf(r: GrantReading['records'][number]): string {
+  const kind = (r.category && KINDS[r.category]) ?? r.category ?? 'Record';
+  const what = r.contentType === 'application/pdf' ? 'PDF' : r.resourceType;
+  const since = new Date(r.time).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  return `${kind}${what ? ` · ${what}` : ''} · in the ledger since ${since}`;
 }

@@ -197,3 +197,17 @@ export async function saveSettings(
   const saved = await uiCall(browser, { type: 'settings/save', settings });
   if (!saved.ok) throw new Error(`settings refused: ${saved.error?.message}`);
 }
+
+/**
+ * Answers a prompt by clicking `#approve` or `#deny`. The prompt window
+ * closes itself under the click, which Playwright may report as a closed
+ * target; only that is tolerated.
+ */
+export async function answerPrompt(popup: Page, answer: 'approve' | 'deny'): Promise<void> {
+  await popup
+    .locator(`#${answer}`)
+    .click()
+    .catch((error: Error) => {
+      if (!popup.isClosed() && !/has been closed/.test(error.message)) throw error;
+    });
+}
