@@ -11,7 +11,9 @@ header.site .logo { width: 40px; height: 40px; border-radius: 10px; background: 
   display: grid; place-items: center; font-weight: 700; }
 header.site strong { display: block; font-size: 18px; }
 header.site span { color: var(--muted); font-size: 14px; }
-main { max-width: 980px; margin: 24px auto; padding: 0 24px; display: grid; gap: 18px; }
+main { max-width: 1040px; margin: 24px auto; padding: 0 24px; display: grid; gap: 18px; }
+/* wide tables scroll inside their card instead of widening the page */
+main > * { min-width: 0; overflow-x: auto; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 14px; padding: 20px 24px;
   box-shadow: 0 1px 2px rgb(15 23 42 / 0.04); }
 .card h2 { margin: 0 0 8px; font-size: 18px; display: flex; align-items: center; gap: 10px; }
