@@ -16,9 +16,10 @@ import { MemoryStore } from '@medvault/core/storage';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type DevChain, startDevChain } from '../../node/src/chain/dev-chain.js';
-import { type RunningLedgerHost, startLedgerHost } from '../../node/src/ledger-host/server.js';
-import { type RunningProxy, startProxy } from '../../node/src/proxy/server.js';
+import type { DevChain } from '../../node/src/chain/dev-chain.js';
+import type { RunningLedgerHost } from '../../node/src/ledger-host/server.js';
+import type { RunningProxy } from '../../node/src/proxy/server.js';
+import { FREE_PORTS, type LocalStack, startLocalStack } from '../../node/src/stack/local-stack.js';
 import { deriveIdentity } from '../src/background/identity.js';
 import { keyFingerprint } from '../src/ui/describe.js';
 import {
@@ -37,9 +38,10 @@ import {
 const PASSPHRASE = 'tidal lantern orchard 42';
 
 let dir: string;
+let stack: LocalStack;
 let chain: DevChain;
 let host: RunningLedgerHost;
-const proxies: RunningProxy[] = [];
+let proxies: RunningProxy[];
 let site: Server;
 let siteUrl: string;
 let otherSiteUrl: string;
@@ -66,20 +68,11 @@ function shareParams(purpose: string) {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'medvault-ext-'));
-  [browser, chain] = await Promise.all([launchBrowser(dir), startDevChain()]);
-  host = await startLedgerHost({ dataDir: join(dir, 'ledgers'), port: 0, log: () => {} });
-  for (const name of ['a', 'b', 'c']) {
-    proxies.push(
-      await startProxy({
-        dataDir: join(dir, `proxy-${name}`),
-        key: SecretKey.random(),
-        rpcUrl: chain.rpcUrl,
-        registry: chain.registry,
-        port: 0,
-        log: () => {},
-      }),
-    );
-  }
+  [browser, stack] = await Promise.all([
+    launchBrowser(dir),
+    startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} }),
+  ]);
+  ({ chain, ledgerHost: host, proxies } = stack);
   site = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>Riverside Clinic</title><h1>Riverside Clinic</h1>');
@@ -93,9 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((r) => site?.close(r));
-  for (const p of proxies) await p.close();
-  await host?.close();
-  await chain?.anvil.stop();
+  await stack?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -14,6 +14,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  answerPrompt,
   launchBrowser,
   nextPrompt,
   onboardNewIdentity,
@@ -21,9 +22,11 @@ import {
   saveSettings,
   type WalletBrowser,
 } from '../../../extension/test/support/wallet-browser.js';
-import { type DevChain, startDevChain } from '../../../node/src/chain/dev-chain.js';
-import { type RunningLedgerHost, startLedgerHost } from '../../../node/src/ledger-host/server.js';
-import { type RunningProxy, startProxy } from '../../../node/src/proxy/server.js';
+import {
+  FREE_PORTS,
+  type LocalStack,
+  startLocalStack,
+} from '../../../node/src/stack/local-stack.js';
 import { DEFAULT_INSTALL_URL } from '../../src/share-button/parse-attributes.js';
 import { buildReactApp, buildShareButtonBundle } from './bundle.js';
 import { REACT_APP_TSX, typecheckTsx } from './react-app.js';
@@ -61,9 +64,7 @@ let dir: string;
 let site: Site;
 let bare: WalletBrowser;
 let wallet: WalletBrowser;
-let chain: DevChain;
-let host: RunningLedgerHost;
-const proxies: RunningProxy[] = [];
+let stack: LocalStack;
 let reactTypeErrors: string[];
 
 type Seen = { type: string; detail: Record<string, unknown>; state: string };
@@ -98,14 +99,6 @@ const seen = (page: Page) =>
   page.evaluate(() => (window as unknown as { seen: Seen[] }).seen.slice());
 const inState = (page: Page, state: string, selector = BUTTON) =>
   page.locator(`${selector}[state="${state}"]`).waitFor({ timeout: 30_000 });
-/** Clicks a prompt's button that closes its window: the close may beat the click's own return. */
-const decide = (popup: Page, button: '#approve' | '#deny') =>
-  popup
-    .locator(button)
-    .click()
-    .catch((error) => {
-      if (!popup.isClosed()) throw error;
-    });
 const shot = (page: Page, name: string, selector = 'main') =>
   page
     .locator(selector)
@@ -119,9 +112,11 @@ beforeAll(async () => {
   await Promise.all([
     buildShareButtonBundle(bundle),
     buildReactApp(REACT_APP_TSX, reactApp, { READER_KEY: clinicKey }),
-    startDevChain().then((c) => {
-      chain = c;
-    }),
+    startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} }).then(
+      (started) => {
+        stack = started;
+      },
+    ),
     launchBrowser(join(dir, 'bare'), { extension: false }).then((b) => {
       bare = b;
     }),
@@ -131,21 +126,6 @@ beforeAll(async () => {
   ]);
   // checked here, reported by the React test: no browser needed for it
   reactTypeErrors = typecheckTsx(REACT_APP_TSX);
-  host = await startLedgerHost({ dataDir: join(dir, 'ledgers'), port: 0, log: () => {} });
-  proxies.push(
-    ...(await Promise.all(
-      ['a', 'b', 'c'].map((name) =>
-        startProxy({
-          dataDir: join(dir, `proxy-${name}`),
-          key: SecretKey.random(),
-          rpcUrl: chain.rpcUrl,
-          registry: chain.registry,
-          port: 0,
-          log: () => {},
-        }),
-      ),
-    )),
-  );
   site = await startSite({
     '/plain.html': ['text/html', PLAIN_PAGE],
     '/react.html': ['text/html', REACT_PAGE],
@@ -160,9 +140,7 @@ afterAll(async () => {
   await bare?.close();
   await wallet?.close();
   await site?.close();
-  for (const p of proxies) await p.close();
-  await host?.close();
-  await chain?.anvil.stop();
+  await stack?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -363,10 +341,10 @@ describe('with the wallet', () => {
   test('(b) click → connect prompt → share prompt → approve: medvault-granted, state granted', async () => {
     await onboardNewIdentity(wallet, PASSPHRASE);
     await saveSettings(wallet, {
-      ledgerHost: host.url,
-      rpcUrl: chain.rpcUrl,
-      registry: chain.registry,
-      proxies: proxies.map((p) => ({ url: p.url })),
+      ledgerHost: stack.ledgerHost.url,
+      rpcUrl: stack.chain.rpcUrl,
+      registry: stack.chain.registry,
+      proxies: stack.proxies.map((p) => ({ url: p.url })),
       threshold: 2,
       autoLockMinutes: 15,
       promptTimeoutSeconds: 300,
@@ -386,7 +364,7 @@ describe('with the wallet', () => {
     await shot(page, 'connecting');
 
     const sharePrompt = nextPrompt(wallet);
-    await decide(connect, '#approve');
+    await answerPrompt(connect, 'approve');
     const share = await sharePrompt;
     await share.locator('#reader-name').waitFor();
     await expect(share.locator('#purpose').textContent()).resolves.toBe('Diabetes follow-up');
@@ -398,7 +376,7 @@ describe('with the wallet', () => {
     await button.dispatchEvent('click');
     await shot(page, 'waiting');
 
-    await decide(share, '#approve');
+    await answerPrompt(share, 'approve');
     await inState(page, 'granted');
     const events = await seen(page);
     expect(events).toHaveLength(1);
@@ -423,7 +401,7 @@ describe('with the wallet', () => {
     await button.focus();
     await page.keyboard.press('Enter');
     const popup = await prompt;
-    await decide(popup, '#deny');
+    await answerPrompt(popup, 'deny');
     await inState(page, 'denied');
     const last = (await seen(page)).at(-1);
     expect(last).toMatchObject({
@@ -485,7 +463,7 @@ describe('with the wallet', () => {
     await expect(popup.locator('#purpose').textContent()).resolves.toBe(
       'Diabetes follow-up (React)',
     );
-    await decide(popup, '#approve');
+    await answerPrompt(popup, 'approve');
     await inState(app, 'granted');
     await expect(app.locator('#result').textContent()).resolves.toMatch(/^Granted: [0-9a-f]{64}$/);
     // once, though StrictMode mounts twice in development
