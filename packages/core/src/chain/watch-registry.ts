@@ -4,9 +4,13 @@ import { registryAbi } from './registry-artifact.js';
 
 /** Callbacks for registry events; each receives the decoded logs. */
 export type RegistryWatchers = {
+  /** A checkpoint was anchored (`Anchored` events). */
   onAnchored?: (logs: Log[]) => void;
+  /** A grant was registered (`GrantRegistered` events). */
   onGrantRegistered?: (logs: Log[]) => void;
+  /** A grant was revoked (`GrantRevoked` events): proxies forget its fragment. */
   onGrantRevoked?: (logs: Log[]) => void;
+  /** A poll failed (the node unreachable, say); polling goes on. */
   onError?: (error: Error) => void;
   /** Polling interval in ms for HTTP transports. */
   pollingInterval?: number;

@@ -120,6 +120,7 @@ export class Capsule {
     return `Capsule:${bytesToHex(this.#simple.subarray(66, 74))}`;
   }
 
+  /** What `console.log` and `util.inspect` show: never secret material. */
   [INSPECT](): string {
     return this.toString();
   }

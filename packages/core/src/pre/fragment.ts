@@ -36,6 +36,7 @@ export abstract class Fragment<Parts> {
     return `${this.label}:${bytesToHex(this.kfragId().subarray(0, 8))}`;
   }
 
+  /** What `console.log` and `util.inspect` show: never secret material. */
   [INSPECT](): string {
     return this.toString();
   }

@@ -75,6 +75,7 @@ export class SecretKey {
     return 'SecretKey:...';
   }
 
+  /** What `console.log` and `util.inspect` show: never secret material. */
   [INSPECT](): string {
     return 'SecretKey:...';
   }
@@ -124,6 +125,7 @@ export class PublicKey {
     return `PublicKey:${bytesToHex(this.#bytes.subarray(0, 8))}`;
   }
 
+  /** What `console.log` and `util.inspect` show: never secret material. */
   [INSPECT](): string {
     return this.toString();
   }

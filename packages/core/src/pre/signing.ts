@@ -149,6 +149,7 @@ export class Signer {
     return 'Signer:...';
   }
 
+  /** What `console.log` and `util.inspect` show: never secret material. */
   [INSPECT](): string {
     return 'Signer:...';
   }

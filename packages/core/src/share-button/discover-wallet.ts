@@ -25,6 +25,7 @@ export const DISCOVERY_TIMEOUT_MS = 800;
 
 /** The EIP-1193-shaped provider the wallet injects. */
 export type MedVaultProvider = {
+  /** Sends one request to the wallet (EIP-1193 shape); rejects with `{ code, message }`. */
   request(args: { method: string; params?: unknown[] }): Promise<unknown>;
 };
 

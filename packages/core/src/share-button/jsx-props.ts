@@ -42,7 +42,10 @@ export type ShareButtonProps = {
   'install-url'?: string;
   installUrl?: string;
   label?: string;
+  /** The patient approved: `event.detail.grant` is the grant to hand to your server. */
   'onmedvault-granted'?: (event: CustomEvent<ShareGrantedDetail>) => void;
+  /** The patient denied, closed the prompt or let it time out (code 4001). */
   'onmedvault-denied'?: (event: CustomEvent<ShareDeniedDetail>) => void;
+  /** Anything else: no wallet, an invalid attribute, or the wallet's error. */
   'onmedvault-error'?: (event: CustomEvent<ShareErrorDetail>) => void;
 };

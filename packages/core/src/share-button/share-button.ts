@@ -241,17 +241,20 @@ export class ShareButton extends ElementBase {
 
   // ---- lifecycle ----
 
+  /** Custom-element lifecycle: renders and starts looking for the wallet. */
   connectedCallback(): void {
     this.#adoptEarlyProperties();
     this.#lookForWallet();
     this.#queueUpdate();
   }
 
+  /** Custom-element lifecycle: stops listening for the wallet. */
   disconnectedCallback(): void {
     this.#stopWatching?.();
     this.#stopWatching = undefined;
   }
 
+  /** Custom-element lifecycle: re-validates the request when an attribute changes. */
   attributeChangedCallback(_name: string, previous: string | null, next: string | null): void {
     if (previous !== next) this.#queueUpdate();
   }
