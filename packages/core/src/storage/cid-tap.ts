@@ -1,9 +1,9 @@
 /**
  * Computing a blob's address while it streams past, in bounded memory. The
  * reader drives: each chunk it pulls is also queued for the importer, which
- * hashes in the background (WebCrypto, off the main thread in Node). The
- * reader may run ahead of the importer by at most `MAX_QUEUED` bytes, so
- * producing the next chunks overlaps hashing the previous ones.
+ * hashes it as the event loop gets to it. The reader may run ahead of the
+ * importer by at most `MAX_QUEUED` bytes, which bounds memory while letting
+ * the producer's asynchronous work (reads, a sink's writes) overlap hashing.
  */
 import type { CID } from 'multiformats/cid';
 import { type BlockSink, DISCARD, importBlob } from './unixfs.js';

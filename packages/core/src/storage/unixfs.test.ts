@@ -13,7 +13,7 @@ import { sha256 } from 'multiformats/hashes/sha2';
 import { describe, expect, test } from 'vitest';
 import { randomData as randomBytes } from '../test-support/random-data.js';
 import { tapCid } from './cid-tap.js';
-import { computeCid, DISCARD, LEAF_SIZE } from './unixfs.js';
+import { computeCid, DISCARD, importBlob, LEAF_SIZE, partHasher } from './unixfs.js';
 
 /** The CID the web3.storage (Storacha) client gives a file, from its own encoder. */
 async function storachaCid(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
@@ -108,6 +108,50 @@ describe('computeCid: the unixfs-v1-2025 address', () => {
     );
   });
 });
+
+describe('leaf hashing', () => {
+  test('node:crypto and WebCrypto give the same digest over the same bytes in any parts', async () => {
+    const bytes = randomBytes(10_000);
+    const expected = (await sha256.digest(bytes)).digest;
+    for (const backend of ['node', 'webcrypto'] as const) {
+      for (const cuts of [[], [0], [1, 4096], [9_999]]) {
+        const h = (await partHasher(backend))();
+        let at = 0;
+        for (const cut of [...cuts, bytes.length]) {
+          h.update(bytes.subarray(at, cut));
+          at = cut;
+        }
+        expect(equals(await h.digest(), expected)).toBe(true);
+      }
+    }
+  });
+
+  test('a sink that keeps blocks gets every leaf whole, even when leaves straddle chunks', async () => {
+    const bytes = randomBytes(2 * LEAF_SIZE + 77);
+    const leaves: Uint8Array[] = [];
+    const sink = {
+      put: async (cid: CID, block: Uint8Array) => {
+        if (cid.code !== raw.code) return;
+        expect(equals((await sha256.digest(block)).digest, cid.multihash.digest)).toBe(true);
+        leaves.push(block);
+      },
+    };
+    const { cid } = await importBlob(inPieces(bytes, 300_001), sink);
+    expect(leaves.map((l) => l.length)).toEqual([LEAF_SIZE, LEAF_SIZE, 77]);
+    expect(equals(concat(leaves), bytes)).toBe(true);
+    expect(cid.toString()).toBe(await storachaCid(bytes));
+  });
+});
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 describe('tapCid', () => {
   test('passes the bytes through unchanged and yields their address at the end', async () => {

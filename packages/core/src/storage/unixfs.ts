@@ -11,26 +11,127 @@ import * as raw from 'multiformats/codecs/raw';
 import * as Digest from 'multiformats/hashes/digest';
 import { sha256 } from 'multiformats/hashes/sha2';
 
-/** SHA-256 through WebCrypto: native everywhere, and off the main thread in Node (libuv pool). */
+/** Leaf size of the profile: the blob is cut into blocks of this many bytes. */
+export const LEAF_SIZE = 1024 * 1024;
+
+/** Where the importer puts the blocks it makes. */
+export type BlockSink = { put(cid: CID, bytes: Uint8Array): Promise<unknown> };
+
+/** A sink that keeps nothing: computing an address without storing. */
+export const DISCARD: BlockSink = { put: async (cid) => cid };
+
+/** SHA-256 over bytes given in parts, in the order given. */
+export type PartHasher = { update(part: Uint8Array): void; digest(): Promise<Uint8Array> };
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+let nodeHash: Promise<typeof import('node:crypto').createHash> | undefined;
+
+/**
+ * A maker of SHA-256 hashers: node:crypto in Node (loaded lazily, so this
+ * isomorphic module has no top-level node: import), which hashes each part
+ * where it lies, synchronously and with no copy — cheaper than WebCrypto,
+ * which copies its input before hashing in the thread pool. WebCrypto
+ * elsewhere, over the parts joined. `backend` forces one, for tests.
+ */
+export async function partHasher(
+  backend: 'node' | 'webcrypto' = isNode ? 'node' : 'webcrypto',
+): Promise<() => PartHasher> {
+  if (backend === 'node') {
+    nodeHash ??= import('node:crypto').then((m) => m.createHash);
+    const createHash = await nodeHash;
+    return () => {
+      const h = createHash('sha256');
+      return {
+        update: (part) => h.update(part),
+        // a plain Uint8Array, as from WebCrypto
+        digest: async () => Uint8Array.from(h.digest()),
+      };
+    };
+  }
+  return () => {
+    const parts: Uint8Array[] = [];
+    return {
+      update: (part) => parts.push(part),
+      digest: async () =>
+        new Uint8Array(
+          await crypto.subtle.digest('SHA-256', joined(parts, lengthOf(parts)) as BufferSource),
+        ),
+    };
+  };
+}
+
+function lengthOf(parts: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  return n;
+}
+
+function joined(parts: readonly Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The sha2-256 of `bytes`: node:crypto in Node (no copy), WebCrypto elsewhere. */
 export async function sha256Digest(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
+  const h = (await partHasher())();
+  h.update(bytes);
+  return h.digest();
 }
 
 /**
- * The importer's leaf step for raw leaves, hashing with WebCrypto so that
- * leaves hash in parallel with the encryption that produces them (the
- * library's default hashes synchronously on the main thread in Node). The
- * blocks and CIDs are the same; only where the hashing runs differs.
+ * The importer's leaf step for raw leaves, cutting the blob into leaves
+ * itself (the profile's chunker is the identity): each leaf is hashed part by
+ * part from the chunks it spans, so a leaf straddling chunks is never
+ * assembled just to be hashed; it is joined only for a sink that keeps it.
+ * The blocks and CIDs are the same as with the library's fixed-size chunker.
  */
 const rawLeaves: BufferImporter = async function* (file, blockstore) {
-  for await (const block of file.content) {
-    yield async () => {
-      const cid = CID.createV1(raw.code, Digest.create(sha256.code, await sha256Digest(block)));
-      await blockstore.put(cid, block);
-      return { cid, size: BigInt(block.length), block };
-    };
+  const keep = blockstore !== (DISCARD as never);
+  const hasher = await partHasher();
+  const leaf = async (h: PartHasher, parts: Uint8Array[], length: number) => {
+    const cid = CID.createV1(raw.code, Digest.create(sha256.code, await h.digest()));
+    // The importer reads `block` only to wrap a single leaf with metadata
+    // (mtime, mode), which this profile never sets.
+    const block = keep ? joined(parts, length) : EMPTY;
+    if (keep) await blockstore.put(cid, block);
+    return { cid, size: BigInt(length), block };
+  };
+  let h = hasher();
+  let parts: Uint8Array[] = [];
+  let filled = 0;
+  let emitted = false;
+  for await (const chunk of file.content) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const part = chunk.subarray(
+        offset,
+        offset + Math.min(LEAF_SIZE - filled, chunk.length - offset),
+      );
+      h.update(part);
+      if (keep) parts.push(part);
+      filled += part.length;
+      offset += part.length;
+      if (filled === LEAF_SIZE) {
+        const [hash, leafParts] = [h, parts];
+        yield () => leaf(hash, leafParts, LEAF_SIZE);
+        emitted = true;
+        h = hasher();
+        parts = [];
+        filled = 0;
+      }
+    }
   }
+  // an empty blob is one empty leaf, as with the fixed-size chunker
+  if (filled > 0 || !emitted) yield () => leaf(h, parts, filled);
 };
+
+const EMPTY = new Uint8Array(0);
 
 /** Leaves hashed and stored concurrently (bounds the bytes in flight). */
 const LEAVES_IN_FLIGHT = 8;
@@ -41,18 +142,11 @@ export const UNIXFS_PROFILE: ImporterOptions = {
   rawLeaves: true,
   cidVersion: 1,
   reduceSingleLeafToSelf: true,
+  // leaves are cut by `rawLeaves`, from the chunks as they come
+  chunker: (source) => source,
   bufferImporter: rawLeaves,
   blockWriteConcurrency: LEAVES_IN_FLIGHT,
 };
-
-/** Leaf size of the profile: the blob is cut into blocks of this many bytes. */
-export const LEAF_SIZE = 1024 * 1024;
-
-/** Where the importer puts the blocks it makes. */
-export type BlockSink = { put(cid: CID, bytes: Uint8Array): Promise<unknown> };
-
-/** A sink that keeps nothing: computing an address without storing. */
-export const DISCARD: BlockSink = { put: async (cid) => cid };
 
 /**
  * Cuts a byte stream into the profile's blocks, hands each to `sink`
