@@ -288,7 +288,9 @@ export async function openRecord(
 
 /** Random access to sealed bytes: what `openSegment` reads from. */
 export type RangeSource = {
+  /** Total size in bytes. */
   size: number;
+  /** Exactly `length` bytes from `offset` (both within `size`). */
   read(offset: number, length: number): Promise<Uint8Array>;
 };
 

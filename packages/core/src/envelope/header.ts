@@ -22,8 +22,9 @@ import { MalformedHeaderError, SegmentSizeError, UnknownEnvelopeFormatError } fr
 export const MAGIC = Uint8Array.of(0x4d, 0x56, 0x52, 0x45);
 /** Format version. */
 export const VERSION = 1;
-/** Smallest and largest segment sizes. */
+/** Smallest segment size (4 KiB). */
 export const MIN_SEGMENT = 4096;
+/** Largest segment size (16 MiB). */
 export const MAX_SEGMENT = 16 * 1024 * 1024;
 /** Default segment size: 1 MiB. */
 export const DEFAULT_SEGMENT = 1024 * 1024;

@@ -20,7 +20,8 @@ const bytes = (n: number) =>
     message: `expected ${n} bytes`,
   });
 
-const checkpointSchema = z.strictObject({
+/** Schema of a checkpoint's fields (docs/spec/ledger.md). */
+export const checkpointSchema = z.strictObject({
   v: z.literal(LEDGER_VERSION),
   ledger: bytes(32),
   size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),

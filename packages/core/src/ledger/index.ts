@@ -15,6 +15,7 @@
 export { decodeCanonical, decodeSequenceItem, encodeCanonical } from './cbor.js';
 export {
   type Checkpoint,
+  checkpointSchema,
   decodeCheckpoint,
   encodeCheckpoint,
   parseCheckpoint,

@@ -79,6 +79,7 @@ export class BlockBlobStore implements BlobStore {
   protected readable(root: CID) {
     const blocks = this.blocks;
     return {
+      /** One block, verified against its CID before the exporter sees it. */
       async *get(cid: CID) {
         const bytes = await blocks.get(cid);
         if (!bytes) throw new BlobNotFoundError(root.toString(), `block ${cid} is missing`);

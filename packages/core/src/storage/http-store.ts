@@ -23,6 +23,7 @@ export class HttpBlockStorage extends GatewayBlockStorage {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
+  /** Uploads a block; the service checks it against its CID before keeping it. */
   override put(cid: CID, bytes: Uint8Array): Promise<void> {
     return this.#send('PUT', cid, bytes);
   }

@@ -9,7 +9,8 @@ import { openDatabase } from '../idb/open-database.js';
 import { BlockBlobStore } from './blob-store.js';
 import type { BlockStorage } from './block-storage.js';
 
-interface BlockDb extends DBSchema {
+/** The IndexedDB schema of a block store: blocks by CID string. */
+export interface BlockDb extends DBSchema {
   blocks: { key: string; value: Uint8Array };
 }
 
