@@ -15,7 +15,10 @@ import { sha256 } from 'multiformats/hashes/sha2';
 export const LEAF_SIZE = 1024 * 1024;
 
 /** Where the importer puts the blocks it makes. */
-export type BlockSink = { put(cid: CID, bytes: Uint8Array): Promise<unknown> };
+export type BlockSink = {
+  /** Receives one block of the file as the importer builds it. */
+  put(cid: CID, bytes: Uint8Array): Promise<unknown>;
+};
 
 /** A sink that keeps nothing: computing an address without storing. */
 export const DISCARD: BlockSink = { put: async (cid) => cid };
