@@ -20,6 +20,7 @@ import {
   onboardNewIdentity,
   SHOTS,
   saveSettings,
+  stackSettings,
   type WalletBrowser,
 } from '../../extension/test/support/wallet-browser.js';
 import { FREE_PORTS, type LocalStack, startLocalStack } from '../../node/src/stack/local-stack.js';
@@ -37,15 +38,7 @@ beforeAll(async () => {
     launchBrowser(join(dir, 'browser')),
   ]);
   await onboardNewIdentity(browser, 'juniper harbour 1987 kite');
-  await saveSettings(browser, {
-    ledgerHost: stack.ledgerHost.url,
-    rpcUrl: stack.chain.rpcUrl,
-    registry: stack.chain.registry,
-    proxies: stack.proxies.map((p) => ({ url: p.url })),
-    threshold: 2,
-    autoLockMinutes: 15,
-    promptTimeoutSeconds: 300,
-  });
+  await saveSettings(browser, stackSettings(stack));
   const charts = (await (await fetch(`${stack.hospital.url}/api/charts`)).json()) as ChartSummary[];
   chart = charts[0] as ChartSummary;
 }, 180_000);

@@ -16,9 +16,6 @@ import { MemoryStore } from '@medvault/core/storage';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { DevChain } from '../../node/src/chain/dev-chain.js';
-import type { RunningLedgerHost } from '../../node/src/ledger-host/server.js';
-import type { RunningProxy } from '../../node/src/proxy/server.js';
 import { FREE_PORTS, type LocalStack, startLocalStack } from '../../node/src/stack/local-stack.js';
 import { deriveIdentity } from '../src/background/identity.js';
 import { keyFingerprint } from '../src/ui/describe.js';
@@ -31,6 +28,7 @@ import {
   nextPrompt,
   SHOTS,
   saveSettings,
+  stackSettings,
   uiCall,
   type WalletBrowser,
 } from './support/wallet-browser.js';
@@ -39,9 +37,6 @@ const PASSPHRASE = 'tidal lantern orchard 42';
 
 let dir: string;
 let stack: LocalStack;
-let chain: DevChain;
-let host: RunningLedgerHost;
-let proxies: RunningProxy[];
 let site: Server;
 let siteUrl: string;
 let otherSiteUrl: string;
@@ -72,7 +67,6 @@ beforeAll(async () => {
     launchBrowser(dir),
     startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} }),
   ]);
-  ({ chain, ledgerHost: host, proxies } = stack);
   site = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>Riverside Clinic</title><h1>Riverside Clinic</h1>');
@@ -134,15 +128,7 @@ describe('MedVault extension in Chromium', () => {
     );
     await p.close();
     // point the wallet at this test's stack (the settings the dashboard form saves)
-    await saveSettings(browser, {
-      ledgerHost: host.url,
-      rpcUrl: chain.rpcUrl,
-      registry: chain.registry,
-      proxies: proxies.map((x) => ({ url: x.url })),
-      threshold: 2,
-      autoLockMinutes: 15,
-      promptTimeoutSeconds: 300,
-    });
+    await saveSettings(browser, stackSettings(stack));
   });
 
   test('a site connects once the patient approves; errors use EIP-1193 codes', async () => {

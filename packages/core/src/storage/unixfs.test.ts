@@ -11,6 +11,7 @@ import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { describe, expect, test } from 'vitest';
+import { concatParts } from '../envelope/bytes-source.js';
 import { randomData as randomBytes } from '../test-support/random-data.js';
 import { tapCid } from './cid-tap.js';
 import { computeCid, DISCARD, importBlob, LEAF_SIZE, partHasher } from './unixfs.js';
@@ -138,20 +139,10 @@ describe('leaf hashing', () => {
     };
     const { cid } = await importBlob(inPieces(bytes, 300_001), sink);
     expect(leaves.map((l) => l.length)).toEqual([LEAF_SIZE, LEAF_SIZE, 77]);
-    expect(equals(concat(leaves), bytes)).toBe(true);
+    expect(equals(concatParts(leaves), bytes)).toBe(true);
     expect(cid.toString()).toBe(await storachaCid(bytes));
   });
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 describe('tapCid', () => {
   test('passes the bytes through unchanged and yields their address at the end', async () => {

@@ -20,6 +20,7 @@ import {
   onboardNewIdentity,
   SHOTS,
   saveSettings,
+  stackSettings,
   type WalletBrowser,
 } from '../../../extension/test/support/wallet-browser.js';
 import {
@@ -340,15 +341,7 @@ describe('with the wallet', () => {
 
   test('(b) click → connect prompt → share prompt → approve: medvault-granted, state granted', async () => {
     await onboardNewIdentity(wallet, PASSPHRASE);
-    await saveSettings(wallet, {
-      ledgerHost: stack.ledgerHost.url,
-      rpcUrl: stack.chain.rpcUrl,
-      registry: stack.chain.registry,
-      proxies: stack.proxies.map((p) => ({ url: p.url })),
-      threshold: 2,
-      autoLockMinutes: 15,
-      promptTimeoutSeconds: 300,
-    });
+    await saveSettings(wallet, stackSettings(stack));
     page = await open(wallet, '/plain.html');
     await inState(page, 'ready');
     const button = page.getByRole('button', { name: 'Share my records' });

@@ -1,27 +1,20 @@
 /** The clinic's page: ask with the share button, then read as a clinician. */
 import { escapeText } from '../sites/site-server.js';
-import { SITE_STYLES } from '../sites/site-styles.js';
+import { pageHead } from '../sites/site-styles.js';
 
 /** What the page needs from the server. */
 export type ClinicPageConfig = { readerKey: string; readerName: string; purpose: string };
 
 /** The page's HTML. */
 export function clinicPage(config: ClinicPageConfig, recordStyles: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Riverside Clinic — Shared records</title>
-<style>${SITE_STYLES}
-${recordStyles}
+  return `${pageHead(
+    'Riverside Clinic — Shared records',
+    `${recordStyles}
 medvault-share-button { --medvault-accent: #0f766e; }
 .scope-choice { display: flex; gap: 18px; flex-wrap: wrap; margin: 6px 0 14px; font-size: 14px; }
 .scope-choice label { display: flex; gap: 6px; align-items: center; }
-.proxy-report { font-size: 13px; color: var(--warn); margin: 8px 0 0; }
-</style>
-</head>
+.proxy-report { font-size: 13px; color: var(--warn); margin: 8px 0 0; }`,
+  )}
 <body>
 <header class="site">
   <div class="logo" aria-hidden="true">Rc</div>

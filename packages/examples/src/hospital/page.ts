@@ -1,20 +1,13 @@
 /** The hospital portal's page (the records desk staff use). */
 import { escapeText } from '../sites/site-server.js';
-import { SITE_STYLES } from '../sites/site-styles.js';
+import { pageHead } from '../sites/site-styles.js';
 
 /** The page's HTML; `blobService` is where sealed records are stored. */
 export function hospitalPage(config: { blobService: string }): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>St. Mary’s Hospital — Records desk</title>
-<style>${SITE_STYLES}
-:root { --brand: #1d4ed8; --brand-soft: #dbeafe; }
-</style>
-</head>
+  return `${pageHead(
+    'St. Mary’s Hospital — Records desk',
+    ':root { --brand: #1d4ed8; --brand-soft: #dbeafe; }',
+  )}
 <body data-blob-service="${escapeText(config.blobService)}">
 <header class="site">
   <div class="logo" aria-hidden="true">St</div>

@@ -42,3 +42,18 @@ button:focus-visible, select:focus-visible, input:focus-visible { outline: 3px s
 .pill.wait { background: #fef3c7; color: var(--warn); }
 details.upload { margin-top: 14px; } details.upload summary { cursor: pointer; font-weight: 600; color: var(--brand); }
 `;
+
+/** The start of a site's page, through its `<style>` (the site's own CSS appended). */
+export function pageHead(title: string, css: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>${title}</title>
+<style>${SITE_STYLES}
+${css}
+</style>
+</head>`;
+}

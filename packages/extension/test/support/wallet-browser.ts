@@ -189,6 +189,23 @@ export type WalletSettings = {
   promptTimeoutSeconds: number;
 };
 
+/** The wallet's settings for a local stack: its ledger host, chain and three proxies, 2 of 3. */
+export function stackSettings(stack: {
+  ledgerHost: { url: string };
+  chain: { rpcUrl: string; registry: string };
+  proxies: { url: string }[];
+}): WalletSettings {
+  return {
+    ledgerHost: stack.ledgerHost.url,
+    rpcUrl: stack.chain.rpcUrl,
+    registry: stack.chain.registry,
+    proxies: stack.proxies.map((p) => ({ url: p.url })),
+    threshold: 2,
+    autoLockMinutes: 15,
+    promptTimeoutSeconds: 300,
+  };
+}
+
 /** Points the wallet at a stack (the settings the dashboard form saves). */
 export async function saveSettings(
   browser: WalletBrowser,
