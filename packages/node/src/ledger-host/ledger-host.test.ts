@@ -2,7 +2,6 @@
  * The ledger host as a real child process, over real HTTP, with the
  * verifying client from @medvault/core.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,44 +20,25 @@ import { LedgerHostClient, LedgerHostRequestError } from '@medvault/core/ledger-
 import { SecretKey, Signer } from '@medvault/core/pre';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { type SpawnedService, spawnService } from '../cli/run-cli.js';
 
-const CLI = join(import.meta.dirname, '../../bin/medvault.js');
-
-type Host = { url: string; proc: ChildProcess; stderr: () => string };
-const running = new Set<ChildProcess>();
+type Host = SpawnedService & { url: string };
+const running = new Set<Host>();
 
 async function startHost(dataDir: string): Promise<Host> {
-  const proc = spawn(process.execPath, [CLI, 'ledger-host', '--port', '0', '--data-dir', dataDir], {
-    cwd: join(import.meta.dirname, '../../../..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(proc);
-  let stderr = '';
-  proc.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout?.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/\S+)/);
-      if (m) resolve(m[1] as string);
-    });
-    proc.once('exit', (code) => reject(new Error(`host exited with ${code}: ${stderr}`)));
-  });
-  return { url, proc, stderr: () => stderr };
+  const service = await spawnService(['ledger-host', '--port', '0', '--data-dir', dataDir]);
+  const host = { ...service, url: service.match[1] as string };
+  running.add(host);
+  return host;
 }
 
 async function stop(host: Host, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (host.proc.exitCode !== null || host.proc.signalCode !== null) return;
-  const exited = new Promise((r) => host.proc.once('exit', r));
-  host.proc.kill(signal);
-  await exited;
-  running.delete(host.proc);
+  await host.stop(signal);
+  running.delete(host);
 }
 
 afterEach(async () => {
-  for (const proc of running) proc.kill('SIGKILL');
+  for (const host of running) host.proc.kill('SIGKILL');
   running.clear();
 });
 
@@ -332,7 +312,7 @@ describe('ledger host', () => {
     crashed = true;
     host.proc.kill('SIGKILL');
     await Promise.all(writers);
-    running.delete(host.proc);
+    running.delete(host);
     expect(acknowledged.length).toBeGreaterThan(5);
 
     // simulate the worst crash: half of an entry written past the last acknowledged one
