@@ -129,15 +129,16 @@ export async function sealRecord(
   checkSegmentSize(segmentSize);
   const dataKey = randomBytes(32);
   const [capsule, wrappedKey] = encrypt(patientPk, dataKey);
-  const bytes = encodeHeader({
+  const fields = {
     segmentSize,
     noncePrefix: randomBytes(7),
     salt: randomBytes(32),
     capsule,
     wrappedKey,
     contentType: options.contentType,
-  });
-  const header = decodeHeader(bytes);
+  };
+  // the capsule was just made: no need to decode (and re-verify) it
+  const header: EnvelopeHeader = { ...fields, bytes: encodeHeader(fields) };
   const cipher = await cipherFor(header, dataKey);
   dataKey.fill(0);
   async function* sealed(): AsyncGenerator<Uint8Array> {

@@ -40,6 +40,31 @@ function splitTag(parts: Uint8Array[]): { body: Uint8Array[]; tag: Uint8Array } 
   }
   return { body, tag: concatParts(tagParts) };
 }
+/**
+ * Bytes node:crypto is given per `update` call. Each call returns a fresh
+ * buffer; at this size it comes from the allocator's reused heap, where a
+ * whole-segment buffer is mapped (and page-faulted) anew each time — which
+ * on a VM costs more than the cipher itself.
+ */
+const PIECE = 64 * 1024;
+
+/** Feeds `input` to `update` in pieces of at most `PIECE` bytes, collecting the output. */
+function updateInPieces(
+  update: (piece: Uint8Array) => Buffer,
+  input: Uint8Array,
+  out: Uint8Array[],
+) {
+  for (let at = 0; at < input.length; at += PIECE) {
+    const produced = update(input.subarray(at, at + PIECE));
+    if (produced.length > 0) out.push(plain(produced));
+  }
+}
+
+/** A plain Uint8Array view of a Buffer, as WebCrypto returns. */
+function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 async function nodeCipher(key: Uint8Array): Promise<SegmentCipher> {
@@ -51,9 +76,12 @@ async function nodeCipher(key: Uint8Array): Promise<SegmentCipher> {
     async seal(nonce, plaintext, aad) {
       const c = createCipheriv('aes-256-gcm', secret, nonce);
       c.setAAD(aad);
-      const head = c.update(plaintext);
+      const out: Uint8Array[] = [];
+      updateInPieces((piece) => c.update(piece), plaintext, out);
       const tail = c.final(); // empty for GCM
-      return tail.length > 0 ? [head, tail, c.getAuthTag()] : [head, c.getAuthTag()];
+      if (tail.length > 0) out.push(plain(tail));
+      out.push(plain(c.getAuthTag()));
+      return out;
     },
     async open(nonce, sealed, aad) {
       if (lengthOf(sealed) < TAG) throw new Error('segment shorter than its tag');
@@ -62,13 +90,11 @@ async function nodeCipher(key: Uint8Array): Promise<SegmentCipher> {
       d.setAAD(aad);
       d.setAuthTag(tag);
       // held back until final() has checked the tag
-      const out = body.map((part) => d.update(part));
+      const out: Uint8Array[] = [];
+      for (const part of body) updateInPieces((piece) => d.update(piece), part, out);
       const tail = d.final(); // throws on a bad tag
-      if (tail.length > 0) out.push(tail);
-      // plain Uint8Array views, as from WebCrypto
-      return out
-        .filter((b) => b.length > 0)
-        .map((b) => new Uint8Array(b.buffer, b.byteOffset, b.length));
+      if (tail.length > 0) out.push(plain(tail));
+      return out;
     },
   };
 }
