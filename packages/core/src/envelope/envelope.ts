@@ -142,7 +142,7 @@ export async function sealRecord(
   const cipher = await cipherFor(header, dataKey);
   dataKey.fill(0);
   async function* sealed(): AsyncGenerator<Uint8Array> {
-    yield header.bytes;
+    yield header.bytes.slice(); // a copy: the consumer may keep or alter its chunks, not our AAD
     // Several segments in flight: with an asynchronous cipher (WebCrypto
     // runs in Node's thread pool) encryption overlaps the hashing and the
     // plumbing; output order is kept.

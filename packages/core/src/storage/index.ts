@@ -15,3 +15,8 @@ export { HttpBlockStorage, HttpStore } from './http-store.js';
 export { type BlockDb, IndexedDbBlockStorage, IndexedDbStore } from './idb-store.js';
 export { MemoryBlockStorage, MemoryStore } from './memory-store.js';
 export { type BlockSink, computeCid, LEAF_SIZE, UNIXFS_PROFILE } from './unixfs.js';
+export {
+  type StorachaClient,
+  Web3StorageStore,
+  type Web3StorageStoreOptions,
+} from './web3-storage-store.js';

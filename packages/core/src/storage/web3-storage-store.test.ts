@@ -12,8 +12,8 @@ import {
 } from '../test-support/storacha-service.js';
 import { blobRange } from './blob-range.js';
 import { IntegrityError, RootMismatchError, StoreUnavailableError } from './errors.js';
+import { Web3StorageStore } from './index.js'; // the public entry, as apps import it
 import { computeCid, LEAF_SIZE } from './unixfs.js';
-import { Web3StorageStore } from './web3-storage-store.js';
 
 let service: StorachaTestService;
 let store: Web3StorageStore;
