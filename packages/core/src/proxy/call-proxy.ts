@@ -26,7 +26,7 @@ export async function callProxy(
 ): Promise<unknown> {
   const bytes = body === undefined ? new Uint8Array(0) : jsonBody(body);
   const headers = {
-    ...signRequest(signer, { method, path, body: bytes }),
+    ...signRequest(signer, { audience: proxy.publicKey, method, path, body: bytes }),
     'content-type': 'application/json',
   };
   const base = proxy.url.replace(/\/$/, '');

@@ -24,7 +24,7 @@ export class RequestSignatureError extends ProxyRequestError {
   override readonly status = 401;
   constructor() {
     super(
-      'The request signature does not verify: it was made by another key, or over another method, path, body, nonce or timestamp.',
+      'The request signature does not verify: it was made by another key, for another proxy, or over another method, path, body, nonce or timestamp.',
     );
   }
 }

@@ -13,7 +13,9 @@ import {
 import { jsonBody, NonceCache, signRequest, verifyRequest } from './signed-request.js';
 
 const reader = new Signer(SecretKey.random());
+const proxyKey = SecretKey.random().publicKey();
 const parts = {
+  audience: proxyKey,
   method: 'POST',
   path: '/v1/reencrypt',
   body: jsonBody({ grantId: 'ab', capsules: [] }),
@@ -31,16 +33,18 @@ describe('signed proxy requests', () => {
     );
   });
 
-  test('any change to method, path, body, nonce, timestamp or key breaks the signature', () => {
+  test('any change to audience, method, path, body, nonce, timestamp or key breaks the signature', () => {
     const other = new Signer(SecretKey.random()).verifyingKey().toCompressedBytes();
     fc.assert(
       fc.property(
-        fc.constantFrom('method', 'path', 'body', 'nonce', 'timestamp', 'key'),
+        fc.constantFrom('audience', 'method', 'path', 'body', 'nonce', 'timestamp', 'key'),
         fc.nat(),
         (what, n) => {
           const headers = signRequest(reader, parts, NOW);
           const p = { ...parts };
           const h = { ...headers };
+          // a request signed for one proxy, verified by another
+          if (what === 'audience') p.audience = SecretKey.random().publicKey();
           if (what === 'method') p.method = 'PUT';
           if (what === 'path') p.path = `/v1/reencrypt/${n}`;
           if (what === 'body') {

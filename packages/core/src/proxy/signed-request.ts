@@ -1,7 +1,8 @@
 /**
  * Signed requests from readers (and patients) to proxies. The signer covers
- * the method, the path, the SHA-256 of the body, a random 16-byte nonce and
- * the time, so a request cannot be altered, moved to another endpoint or
+ * the proxy the request is for (its public key), the method, the path, the
+ * SHA-256 of the body, a random 16-byte nonce and the time, so a request
+ * cannot be altered, moved to another endpoint or another proxy, or
  * replayed: the proxy refuses timestamps outside a window and remembers every
  * nonce it accepted until the window has passed.
  *
@@ -22,10 +23,16 @@ import {
   StaleRequestError,
 } from './errors.js';
 
-const DOMAIN = 'medvault/proxy-request/v1';
+const DOMAIN = 'medvault/proxy-request/v2';
 
 /** The parts of an HTTP request a signature covers. */
-export type SignedRequestParts = { method: string; path: string; body: Uint8Array };
+export type SignedRequestParts = {
+  /** The proxy the request is for: its public key (a proxy checks it is its own). */
+  audience: PublicKey;
+  method: string;
+  path: string;
+  body: Uint8Array;
+};
 
 /** The four authentication headers. */
 export type RequestAuthHeaders = {
@@ -38,6 +45,7 @@ export type RequestAuthHeaders = {
 function message(parts: SignedRequestParts, nonce: Uint8Array, timestamp: number): Uint8Array {
   return encodeCanonical([
     DOMAIN,
+    parts.audience.toCompressedBytes(),
     parts.method.toUpperCase(),
     parts.path,
     sha256(parts.body),
@@ -52,7 +60,9 @@ function message(parts: SignedRequestParts, nonce: Uint8Array, timestamp: number
  * @example
  * ```ts
  * const body = new TextEncoder().encode(JSON.stringify(payload));
- * const headers = signRequest(readerSigner, { method: 'POST', path: '/v1/reencrypt', body });
+ * const headers = signRequest(readerSigner, {
+ *   audience: proxy.publicKey, method: 'POST', path: '/v1/reencrypt', body,
+ * });
  * await fetch(proxyUrl + '/v1/reencrypt', { method: 'POST', headers, body });
  * ```
  */
@@ -126,8 +136,10 @@ export type VerifyRequestOptions = {
 
 /**
  * Checks a signed request: well-formed headers, a timestamp within the
- * window, a signature by the given key over exactly this request, and a
- * nonce not seen before. Returns the signer's public key.
+ * window, a signature by the given key over exactly this request addressed
+ * to `parts.audience` (the verifying proxy's own key: a request signed for
+ * another proxy fails), and a nonce not seen before. Returns the signer's
+ * public key.
  */
 export function verifyRequest(
   headers: Record<string, string | string[] | undefined>,

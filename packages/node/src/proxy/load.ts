@@ -121,7 +121,12 @@ try {
   const body = jsonBody({ grantId: grant.grantId, cids: [cid] });
   async function once(): Promise<{ status: number; ms: number }> {
     const headers = {
-      ...signRequest(clinic, { method: 'POST', path: '/v1/reencrypt', body }),
+      ...signRequest(clinic, {
+        audience: proxyKey,
+        method: 'POST',
+        path: '/v1/reencrypt',
+        body,
+      }),
       'content-type': 'application/json',
     };
     const started = performance.now();

@@ -47,17 +47,17 @@ const reader = SecretKey.random();
 const hex = (pk: { toCompressedBytes(): Uint8Array }) => bytesToHex(pk.toCompressedBytes());
 
 async function signed(
-  base: string,
+  to: { url: string; key: SecretKey },
   method: 'PUT' | 'POST' | 'DELETE',
   path: string,
   body: unknown,
   signer = patientSigner,
 ) {
   const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : jsonBody(body);
-  const response = await fetch(`${base}${path}`, {
+  const response = await fetch(`${to.url}${path}`, {
     method,
     headers: {
-      ...signRequest(signer, { method, path, body: bytes }),
+      ...signRequest(signer, { audience: to.key.publicKey(), method, path, body: bytes }),
       'content-type': 'application/json',
     },
     body: bytes as BodyInit,
@@ -106,9 +106,9 @@ describe('proxy HTTP surface', () => {
   test('a key fragment is stored once; the same again is fine, another is a conflict', async () => {
     const grantId = bytesToHex(randomBytes(32));
     const body = delivery(p.key);
-    expect((await signed(p.url, 'PUT', `/v1/grants/${grantId}/kfrag`, body)).status).toBe(201);
-    expect((await signed(p.url, 'PUT', `/v1/grants/${grantId}/kfrag`, body)).status).toBe(200);
-    const other = await signed(p.url, 'PUT', `/v1/grants/${grantId}/kfrag`, delivery(p.key));
+    expect((await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, body)).status).toBe(201);
+    expect((await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, body)).status).toBe(200);
+    const other = await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, delivery(p.key));
     expect(other.status).toBe(409);
     expect(other.json.error.code).toBe('PROXY_GRANT_EXISTS');
   });
@@ -116,7 +116,7 @@ describe('proxy HTTP surface', () => {
   test('fragments that are not for this proxy, or do not verify, are refused with 422', async () => {
     const grantId = bytesToHex(randomBytes(32));
     const elsewhere = await signed(
-      p.url,
+      p,
       'PUT',
       `/v1/grants/${grantId}/kfrag`,
       delivery(SecretKey.random()),
@@ -126,7 +126,7 @@ describe('proxy HTTP surface', () => {
       json: { error: { code: 'PROXY_KFRAG_INVALID' } },
     });
     const forAnotherReader = await signed(
-      p.url,
+      p,
       'PUT',
       `/v1/grants/${grantId}/kfrag`,
       delivery(p.key, SecretKey.random()),
@@ -140,7 +140,7 @@ describe('proxy HTTP surface', () => {
   test('a delivery signed by another key than the fragment’s is refused with 403', async () => {
     const grantId = bytesToHex(randomBytes(32));
     const r = await signed(
-      p.url,
+      p,
       'PUT',
       `/v1/grants/${grantId}/kfrag`,
       delivery(p.key),
@@ -153,9 +153,9 @@ describe('proxy HTTP surface', () => {
     const unsigned = await fetch(`${p.url}/v1/reencrypt`, { method: 'POST', body: '{}' });
     expect(unsigned.status).toBe(400);
     expect((await unsigned.json()).error.code).toBe('PROXY_AUTH_MALFORMED');
-    const notJson = await signed(p.url, 'POST', '/v1/reencrypt', 'not json');
+    const notJson = await signed(p, 'POST', '/v1/reencrypt', 'not json');
     expect(notJson).toMatchObject({ status: 400, json: { error: { code: 'PROXY_INVALID_BODY' } } });
-    const offSchema = await signed(p.url, 'POST', '/v1/reencrypt', { grantId: 'zz', cids: [] });
+    const offSchema = await signed(p, 'POST', '/v1/reencrypt', { grantId: 'zz', cids: [] });
     expect(offSchema.status).toBe(400);
     expect(offSchema.json.error.message).toMatch(/grantId/);
   });
@@ -166,7 +166,7 @@ describe('proxy HTTP surface', () => {
         fc.oneof(fc.jsonValue(), fc.record({ grantId: fc.string(), cids: fc.array(fc.string()) })),
         fc.constantFrom('/v1/reencrypt', `/v1/grants/${'ab'.repeat(32)}/kfrag`),
         async (body, path) => {
-          const r = await signed(p.url, path === '/v1/reencrypt' ? 'POST' : 'PUT', path, body);
+          const r = await signed(p, path === '/v1/reencrypt' ? 'POST' : 'PUT', path, body);
           expect(r.status).toBeGreaterThanOrEqual(400);
           expect(r.status).toBeLessThan(500);
           expect(typeof r.json.error.code).toBe('string');
@@ -178,7 +178,7 @@ describe('proxy HTTP surface', () => {
 
   test('a re-encryption for a grant the proxy does not hold is 404', async () => {
     const r = await signed(
-      p.url,
+      p,
       'POST',
       '/v1/reencrypt',
       { grantId: 'cd'.repeat(32), cids: ['bafy'] },
@@ -189,9 +189,9 @@ describe('proxy HTTP surface', () => {
 
   test('the chain unreachable is a 503 with Retry-After, not a crash', async () => {
     const grantId = bytesToHex(randomBytes(32));
-    await signed(p.url, 'PUT', `/v1/grants/${grantId}/kfrag`, delivery(p.key));
+    await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, delivery(p.key));
     const r = await signed(
-      p.url,
+      p,
       'POST',
       '/v1/reencrypt',
       { grantId, cids: ['bafy'] },
@@ -219,7 +219,7 @@ describe('overload', () => {
     let retryAfter: string | null = null;
     for (let i = 0; i < 5; i++) {
       const r = await signed(
-        p.url,
+        p,
         'POST',
         '/v1/reencrypt',
         { grantId: 'ef'.repeat(32), cids: ['x'] },
@@ -235,7 +235,7 @@ describe('overload', () => {
 
   test('past its capacity the proxy answers 503 with Retry-After', async () => {
     const p = await proxy({ maxInFlight: 0 });
-    const r = await signed(p.url, 'POST', '/v1/reencrypt', {
+    const r = await signed(p, 'POST', '/v1/reencrypt', {
       grantId: 'ef'.repeat(32),
       cids: ['x'],
     });

@@ -123,7 +123,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const authenticate = (req: IncomingMessage, body: Buffer, path: string) => {
     const key = verifyRequest(
       req.headers,
-      { method: req.method ?? '', path, body },
+      { audience: publicKey, method: req.method ?? '', path, body },
       { nonces, windowMs },
     );
     limiter.take(bytesToHex(key.toCompressedBytes()));

@@ -249,22 +249,27 @@ describe('sharing through three proxies, threshold 2', () => {
     ]);
   });
 
-  test('a replayed request is refused', async () => {
+  test('a replayed request is refused, and so is one replayed to another proxy', async () => {
     const body = jsonBody({ grantId: grant.grantId, cids: [records.hba1c!.cid] });
     const headers = {
-      ...signRequest(new Signer(clinic), { method: 'POST', path: '/v1/reencrypt', body }),
+      ...signRequest(new Signer(clinic), {
+        audience: proxies[2]!.endpoint.publicKey,
+        method: 'POST',
+        path: '/v1/reencrypt',
+        body,
+      }),
       'content-type': 'application/json',
     };
-    const send = () =>
-      fetch(`${proxies[2]!.endpoint.url}/v1/reencrypt`, {
-        method: 'POST',
-        headers,
-        body: body as BodyInit,
-      });
-    expect((await send()).status).toBe(200);
-    const replay = await send();
+    const send = (to: ProxyEndpoint) =>
+      fetch(`${to.url}/v1/reencrypt`, { method: 'POST', headers, body: body as BodyInit });
+    expect((await send(proxies[2]!.endpoint)).status).toBe(200);
+    const replay = await send(proxies[2]!.endpoint);
     expect(replay.status).toBe(409);
     expect(await replay.json()).toMatchObject({ error: { code: 'PROXY_AUTH_REPLAY' } });
+    // the same signed request, taken to a proxy it was not addressed to
+    const elsewhere = await send(proxies[0]!.endpoint);
+    expect(elsewhere.status).toBe(401);
+    expect(await elsewhere.json()).toMatchObject({ error: { code: 'PROXY_AUTH_SIGNATURE' } });
   });
 
   test('a record outside the scope is refused by every proxy', async () => {
@@ -349,7 +354,12 @@ describe('sharing through three proxies, threshold 2', () => {
       const r = await fetch(`${proxies[1]!.endpoint.url}/v1/reencrypt`, {
         method: 'POST',
         headers: {
-          ...signRequest(new Signer(clinic), { method: 'POST', path: '/v1/reencrypt', body }),
+          ...signRequest(new Signer(clinic), {
+            audience: proxies[1]!.endpoint.publicKey,
+            method: 'POST',
+            path: '/v1/reencrypt',
+            body,
+          }),
         },
         body: body as BodyInit,
       });
