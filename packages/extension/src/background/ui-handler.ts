@@ -60,7 +60,12 @@ export class UiHandler {
         return { mnemonic: newMnemonic() };
       case 'onboard': {
         queue.clear('The wallet was set up again.');
-        return wallet.onboard(message.mnemonic, message.passphrase);
+        const onboarded = await wallet.onboard(message.mnemonic, message.passphrase);
+        // a restored phrase: its records and shares come back from the
+        // ledger; a host that is down or not set yet leaves that to the
+        // dashboard's next ledger check
+        const restored = await wallet.restoreFromLedger().catch(() => undefined);
+        return { ...onboarded, ...(restored ? { restored } : {}) };
       }
       case 'unlock':
         await wallet.unlock(message.passphrase);

@@ -5,7 +5,7 @@
  */
 import { anchorCheckpoint, getAnchor } from '@medvault/core/chain';
 import type { EntryBody, GrantScope, LedgerStore } from '@medvault/core/ledger';
-import { LedgerHostClient } from '@medvault/core/ledger-host';
+import { LedgerHostClient, LedgerHostRequestError } from '@medvault/core/ledger-host';
 import { Capsule, PublicKey, Signer } from '@medvault/core/pre';
 import {
   type GrantJson,
@@ -31,6 +31,7 @@ import type { ReceiveRecordRequest, ShareRequest } from '../shared/provider-sche
 import { ProviderRpcError, RPC_ERROR } from '../shared/rpc-error.js';
 import { InvalidSettingsError, NotOnboardedError } from './errors.js';
 import { deriveIdentity, entropyMnemonic, mnemonicEntropy } from './identity.js';
+import { type AdoptedFromLedger, adoptFromLedger } from './lists-from-ledger.js';
 import { PatientLedger } from './patient-ledger.js';
 import type { Session } from './session.js';
 import { DEFAULT_SETTINGS, type Settings, settingsSchema } from './settings.js';
@@ -72,7 +73,13 @@ export type RecordMatch = {
 
 /** The ledger's state as the dashboard shows it. */
 export type LedgerStatus =
-  | { ok: true; entries: number; anchor?: { size: number; blockNumber: string } }
+  | {
+      ok: true;
+      entries: number;
+      anchor?: { size: number; blockNumber: string };
+      /** Records and grants the lists gained from the ledger (another device's). */
+      adopted: AdoptedFromLedger;
+    }
   | { ok: false; entries: number; problem: string };
 
 /** What `Wallet` needs. */
@@ -407,20 +414,62 @@ export class Wallet {
     return out.reverse();
   }
 
-  /** Brings the ledger up to date from the host and reports it, with its latest anchor. */
+  /**
+   * After restoring from the phrase: brings the ledger from the host (if it
+   * has one; a new identity has none, and none is made here) and rebuilds
+   * the records and shares lists from it.
+   */
+  async restoreFromLedger(): Promise<AdoptedFromLedger> {
+    const host = await this.#host();
+    const patientLedger = await this.#patientLedger();
+    try {
+      await host.head(patientLedger.idHex);
+    } catch (error) {
+      if (error instanceof LedgerHostRequestError && error.status === 404) {
+        return { records: 0, grants: 0, revoked: 0 };
+      }
+      throw error;
+    }
+    return adoptFromLedger(await patientLedger.sync(host, this.#owner()), this.#deps.db);
+  }
+
+  /**
+   * Brings the ledger up to date from the host and reports it, with its
+   * latest anchor — checked against the ledger: an anchor beyond the
+   * entries held, or over other entries, is reported as a problem. What
+   * other devices added (records, grants, revocations) joins the lists.
+   */
   async ledgerStatus(): Promise<LedgerStatus> {
     const patientLedger = await this.#patientLedger();
     try {
       const ledger = await patientLedger.sync(await this.#host(), this.#owner());
+      const adopted = await adoptFromLedger(ledger, this.#deps.db);
       const { client, registry } = await this.#chain();
       const anchor = await getAnchor(client, {
         registry,
         ledgerId: ledger.id,
         owner: ledger.owner,
       });
+      // The anchor is the patient's own signed word on chain: the ledger held
+      // here must contain exactly what it fixed.
+      if (anchor && anchor.size > ledger.size) {
+        return {
+          ok: false,
+          entries: ledger.size,
+          problem: `the chain anchors ${anchor.size} entries, but the ledger host gave only ${ledger.size}`,
+        };
+      }
+      if (anchor && `0x${bytesToHex(ledger.root(anchor.size))}` !== anchor.root.toLowerCase()) {
+        return {
+          ok: false,
+          entries: ledger.size,
+          problem: `the ledger's first ${anchor.size} entries are not the ones anchored on chain`,
+        };
+      }
       return {
         ok: true,
         entries: ledger.size,
+        adopted,
         ...(anchor
           ? { anchor: { size: anchor.size, blockNumber: anchor.blockNumber.toString() } }
           : {}),

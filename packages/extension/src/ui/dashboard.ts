@@ -149,7 +149,7 @@ function recordsView(records: StoredRecord[]) {
         h(
           'span',
           { class: 'hint' },
-          `from ${new URL(r.origin).host}, ${describeTime(r.receivedAt)}`,
+          `${r.origin ? `from ${new URL(r.origin).host}` : 'restored from your ledger'}, ${describeTime(r.receivedAt)}`,
         ),
       ),
     ),
@@ -175,7 +175,7 @@ function grantsView(grants: GrantSummary[]) {
         h(
           'p',
           { class: 'hint' },
-          `asked by ${g.origin} · ${g.status === 'active' ? `until ${describeExpiry(g.expiresAt)}` : `ended`} · ${g.threshold} of ${g.proxies.length} proxies`,
+          `${g.origin ? `asked by ${g.origin}` : 'restored from your ledger'} · ${g.status === 'active' ? `until ${describeExpiry(g.expiresAt)}` : `ended`} · ${g.threshold} of ${g.proxies.length} proxies`,
         ),
         g.status === 'active'
           ? h(
@@ -395,6 +395,9 @@ async function ledgerStatus() {
     (error: Error): LedgerStatus => ({ ok: false, entries: 0, problem: error.message }),
   );
   if (status.ok) {
+    const { records, grants, revoked } = status.adopted;
+    // the ledger had records or shares this device did not list: show them
+    if (records + grants + revoked > 0) return load();
     box.className = 'status ok';
     box.textContent = status.anchor
       ? `Verified, ${status.entries} entries, anchored at block ${status.anchor.blockNumber} (${status.anchor.size} entries covered)`

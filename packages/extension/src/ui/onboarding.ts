@@ -217,12 +217,15 @@ function choosePassphrase(mnemonic: string, step: string) {
             button.disabled = true;
             button.textContent = 'Securing your wallet…';
             try {
-              const { publicKey } = await call<{ publicKey: string }>({
+              const { publicKey, restored } = await call<{
+                publicKey: string;
+                restored?: { records: number; grants: number };
+              }>({
                 type: 'onboard',
                 mnemonic,
                 passphrase,
               });
-              done(publicKey);
+              done(publicKey, restored);
             } catch (error) {
               button.disabled = false;
               button.textContent = 'Create my wallet';
@@ -243,7 +246,15 @@ function choosePassphrase(mnemonic: string, step: string) {
   );
 }
 
-function done(publicKey: string) {
+function done(publicKey: string, restored?: { records: number; grants: number }) {
+  const back =
+    restored && restored.records + restored.grants > 0
+      ? h(
+          'p',
+          { id: 'restored' },
+          `Restored from your ledger: ${plural(restored.records, 'record')} and ${plural(restored.grants, 'share')}.`,
+        )
+      : null;
   render(
     brand(),
     h(
@@ -256,6 +267,7 @@ function done(publicKey: string) {
         {},
         'Hospitals can now send records to you, and sites can ask you to share them. MedVault will always show you who is asking and for what.',
       ),
+      back,
       h(
         'dl',
         { class: 'facts' },
@@ -269,6 +281,10 @@ function done(publicKey: string) {
       ),
     ),
   );
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 welcome();

@@ -1,0 +1,245 @@
+/**
+ * A wallet restored from its phrase on a second device gets its records and
+ * shares back from the ledger, over the real local stack (anvil, ledger
+ * host, proxies): the restored grants are whole enough to revoke, and each
+ * device learns of the other's revocations at its next ledger check. Also
+ * the ledger check against the chain: an anchor over other entries, or
+ * beyond the entries the host gave, is a problem.
+ */
+import 'fake-indexeddb/auto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { anchorCheckpoint } from '@medvault/core/chain';
+import { MemoryLedgerStore } from '@medvault/core/ledger';
+import { LedgerHostClient } from '@medvault/core/ledger-host';
+import { encrypt, SecretKey, Signer } from '@medvault/core/pre';
+import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
+import { getAddress } from 'viem';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { devClient } from '../../../node/src/chain/dev-chain.js';
+import {
+  FREE_PORTS,
+  type LocalStack,
+  startLocalStack,
+} from '../../../node/src/stack/local-stack.js';
+import { ConsentQueue } from './consent-queue.js';
+import { deriveIdentity } from './identity.js';
+import { RESTORED_ORIGIN } from './lists-from-ledger.js';
+import { Session } from './session.js';
+import type { Settings } from './settings.js';
+import { UiHandler } from './ui-handler.js';
+import { Wallet } from './wallet.js';
+import { WalletDb } from './wallet-db.js';
+
+const PHRASE = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above';
+const PASSPHRASE = 'quiet harbour lamp 9';
+const HOSPITAL = 'https://hospital.example';
+const CLINIC = 'https://clinic.example';
+const DAY = 86_400_000;
+
+let dir: string;
+let stack: LocalStack;
+let settings: Settings;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'medvault-lists-'));
+  stack = await startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} });
+  settings = {
+    ledgerHost: stack.ledgerHost.url,
+    rpcUrl: stack.chain.rpcUrl,
+    registry: stack.chain.registry,
+    proxies: stack.proxies.map((p) => ({ url: p.url })),
+    threshold: 2,
+    autoLockMinutes: 15,
+    promptTimeoutSeconds: 300,
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+let devices = 0;
+
+/** One device: its own IndexedDB and ledger copy, wired as the background wires them. */
+async function device() {
+  const db = await WalletDb.open(`lists-from-ledger-${++devices}`);
+  const session = new Session({ autoLockMs: () => 15 * 60_000 });
+  const queue = new ConsentQueue({ show: () => {}, hide: () => {}, timeoutMs: () => 60_000 });
+  const wallet = new Wallet({
+    db,
+    session,
+    ledgerStore: new MemoryLedgerStore(),
+    scrypt: { N: 2 ** 14, r: 1, p: 1 },
+  });
+  const ui = new UiHandler({ wallet, db, session, queue });
+  await wallet.saveSettings(settings);
+  return { db, wallet, ui };
+}
+
+const record = (cid: string, title: string, category: string) => {
+  const [capsule] = encrypt(SecretKey.random().publicKey(), randomBytes(32));
+  return {
+    cid,
+    capsule: bytesToHex(capsule.toBytes()),
+    contentType: 'application/fhir+json',
+    size: 2048,
+    title,
+    resourceType: 'Observation',
+    category,
+  };
+};
+
+const share = (purpose: string) => ({
+  reader: {
+    publicKey: bytesToHex(stack.clinicKey.publicKey().toCompressedBytes()),
+    name: 'Riverside Clinic — Dr. Okafor',
+  },
+  scope: { categories: ['laboratory'] },
+  purpose,
+  expiresAt: Date.now() + 30 * DAY,
+});
+
+describe('the lists, restored from the ledger', () => {
+  test('a second device restored from the phrase lists the records and shares, and can revoke', async () => {
+    const first = await device();
+    await first.ui.handle({ type: 'onboard', mnemonic: PHRASE, passphrase: PASSPHRASE });
+    const hba1c = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy';
+    const lipids = 'bafkreidon73zkcrwdb5iafqtijxildoonbwnpv7dyd6ef3qdgads2jc4su';
+    await first.wallet.receive(record(hba1c, 'HbA1c 6.1 %', 'laboratory'), HOSPITAL);
+    await first.wallet.receive(record(lipids, 'Lipid panel', 'laboratory'), HOSPITAL);
+    const ended = await first.wallet.share(share('Second opinion'), CLINIC);
+    const ongoing = await first.wallet.share(share('Diabetes follow-up'), CLINIC);
+    await first.wallet.revoke(ended.grantId);
+    // someone else's record entry: anyone may append one, no list shows it
+    const { ledgerId, publicKey } = (await first.db.identity()) as {
+      ledgerId: string;
+      publicKey: string;
+    };
+    const [stranger] = encrypt(SecretKey.random().publicKey(), randomBytes(32));
+    await new LedgerHostClient({ url: stack.ledgerHost.url }).submit(
+      ledgerId,
+      'record',
+      {
+        cid: 'bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba',
+        capsule: stranger.toBytes(),
+        contentType: 'text/plain',
+        size: 1,
+        recipient: hexToBytes(publicKey),
+      },
+      new Signer(SecretKey.random()),
+    );
+
+    const second = await device();
+    const onboarded = (await second.ui.handle({
+      type: 'onboard',
+      mnemonic: PHRASE,
+      passphrase: PASSPHRASE,
+    })) as { restored?: unknown };
+    expect(onboarded.restored).toEqual({ records: 2, grants: 2, revoked: 1 });
+    const records = await second.wallet.records();
+    expect(records.map((r) => r.cid).sort()).toEqual([hba1c, lipids].sort());
+    for (const r of records) {
+      expect(r).toMatchObject({
+        origin: RESTORED_ORIGIN,
+        title: 'Observation',
+        category: 'laboratory',
+        size: 2048,
+      });
+    }
+    const grants = await second.wallet.grants();
+    expect(Object.fromEntries(grants.map((g) => [g.grantId, g.status]))).toEqual({
+      [ended.grantId]: 'revoked',
+      [ongoing.grantId]: 'active',
+    });
+    // the grant as the first device made it, every field the ledger holds
+    expect((await second.db.grant(ongoing.grantId))?.grant).toEqual(ongoing);
+    expect(grants.every((g) => g.origin === RESTORED_ORIGIN)).toBe(true);
+    // restored shares are not listed to a site: which site asked is not in the ledger
+    expect(await second.wallet.grants(CLINIC)).toEqual([]);
+
+    // the restored grant is whole: revoking it goes through the chain and the proxies
+    expect(await second.wallet.revoke(ongoing.grantId)).toEqual({
+      grantId: ongoing.grantId,
+      unreachable: [],
+    });
+    // and the first device learns of it at its next ledger check
+    const status = await first.wallet.ledgerStatus();
+    expect(status).toMatchObject({ ok: true, adopted: { records: 0, grants: 0, revoked: 1 } });
+    const onFirst = await first.wallet.grants();
+    expect(onFirst.find((g) => g.grantId === ongoing.grantId)).toMatchObject({
+      status: 'revoked',
+      origin: CLINIC,
+      readerName: 'Riverside Clinic — Dr. Okafor',
+    });
+    // a second pass adds nothing: the rebuild is idempotent
+    expect(await second.wallet.restoreFromLedger()).toEqual({ records: 0, grants: 0, revoked: 0 });
+  }, 120_000);
+
+  test('a new identity has no ledger to restore, and onboarding makes none', async () => {
+    const fresh = await device();
+    const phrase = 'zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong';
+    const onboarded = (await fresh.ui.handle({
+      type: 'onboard',
+      mnemonic: phrase,
+      passphrase: PASSPHRASE,
+    })) as { restored?: unknown };
+    expect(onboarded.restored).toEqual({ records: 0, grants: 0, revoked: 0 });
+    const { ledgerId } = await deriveIdentity(phrase);
+    await expect(
+      new LedgerHostClient({ url: stack.ledgerHost.url }).head(bytesToHex(ledgerId)),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  test('an anchor over other entries, or beyond those the host gave, is reported', async () => {
+    const phrase =
+      'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+    const patient = await device();
+    await patient.ui.handle({ type: 'onboard', mnemonic: phrase, passphrase: PASSPHRASE });
+    await patient.wallet.receive(
+      record('bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku', 'CBC', 'laboratory'),
+      HOSPITAL,
+    );
+    const anchored = await patient.wallet.anchor();
+    expect(await patient.wallet.ledgerStatus()).toMatchObject({
+      ok: true,
+      entries: anchored.size,
+      anchor: { size: anchored.size },
+    });
+    // The patient's own key signs anchors: what follows stands for a stolen
+    // key, or a bug, putting another root on chain.
+    const { secretKey, ledgerId } = await deriveIdentity(phrase);
+    const { client, relayer } = await devClient(stack.chain.rpcUrl);
+    const forge = (size: number) =>
+      anchorCheckpoint(client, {
+        registry: getAddress(stack.chain.registry),
+        relayer,
+        owner: secretKey,
+        checkpoint: {
+          v: 1,
+          ledger: ledgerId,
+          size,
+          root: randomBytes(32),
+          time: Date.now(),
+          signer: secretKey.publicKey().toCompressedBytes(),
+          sig: new Uint8Array(64),
+        },
+      });
+    await patient.wallet.receive(
+      record('bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4', 'TSH', 'laboratory'),
+      HOSPITAL,
+    );
+    await forge(anchored.size + 1);
+    expect(await patient.wallet.ledgerStatus()).toMatchObject({
+      ok: false,
+      problem: `the ledger's first ${anchored.size + 1} entries are not the ones anchored on chain`,
+    });
+    await forge(anchored.size + 50);
+    expect(await patient.wallet.ledgerStatus()).toMatchObject({
+      ok: false,
+      problem: `the chain anchors ${anchored.size + 50} entries, but the ledger host gave only ${anchored.size + 1}`,
+    });
+  }, 60_000);
+});

@@ -1,0 +1,93 @@
+/**
+ * The wallet's lists of records and shares, rebuilt from the patient's
+ * verified ledger — for a wallet restored from its recovery phrase on a new
+ * device, or one that missed what another device of the patient did. The
+ * ledger holds every record the patient accepted and every grant and
+ * revocation the patient signed; it never held a record's title, the site
+ * that asked, or the reader's name, so entries rebuilt here say they were
+ * restored (an empty `origin`) and name the reader by key.
+ */
+import type { EntryBody, Ledger } from '@medvault/core/ledger';
+import type { GrantJson } from '@medvault/core/proxy';
+import { equalBytes } from '@noble/curves/utils.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { StoredGrant, StoredRecord, WalletDb } from './wallet-db.js';
+
+/** The origin of a record or grant rebuilt from the ledger (no site is known). */
+export const RESTORED_ORIGIN = '';
+
+/** What the lists gained: entries added, and grants newly marked revoked. */
+export type AdoptedFromLedger = { records: number; grants: number; revoked: number };
+
+/**
+ * Adds to `db` the records and grants of `ledger` (entries the owner
+ * authored) that it does not list, and marks revoked the grants the ledger
+ * revokes. What is listed already is kept as it is, title and site
+ * included. Idempotent.
+ */
+export async function adoptFromLedger(ledger: Ledger, db: WalletDb): Promise<AdoptedFromLedger> {
+  const owner = ledger.owner;
+  const ownerHex = bytesToHex(owner);
+  const ledgerId = bytesToHex(ledger.id);
+  const records = new Set((await db.records()).map((r) => r.cid));
+  const grants = new Map((await db.grants()).map((g) => [g.grant.grantId, g]));
+  const adopted: AdoptedFromLedger = { records: 0, grants: 0, revoked: 0 };
+  const revokedAt = new Map<string, number>();
+  for (let seq = 0; seq < ledger.size; seq++) {
+    const entry = ledger.entry(seq);
+    // anyone may append a record entry; the lists show what the patient signed
+    if (!equalBytes(entry.author, owner)) continue;
+    if (entry.kind === 'record') {
+      const body = entry.body as EntryBody<'record'>;
+      if (records.has(body.cid)) continue;
+      const record: StoredRecord = {
+        cid: body.cid,
+        title: body.resourceType ?? 'Record',
+        contentType: body.contentType,
+        size: body.size,
+        origin: RESTORED_ORIGIN,
+        receivedAt: entry.time,
+        ...(body.resourceType ? { resourceType: body.resourceType } : {}),
+        ...(body.category ? { category: body.category } : {}),
+      };
+      await db.putRecord(record);
+      records.add(body.cid);
+      adopted.records++;
+    } else if (entry.kind === 'grant') {
+      const body = entry.body as EntryBody<'grant'>;
+      const grantId = bytesToHex(body.grantId);
+      if (grants.has(grantId)) continue;
+      const reader = bytesToHex(body.grantee);
+      const grant: GrantJson = {
+        grantId,
+        ledgerId,
+        patient: ownerHex,
+        verifyingKey: ownerHex,
+        reader,
+        scope: body.scope,
+        purpose: body.purpose,
+        expiresAt: body.expiresAt,
+        proxies: body.proxies.map((p) => ({ url: p.url, publicKey: bytesToHex(p.key) })),
+        threshold: body.threshold,
+      };
+      const stored: StoredGrant = {
+        grant,
+        origin: RESTORED_ORIGIN,
+        readerName: `Reader ${reader.slice(0, 10)}…`,
+        createdAt: entry.time,
+      };
+      await db.putGrant(stored);
+      grants.set(grantId, stored);
+      adopted.grants++;
+    } else if (entry.kind === 'revoke') {
+      revokedAt.set(bytesToHex((entry.body as EntryBody<'revoke'>).grantId), entry.time);
+    }
+  }
+  for (const [grantId, time] of revokedAt) {
+    const stored = grants.get(grantId);
+    if (!stored || stored.revokedAt) continue;
+    await db.putGrant({ ...stored, revokedAt: time });
+    adopted.revoked++;
+  }
+  return adopted;
+}
