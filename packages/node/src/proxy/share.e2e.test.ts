@@ -3,7 +3,6 @@
  * threshold 2, a real local chain (anvil) with the registry, a ledger host
  * and a file blob store, all over real HTTP on 127.0.0.1.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,18 +28,15 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type DevChain, devClient, startDevChain } from '../chain/dev-chain.js';
 import { writeKeyFile } from '../cli/key-file.js';
-import { medvault } from '../cli/run-cli.js';
+import { medvault, type SpawnedService, spawnService } from '../cli/run-cli.js';
 import { type RunningLedgerHost, startLedgerHost } from '../ledger-host/server.js';
 import { FsStore } from '../storage/fs-store.js';
-
-const CLI = join(import.meta.dirname, '../../bin/medvault.js');
-const ROOT = join(import.meta.dirname, '../../../..');
 
 type ProxyProcess = {
   name: string;
   dataDir: string;
   keyFile: string;
-  proc: ChildProcess;
+  service: SpawnedService;
   endpoint: ProxyEndpoint;
 };
 
@@ -63,10 +59,8 @@ const hospital = new Signer(SecretKey.random());
 const records: Record<string, { cid: string; plaintext: string }> = {};
 
 async function launchProxy(name: string, dataDir: string, keyFile: string): Promise<ProxyProcess> {
-  const proc = spawn(
-    process.execPath,
+  const service = await spawnService(
     [
-      CLI,
       'proxy',
       '--port',
       '0',
@@ -79,36 +73,20 @@ async function launchProxy(name: string, dataDir: string, keyFile: string): Prom
       '--registry',
       chain.registry,
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    /listening on (http:\/\/\S+) key ([0-9a-f]{66})/,
   );
-  let stderr = '';
-  proc.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const [url, key] = await new Promise<[string, string]>((resolve, reject) => {
-    let out = '';
-    proc.stdout?.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/\S+) key ([0-9a-f]{66})/);
-      if (m) resolve([m[1] as string, m[2] as string]);
-    });
-    proc.once('exit', (code) => reject(new Error(`proxy ${name} exited with ${code}: ${stderr}`)));
-  });
+  const [, url, key] = service.match as unknown as [string, string, string];
   return {
     name,
     dataDir,
     keyFile,
-    proc,
+    service,
     endpoint: { url, publicKey: PublicKey.fromCompressedBytes(hexToBytes(key)) },
   };
 }
 
-async function kill(p: ProxyProcess): Promise<void> {
-  if (p.proc.exitCode !== null || p.proc.signalCode !== null) return;
-  const exited = new Promise((r) => p.proc.once('exit', r));
-  p.proc.kill('SIGKILL');
-  await exited;
-}
+/** Stops a proxy at once, as a crash would. */
+const kill = (p: ProxyProcess) => p.service.stop('SIGKILL');
 
 /** A man in the middle that flips a byte of every capsule fragment a real proxy returns. */
 async function tamperingFront(target: ProxyEndpoint): Promise<ProxyEndpoint> {
