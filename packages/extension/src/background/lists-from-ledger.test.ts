@@ -23,6 +23,7 @@ import {
   type LocalStack,
   startLocalStack,
 } from '../../../node/src/stack/local-stack.js';
+import { stackSettings } from '../../test/support/wallet-browser.js';
 import { ConsentQueue } from './consent-queue.js';
 import { deriveIdentity } from './identity.js';
 import { RESTORED_ORIGIN } from './lists-from-ledger.js';
@@ -45,15 +46,7 @@ let settings: Settings;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'medvault-lists-'));
   stack = await startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} });
-  settings = {
-    ledgerHost: stack.ledgerHost.url,
-    rpcUrl: stack.chain.rpcUrl,
-    registry: stack.chain.registry,
-    proxies: stack.proxies.map((p) => ({ url: p.url })),
-    threshold: 2,
-    autoLockMinutes: 15,
-    promptTimeoutSeconds: 300,
-  };
+  settings = stackSettings(stack);
 }, 120_000);
 
 afterAll(async () => {
