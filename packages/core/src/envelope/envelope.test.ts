@@ -158,6 +158,22 @@ describe('sealing and opening', () => {
     );
   });
 
+  test('a caller altering the returned header or the chunks it read does not change what is sealed next', async () => {
+    const input = data(5 * SEG + 3);
+    const sealed = await sealRecord(pk, input, { contentType: 'x', segmentSize: SEG });
+    const reader = sealed.stream.getReader();
+    const chunks: Uint8Array[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(Uint8Array.from(value));
+      value.fill(0); // the chunk just read
+      sealed.header.noncePrefix.fill(0xff);
+      sealed.header.bytes.fill(0xee);
+    }
+    expect(await open(await collect(chunks))).toEqual(input);
+  });
+
   test('the default 1 MiB segments round-trip from odd-sized chunks', async () => {
     const input = data(2 * 1024 * 1024 + 12_345);
     const chunks = function* () {

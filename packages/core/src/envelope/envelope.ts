@@ -141,14 +141,18 @@ export async function sealRecord(
   const header: EnvelopeHeader = { ...fields, bytes: encodeHeader(fields) };
   const cipher = await cipherFor(header, dataKey);
   dataKey.fill(0);
+  // Our own copies: the caller holds `header` and the stream's chunks, and
+  // may alter them; the nonces and the associated data must not follow.
+  const prefix = header.noncePrefix.slice();
+  const aad = header.bytes.slice();
   async function* sealed(): AsyncGenerator<Uint8Array> {
-    yield header.bytes.slice(); // a copy: the consumer may keep or alter its chunks, not our AAD
+    yield aad.slice();
     // Several segments in flight: with an asynchronous cipher (WebCrypto
     // runs in Node's thread pool) encryption overlaps the hashing and the
     // plumbing; output order is kept.
     const inFlight: Promise<Uint8Array[]>[] = [];
     const start = (index: number, segment: Uint8Array, last: boolean) => {
-      const sealing = cipher.seal(nonce(header.noncePrefix, index, last), segment, header.bytes);
+      const sealing = cipher.seal(nonce(prefix, index, last), segment, aad);
       sealing.catch(() => {}); // awaited below, in order
       inFlight.push(sealing);
     };
