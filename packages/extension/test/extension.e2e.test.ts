@@ -26,6 +26,7 @@ import {
   extensionPage,
   launchBrowser,
   nextPrompt,
+  restoreIdentity,
   SHOTS,
   saveSettings,
   stackSettings,
@@ -372,4 +373,38 @@ describe('MedVault extension in Chromium', () => {
     expect(refused).toBeInstanceOf(Error);
     expect(String(refused.message)).toMatch(/PROXY_GRANT_(UNKNOWN|INACTIVE)/);
   });
+
+  test('on a second computer the phrase brings the records and shares back from the ledger', async () => {
+    const mine = (await uiCall(browser, { type: 'dashboard' })).value as {
+      records: { cid: string }[];
+      grants: { grantId: string; status: string }[];
+    };
+    expect(mine.records.length).toBeGreaterThan(0);
+    const second = await launchBrowser(join(dir, 'second'));
+    try {
+      await restoreIdentity(second, mnemonic, PASSPHRASE);
+      // a new profile knows no stack yet: the lists fill at the first ledger check
+      await saveSettings(second, stackSettings(stack));
+      const dashboard = await extensionPage(second, 'dashboard.html');
+      await expect
+        .poll(() => dashboard.locator('#records li').count(), { timeout: 30_000 })
+        .toBe(mine.records.length);
+      await expect(dashboard.locator('#records').textContent()).resolves.toContain(
+        'restored from your ledger',
+      );
+      await dashboard.locator(`[data-grant="${sharedGrant.grantId}"] .badge.revoked`).waitFor();
+      await expect(dashboard.locator('#grants li').count()).resolves.toBe(mine.grants.length);
+      await dashboard.screenshot({ path: join(SHOTS, 'dashboard-restored.png'), fullPage: true });
+      const theirs = (await uiCall(second, { type: 'dashboard' })).value as typeof mine;
+      expect(theirs.records.map((r) => r.cid).sort()).toEqual(
+        mine.records.map((r) => r.cid).sort(),
+      );
+      expect(Object.fromEntries(theirs.grants.map((g) => [g.grantId, g.status]))).toEqual(
+        Object.fromEntries(mine.grants.map((g) => [g.grantId, g.status])),
+      );
+      await dashboard.close();
+    } finally {
+      await second.close();
+    }
+  }, 120_000);
 });
