@@ -227,6 +227,7 @@ describe('the lists, restored from the ledger', () => {
     await forge(anchored.size + 1);
     expect(await patient.wallet.ledgerStatus()).toMatchObject({
       ok: false,
+      adopted: { records: 0, grants: 0, revoked: 0 },
       problem: `the ledger's first ${anchored.size + 1} entries are not the ones anchored on chain`,
     });
     await forge(anchored.size + 50);

@@ -80,7 +80,7 @@ export type LedgerStatus =
       /** Records and grants the lists gained from the ledger (another device's). */
       adopted: AdoptedFromLedger;
     }
-  | { ok: false; entries: number; problem: string };
+  | { ok: false; entries: number; problem: string; adopted?: AdoptedFromLedger };
 
 /** What `Wallet` needs. */
 export type WalletDeps = {
@@ -456,6 +456,7 @@ export class Wallet {
         return {
           ok: false,
           entries: ledger.size,
+          adopted,
           problem: `the chain anchors ${anchor.size} entries, but the ledger host gave only ${ledger.size}`,
         };
       }
@@ -463,6 +464,7 @@ export class Wallet {
         return {
           ok: false,
           entries: ledger.size,
+          adopted,
           problem: `the ledger's first ${anchor.size} entries are not the ones anchored on chain`,
         };
       }

@@ -394,10 +394,10 @@ async function ledgerStatus() {
   const status = await call<LedgerStatus>({ type: 'ledger/status' }).catch(
     (error: Error): LedgerStatus => ({ ok: false, entries: 0, problem: error.message }),
   );
+  // the ledger had records or shares this device did not list: show them
+  const adopted = status.adopted;
+  if (adopted && adopted.records + adopted.grants + adopted.revoked > 0) return load();
   if (status.ok) {
-    const { records, grants, revoked } = status.adopted;
-    // the ledger had records or shares this device did not list: show them
-    if (records + grants + revoked > 0) return load();
     box.className = 'status ok';
     box.textContent = status.anchor
       ? `Verified, ${status.entries} entries, anchored at block ${status.anchor.blockNumber} (${status.anchor.size} entries covered)`
