@@ -111,20 +111,12 @@ function unwrapKey(header: EnvelopeHeader, key: RecordKey): Uint8Array {
   }
 }
 
-/**
- * Seals `input` for the patient `patientPk`, streaming in bounded memory.
- *
- * @example
- * ```ts
- * const sealed = await sealRecord(patientPk, file, { contentType: 'application/pdf' });
- * await store.put(sealed.stream);
- * ```
- */
-export async function sealRecord(
+/** A record's sealed chunks (header first), before anything has read them. */
+async function beginSeal(
   patientPk: PublicKey,
   input: ByteInput,
   options: SealOptions,
-): Promise<SealedRecord> {
+): Promise<{ header: EnvelopeHeader; capsule: Capsule; chunks: AsyncGenerator<Uint8Array> }> {
   const segmentSize = options.segmentSize ?? DEFAULT_SEGMENT;
   checkSegmentSize(segmentSize);
   const dataKey = randomBytes(32);
@@ -169,8 +161,61 @@ export async function sealRecord(
     start(index, pending ?? new Uint8Array(0), true);
     while (inFlight.length > 0) yield* await (inFlight.shift() as Promise<Uint8Array[]>);
   }
-  const { stream, done } = tapCid(sealed());
+  return { header, capsule, chunks: sealed() };
+}
+
+/**
+ * Seals `input` for the patient `patientPk`, streaming in bounded memory.
+ * To store the result, `sealRecordInto` does the same and hashes each byte
+ * once (here the CID is computed as the stream is read, and a store hashes
+ * again).
+ *
+ * @example
+ * ```ts
+ * const sealed = await sealRecord(patientPk, file, { contentType: 'application/pdf' });
+ * await store.put(sealed.stream);
+ * ```
+ */
+export async function sealRecord(
+  patientPk: PublicKey,
+  input: ByteInput,
+  options: SealOptions,
+): Promise<SealedRecord> {
+  const { header, capsule, chunks } = await beginSeal(patientPk, input, options);
+  const { stream, done } = tapCid(chunks);
   return { header, capsule, stream, done };
+}
+
+/** Where `sealRecordInto` writes: any `BlobStore` (it needs only `put`). */
+export type SealTarget = { put(input: AsyncIterable<Uint8Array>): Promise<CID> };
+
+/**
+ * Seals `input` for `patientPk` straight into `store`, streaming in bounded
+ * memory: the store cuts, hashes and writes the sealed bytes as they are
+ * made, so each byte is encrypted once and hashed once. Resolves once the
+ * store holds the whole blob.
+ *
+ * @example
+ * ```ts
+ * const { cid, size } = await sealRecordInto(store, patientPk, file, { contentType: 'application/dicom' });
+ * ```
+ */
+export async function sealRecordInto(
+  store: SealTarget,
+  patientPk: PublicKey,
+  input: ByteInput,
+  options: SealOptions,
+): Promise<{ header: EnvelopeHeader; capsule: Capsule; cid: CID; size: number }> {
+  const { header, capsule, chunks } = await beginSeal(patientPk, input, options);
+  let size = 0;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of chunks) {
+      size += chunk.length;
+      yield chunk;
+    }
+  }
+  const cid = await store.put(counted());
+  return { header, capsule, cid, size };
 }
 
 /**

@@ -11,8 +11,10 @@ export {
   type RecordKey,
   type SealedRecord,
   type SealOptions,
+  type SealTarget,
   sealRecord,
   sealRecordBytes,
+  sealRecordInto,
 } from './envelope.js';
 export * from './errors.js';
 export {

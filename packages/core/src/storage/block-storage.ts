@@ -22,6 +22,16 @@ export interface BlockStorage {
   has(cid: CID): Promise<boolean>;
   /** Removes a block; removing a missing block is a no-op. */
   delete(cid: CID): Promise<void>;
+  /**
+   * Optional, with `flush`: stores a block without waiting for it to be
+   * durable (a disk's write-behind), so many blocks can be written while the
+   * disk catches up. A staged block may be lost in a power failure until
+   * `flush` resolves; `BlockBlobStore` flushes before it writes a blob's
+   * inner nodes and root, so a blob is never visible over lost leaves.
+   */
+  stage?(cid: CID, parts: readonly Uint8Array[]): Promise<void>;
+  /** Makes every block staged so far durable. */
+  flush?(): Promise<void>;
 }
 
 /**

@@ -18,6 +18,13 @@ export const LEAF_SIZE = 1024 * 1024;
 export type BlockSink = {
   /** Receives one block of the file as the importer builds it. */
   put(cid: CID, bytes: Uint8Array): Promise<unknown>;
+  /**
+   * Optional: receives a raw leaf as the parts it was cut from (views of the
+   * input chunks, in order), sparing the copy that joins them; a sink that
+   * writes with `writev` takes them as they are. Without it, `put` gets the
+   * leaf joined.
+   */
+  putParts?(cid: CID, parts: readonly Uint8Array[]): Promise<unknown>;
 };
 
 /** A sink that keeps nothing: computing an address without storing. */
@@ -97,13 +104,14 @@ export async function sha256Digest(bytes: Uint8Array): Promise<Uint8Array> {
 const rawLeaves: BufferImporter = async function* (file, blockstore) {
   const keep = blockstore !== (DISCARD as never);
   const hasher = await partHasher();
+  const sink = blockstore as unknown as BlockSink;
   const leaf = async (h: PartHasher, parts: Uint8Array[], length: number) => {
     const cid = CID.createV1(raw.code, Digest.create(sha256.code, await h.digest()));
     // The importer reads `block` only to wrap a single leaf with metadata
     // (mtime, mode), which this profile never sets.
-    const block = keep ? joined(parts, length) : EMPTY;
-    if (keep) await blockstore.put(cid, block);
-    return { cid, size: BigInt(length), block };
+    if (keep && sink.putParts) await sink.putParts(cid, parts);
+    else if (keep) await sink.put(cid, joined(parts, length));
+    return { cid, size: BigInt(length), block: EMPTY };
   };
   let h = hasher();
   let parts: Uint8Array[] = [];

@@ -1,9 +1,7 @@
-#!/usr/bin/env node
 /**
  * The `medvault` command. Each command lives in its own module; every error
  * ends the process with a non-zero code and one clear line on stderr.
  */
-import { BaseError } from '@medvault/core';
 import { CliError } from './cli-error.js';
 
 type Command = (args: string[]) => Promise<void>;
@@ -46,22 +44,18 @@ export async function main(argv: string[]): Promise<number> {
     await (await load())(args);
     return 0;
   } catch (error) {
-    process.stderr.write(`medvault: ${describe(error)}\n`);
+    process.stderr.write(`medvault: ${await describe(error)}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }
 }
 
-function describe(error: unknown): string {
+async function describe(error: unknown): Promise<string> {
+  // loaded only on failure: `medvault --help` stays a few kilobytes of code
+  const { BaseError } = await import('@medvault/core');
   if (error instanceof BaseError) return `${error.shortMessage} [${error.code}]`;
   if (error instanceof Error) {
     // parseArgs errors carry a code such as ERR_PARSE_ARGS_UNKNOWN_OPTION
     return error.message.split('\n')[0] as string;
   }
   return String(error);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
 }

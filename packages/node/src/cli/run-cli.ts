@@ -9,15 +9,27 @@ const run = promisify(execFile);
 /** The repository root. */
 export const ROOT = join(import.meta.dirname, '../../../..');
 /** The CLI's entry point. */
-export const CLI = join(ROOT, 'packages/node/bin/medvault.js');
+export const CLI = join(ROOT, 'packages/node/scripts/medvault-dev.js');
 
 /** Exit code, stdout and stderr of one CLI run. */
 export type CliResult = { code: number; stdout: string; stderr: string };
 
+/** How to run the CLI: as another user (root only), with more environment. */
+export type CliOptions = { uid?: number; gid?: number; env?: NodeJS.ProcessEnv };
+
 /** Runs `medvault ...args` to completion. */
 export async function medvault(...args: string[]): Promise<CliResult> {
+  return medvaultWith({}, ...args);
+}
+
+/** Runs `medvault ...args` to completion with `options`. */
+export async function medvaultWith(options: CliOptions, ...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      ...options,
+      env: { ...process.env, ...options.env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as CliResult;

@@ -1,15 +1,21 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open as openFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sealRecord } from '@medvault/core/envelope';
+import { sealRecordInto } from '@medvault/core/envelope';
 import { PublicKey } from '@medvault/core/pre';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { FsStore } from '../storage/fs-store.js';
 import { defaultBlobDir } from './blob-store-dir.js';
 import { CliError } from './cli-error.js';
+import { errnoOf, fsFailure } from './fs-errors.js';
+import { counted, readFileChunks } from './io.js';
+import { startProgress } from './progress.js';
 
 const USAGE =
-  'usage: medvault seal --to PUBKEYHEX FILE [--out DIR] [--content-type TYPE] [--segment-size BYTES]';
+  'usage: medvault seal --to PUBKEYHEX FILE [--out DIR] [--content-type TYPE] [--segment-size BYTES] [--quiet]';
+
+/** Bytes read from the input file at a time. */
+const READ_SIZE = 1024 * 1024;
 
 function publicKeyOf(hex: string): PublicKey {
   try {
@@ -23,9 +29,30 @@ function publicKeyOf(hex: string): PublicKey {
   }
 }
 
+/** Opens `file` for reading; a directory, a missing or unreadable file is one clear line. */
+async function openInput(file: string) {
+  const expected = 'a readable file';
+  let handle: Awaited<ReturnType<typeof openFile>>;
+  try {
+    handle = await openFile(file, 'r');
+  } catch (error) {
+    throw fsFailure(error, 'read', file, expected);
+  }
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    throw new CliError(
+      `cannot read ${file}: it is ${info.isDirectory() ? 'a directory' : 'not a regular file'}; expected ${expected}`,
+    );
+  }
+  return { handle, size: info.size };
+}
+
 /**
  * `medvault seal --to PUBKEYHEX FILE [--out DIR]`: seals FILE for the
- * patient, streaming, into the blob store in DIR; prints the blob's CID.
+ * patient into the blob store in DIR, streaming (memory stays bounded
+ * whatever the file's size; each byte is encrypted once and hashed once);
+ * prints the blob's CID. Progress goes to stderr when it is a terminal.
  */
 export async function seal(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -35,6 +62,7 @@ export async function seal(args: string[]): Promise<void> {
       out: { type: 'string' },
       'content-type': { type: 'string' },
       'segment-size': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
     },
     allowPositionals: true,
     strict: true,
@@ -42,18 +70,34 @@ export async function seal(args: string[]): Promise<void> {
   const [file, ...extra] = positionals;
   if (!values.to || !file || extra.length > 0) throw new CliError(USAGE, 2);
   const patient = publicKeyOf(values.to);
-  try {
-    if (!(await stat(file)).isFile()) throw new Error('not a file');
-  } catch {
-    throw new CliError(`cannot read ${file}: expected a readable file`);
-  }
   const segmentSize =
     values['segment-size'] === undefined ? undefined : Number(values['segment-size']);
-  const store = await FsStore.open(values.out ?? defaultBlobDir());
-  const sealed = await sealRecord(patient, createReadStream(file), {
-    contentType: values['content-type'] ?? 'application/octet-stream',
-    ...(segmentSize === undefined ? {} : { segmentSize }),
-  });
-  const cid = await store.put(sealed.stream);
-  process.stdout.write(`${cid}\n`);
+  const { handle, size } = await openInput(file);
+  const dir = values.out ?? defaultBlobDir();
+  const writable = 'a writable directory for the blob store';
+  let store: FsStore;
+  try {
+    store = await FsStore.open(dir);
+  } catch (error) {
+    await handle.close();
+    throw fsFailure(error, 'write to', dir, writable);
+  }
+  const progress = startProgress(`sealing ${basename(file)}`, size, { quiet: values.quiet });
+  try {
+    const input = readFileChunks(handle, READ_SIZE);
+    const { cid } = await sealRecordInto(store, patient, counted(input, progress), {
+      contentType: values['content-type'] ?? 'application/octet-stream',
+      ...(segmentSize === undefined ? {} : { segmentSize }),
+    });
+    progress.done();
+    process.stdout.write(`${cid}\n`);
+  } catch (error) {
+    progress.done();
+    if (errnoOf(error) === 'ENOSPC' || errnoOf(error) === 'EDQUOT') {
+      throw fsFailure(error, 'seal into', dir, 'room on its disk; nothing was stored');
+    }
+    throw fsFailure(error, 'seal into', dir, writable);
+  } finally {
+    await handle.close();
+  }
 }

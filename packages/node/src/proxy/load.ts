@@ -19,8 +19,8 @@ import { grantAccess, jsonBody, signRequest } from '@medvault/core/proxy';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { devClient, startDevChain } from '../chain/dev-chain.js';
 import { writeKeyFile } from '../cli/key-file.js';
+import { CLI } from '../cli/run-cli.js';
 
-const CLI = join(import.meta.dirname, '../../bin/medvault.js');
 const PHASE_MS = Number(process.env.LOAD_PHASE_MS ?? 10_000);
 
 function launch(

@@ -4,10 +4,10 @@
  * is either absent (or its previous version) or whole.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-async function fsyncDir(path: string): Promise<void> {
+async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();
@@ -25,6 +25,73 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/**
+ * Writes `parts`, in order, to `path` atomically (a temporary file in
+ * `tmpDir`, same file system, renamed into place; the directory must exist)
+ * but not durably: the file is whole or
+ * absent after a crash of the process, and may be lost in a power failure
+ * until `syncFiles` has run over it.
+ */
+export async function writeFileStaged(
+  path: string,
+  parts: readonly Uint8Array[],
+  tmpDir: string,
+): Promise<void> {
+  const temp = join(tmpDir, `${process.pid}.${randomBytes(6).toString('hex')}`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    try {
+      await writeAll(handle, parts);
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    // a full disk or a failing write: leave no temporary file behind
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Writes every byte of `parts` with as few `writev` calls as the kernel allows. */
+async function writeAll(handle: FileHandle, parts: readonly Uint8Array[]): Promise<void> {
+  let rest = parts.filter((p) => p.length > 0);
+  while (rest.length > 0) {
+    let { bytesWritten } = await handle.writev(rest as Uint8Array[]);
+    // a short write: carry on after the bytes the kernel took
+    while (rest.length > 0 && bytesWritten >= (rest[0] as Uint8Array).length) {
+      bytesWritten -= (rest[0] as Uint8Array).length;
+      rest = rest.slice(1);
+    }
+    if (rest.length > 0 && bytesWritten > 0) {
+      rest = [(rest[0] as Uint8Array).subarray(bytesWritten), ...rest.slice(1)];
+    }
+  }
+}
+
+/** Files synced at once by `syncFiles`. */
+const SYNCS_IN_FLIGHT = 16;
+
+/**
+ * Makes files durable: each one fsync'ed, then (unless `dirs` is false)
+ * each of their directories once, so their names are durable too.
+ */
+export async function syncFiles(
+  paths: Iterable<string>,
+  options: { dirs?: boolean } = {},
+): Promise<void> {
+  const files = [...paths];
+  const groups = [files];
+  if (options.dirs !== false) groups.push([...new Set(files.map((f) => dirname(f)))]);
+  for (const group of groups) {
+    let next = 0;
+    const worker = async () => {
+      while (next < group.length) await fsyncPath(group[next++] as string);
+    };
+    await Promise.all(Array.from({ length: Math.min(SYNCS_IN_FLIGHT, group.length) }, worker));
+  }
+}
+
 /** Writes `bytes` to `path` atomically and durably, staging in `tmpDir` (same file system). */
 export async function writeFileAtomic(
   path: string,
@@ -35,13 +102,19 @@ export async function writeFileAtomic(
   const temp = join(tmpDir, `${process.pid}.${randomBytes(6).toString('hex')}`);
   const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    // a full disk or a failing write: leave no temporary file behind
+    await rm(temp, { force: true });
+    throw error;
   }
-  await rename(temp, path);
-  await fsyncDir(dirname(path));
+  await fsyncPath(dirname(path));
 }
 
 /**

@@ -1,13 +1,16 @@
 /**
  * Blocks as files: `<dir>/blocks/<last two characters of the CID>/<CID>`.
- * Every block is written to `<dir>/tmp/`, fsync'ed, renamed into place and
- * its directory fsync'ed, so a block file is either absent or whole; a blob
- * becomes visible when its root block lands, after all of its other blocks.
+ * Every block is written to `<dir>/tmp/` and renamed into place, so a block
+ * file is either absent or whole. `put` also fsyncs the file and its
+ * directory before it resolves; `stage` leaves that to `flush`, so a blob's
+ * many leaves reach the disk together (one barrier instead of two fsyncs
+ * per leaf in the write path). A blob becomes visible when its root block
+ * lands, after all of its other blocks are durable.
  */
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BlockStorage, CID } from '@medvault/core/storage';
-import { cleanTemporaryFiles, writeFileAtomic } from './atomic-file.js';
+import { cleanTemporaryFiles, syncFiles, writeFileAtomic, writeFileStaged } from './atomic-file.js';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === 'ENOENT';
 
@@ -15,6 +18,12 @@ const isMissing = (error: unknown) => (error as NodeJS.ErrnoException)?.code ===
 export class FsBlockStorage implements BlockStorage {
   readonly #blocks: string;
   readonly #tmp: string;
+  /** Background fsyncs of staged block files, awaited by `flush`. */
+  readonly #syncing: Promise<void>[] = [];
+  /** Directories that staged blocks were renamed into, fsync'ed by `flush`. */
+  readonly #unsyncedDirs = new Set<string>();
+  /** Shard directories known to exist. */
+  readonly #made = new Set<string>();
 
   private constructor(dir: string) {
     this.#blocks = join(dir, 'blocks');
@@ -41,6 +50,37 @@ export class FsBlockStorage implements BlockStorage {
   async put(cid: CID, bytes: Uint8Array): Promise<void> {
     if (await this.has(cid)) return;
     await writeFileAtomic(this.#path(cid).file, bytes, this.#tmp);
+  }
+
+  /**
+   * Writes the block file without waiting for the disk: its fsync starts in
+   * the background, so the disk works while the next blocks are made, and
+   * `flush` waits for what is left.
+   */
+  async stage(cid: CID, parts: readonly Uint8Array[]): Promise<void> {
+    const { file } = this.#path(cid);
+    await this.#mkdirOnce(dirname(file));
+    await writeFileStaged(file, parts, this.#tmp);
+    const syncing = syncFiles([file], { dirs: false });
+    syncing.catch(() => {}); // reported by flush
+    this.#syncing.push(syncing);
+    this.#unsyncedDirs.add(dirname(file));
+  }
+
+  /** Makes every staged block durable: each file fsync'ed, then each of their directories once. */
+  async flush(): Promise<void> {
+    const syncing = this.#syncing.splice(0);
+    const dirs = [...this.#unsyncedDirs];
+    this.#unsyncedDirs.clear();
+    await Promise.all(syncing);
+    await syncFiles(dirs);
+  }
+
+  /** Creates a shard directory once per process (it is never removed). */
+  async #mkdirOnce(dir: string): Promise<void> {
+    if (this.#made.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.#made.add(dir);
   }
 
   async get(cid: CID): Promise<Uint8Array | undefined> {

@@ -1,7 +1,0 @@
-#!/usr/bin/env node
-// Runs the TypeScript sources through tsx (a devDependency of the workspace).
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
