@@ -11,7 +11,13 @@ import { computeCid, LEAF_SIZE } from '../storage/unixfs.js';
 import { caughtAsync } from '../test-support/caught.js';
 import { randomData } from '../test-support/random-data.js';
 import { collect } from './bytes-source.js';
-import { openRecord, openSegment, sealRecord, sealRecordBytes } from './envelope.js';
+import {
+  openRecord,
+  openSegment,
+  sealRecord,
+  sealRecordBytes,
+  sealRecordInto,
+} from './envelope.js';
 
 const patient = SecretKey.random();
 const SEGMENT = 256 * 1024;
@@ -93,5 +99,29 @@ describe('sealed records in a BlobStore', () => {
       );
       expect(one, `segment ${index}`).toBeInstanceOf(IntegrityError);
     }
+  });
+});
+
+describe('sealRecordInto', () => {
+  test('seals straight into a store: one put of the sealed bytes, the CID they have, and they open', async () => {
+    const store = new MemoryStore();
+    const puts: number[] = [];
+    const counting = {
+      put: async (input: AsyncIterable<Uint8Array>) => {
+        puts.push(1);
+        return store.put(input);
+      },
+    };
+    const sealed = await sealRecordInto(counting, patient.publicKey(), plaintext, {
+      contentType: 'image/dicom',
+      segmentSize: SEGMENT,
+    });
+    expect(puts).toHaveLength(1);
+    const bytes = await collect(await store.get(sealed.cid));
+    expect(sealed.size).toBe(bytes.length);
+    expect((await computeCid([bytes])).cid.equals(sealed.cid)).toBe(true);
+    expect(equals(bytes.subarray(0, sealed.header.bytes.length), sealed.header.bytes)).toBe(true);
+    const opened = await collect(await openRecord(bytes, patient));
+    expect(Buffer.compare(opened, plaintext)).toBe(0);
   });
 });

@@ -137,3 +137,67 @@ describe('parseCid', () => {
     }
   });
 });
+
+/** Block storage with write-behind (`stage` + `flush`) that records every call in order. */
+class StagingStorage extends MemoryBlockStorage {
+  calls: string[] = [];
+  failStageAt: number | undefined;
+  #staged = 0;
+  override async put(cid: CID, bytes: Uint8Array) {
+    this.calls.push(`put ${cid.code === 0x70 ? 'node' : 'leaf'} ${cid}`);
+    await super.put(cid, bytes);
+  }
+  async stage(cid: CID, parts: readonly Uint8Array[]) {
+    this.#staged += 1;
+    if (this.#staged === this.failStageAt) throw new Error('ENOSPC: no space left on device');
+    this.calls.push(`stage leaf ${cid}`);
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.length;
+    }
+    await super.put(cid, bytes);
+  }
+  async flush() {
+    this.calls.push('flush');
+  }
+}
+
+describe('writing a blob', () => {
+  const blob = randomData(5 * LEAF_SIZE + 7); // six leaves and a root
+
+  test('leaves are staged, made durable with one flush, then the inner nodes land, root last', async () => {
+    const blocks = new StagingStorage();
+    const cid = await new MemoryStore(blocks).put(blob);
+    const kinds = blocks.calls.map((c) => c.split(' ').slice(0, 2).join(' '));
+    expect(kinds).toEqual([...Array(6).fill('stage leaf'), 'flush', 'put node']);
+    expect(blocks.calls.at(-1)).toBe(`put node ${cid}`);
+    const read = await readAll(await new MemoryStore(blocks).get(cid));
+    expect(Buffer.compare(read, blob)).toBe(0);
+  });
+
+  test('a write that fails midway leaves no block behind and rejects with the cause', async () => {
+    const blocks = new StagingStorage();
+    blocks.failStageAt = 4;
+    const error = await caughtAsync(new MemoryStore(blocks).put(blob));
+    expect(String((error as Error).cause ?? error)).toMatch(/ENOSPC/);
+    expect(blocks.blockCount).toBe(0);
+    expect(blocks.calls.some((c) => c.startsWith('put node'))).toBe(false);
+  });
+
+  test('a failed put does not remove blocks another blob already had', async () => {
+    const blocks = new StagingStorage();
+    const store = new MemoryStore(blocks);
+    const first = await store.put(blob);
+    const before = blocks.blockCount;
+    // the longer blob shares the first five leaves; its sixth and seventh are new
+    blocks.failStageAt = 6 + 2;
+    const longer = new Uint8Array(blob.length + LEAF_SIZE);
+    longer.set(blob);
+    longer.set(randomData(LEAF_SIZE), blob.length);
+    await expect(store.put(longer)).rejects.toThrow();
+    expect(blocks.blockCount).toBe(before);
+    expect(Buffer.compare(await readAll(await store.get(first)), blob)).toBe(0);
+  });
+});
