@@ -201,3 +201,25 @@ describe('writing a blob', () => {
     expect(Buffer.compare(await readAll(await store.get(first)), blob)).toBe(0);
   });
 });
+
+describe('reading a blob', () => {
+  test('get reads only a few leaves ahead of a slow reader (memory stays bounded)', async () => {
+    const blocks = new TamperingStorage();
+    const store = new MemoryStore(blocks);
+    const cid = await store.put(randomData(40 * LEAF_SIZE));
+    blocks.reads = [];
+    const reader = (await store.get(cid)).getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 50)); // give an eager reader time to run ahead
+    // the root, the first leaf, and at most a handful read ahead — not the 40
+    expect(blocks.reads.length).toBeLessThanOrEqual(8);
+    let n = LEAF_SIZE;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      n += value.length;
+    }
+    expect(n).toBe(40 * LEAF_SIZE);
+    expect(blocks.reads.length).toBe(41);
+  });
+});

@@ -7,8 +7,10 @@
  * range read touches only the blocks under that range.
  */
 import * as dagPb from '@ipld/dag-pb';
+import { UnixFS } from 'ipfs-unixfs';
 import { type ExporterOptions, exporter } from 'ipfs-unixfs-exporter';
 import type { CID } from 'multiformats/cid';
+import * as raw from 'multiformats/codecs/raw';
 import { type ByteInput, chunksOf, concatParts, toStream } from '../envelope/bytes-source.js';
 import { BaseError } from '../errors/base-error.js';
 import { type BlockStorage, verifyBlock } from './block-storage.js';
@@ -25,7 +27,7 @@ import { type BlockSink, importBlob } from './unixfs.js';
 /** Blocks fetched ahead of the reader while streaming a blob. */
 const READ_AHEAD = 4;
 /** Leaf blocks being written at once while storing a blob (bounds the bytes held). */
-const WRITES_IN_FLIGHT = 16;
+const WRITES_IN_FLIGHT = 8;
 
 /** A store of sealed blobs, addressed by their UnixFS CID (see `computeCid`). */
 export interface BlobStore {
@@ -149,15 +151,54 @@ export class BlockBlobStore implements BlobStore {
     return entry;
   }
 
-  /** @inheritDoc */
+  /**
+   * @inheritDoc
+   *
+   * The blob's leaves are read in order, at most READ_AHEAD ahead of the
+   * reader, so memory stays bounded whatever the blob's size and however
+   * slowly it is read (the exporter, used for ranges, reads a whole file
+   * into its queue as fast as the storage allows).
+   */
   async get(cidLike: CID | string): Promise<ReadableStream<Uint8Array>> {
     const cid = parseCid(cidLike);
-    const entry = await this.entry(cid);
+    const read = async (block: CID) => {
+      const bytes = await this.blocks.get(block);
+      if (!bytes) throw new BlobNotFoundError(cid.toString(), `block ${block} is missing`);
+      return verifyBlock(block, bytes);
+    };
+    const root = await read(cid);
     async function* verified(): AsyncGenerator<Uint8Array> {
-      try {
-        yield* entry.content({ blockReadConcurrency: READ_AHEAD });
-      } catch (error) {
-        throw asStorageError(cid, error);
+      const ahead: Promise<Uint8Array>[] = [];
+      let total = 0;
+      for await (const part of fileParts(cid, root, read)) {
+        if (part instanceof Uint8Array) ahead.push(Promise.resolve(part));
+        else {
+          const leaf = read(part.cid).then((bytes) => {
+            if (bytes.length !== part.size) {
+              throw new IntegrityError(
+                cid.toString(),
+                `leaf ${part.cid} has ${bytes.length} bytes where its parent says ${part.size}`,
+              );
+            }
+            return bytes;
+          });
+          leaf.catch(() => {}); // awaited below, in order
+          ahead.push(leaf);
+        }
+        if (ahead.length > READ_AHEAD) {
+          const bytes = await (ahead.shift() as Promise<Uint8Array>);
+          total += bytes.length;
+          yield bytes;
+        }
+      }
+      for (const next of ahead) {
+        const bytes = await next;
+        total += bytes.length;
+        yield bytes;
+      }
+      const size = await fileSize(cid, root);
+      if (total !== size) {
+        throw new IntegrityError(cid.toString(), `read ${total} bytes of a ${size}-byte file`);
       }
     }
     return toStream(verified());
@@ -224,6 +265,77 @@ export class BlockBlobStore implements BlobStore {
     for (const cid of all) await this.blocks.delete(cid);
   }
 }
+
+/** The UnixFS node of a dag-pb block, checked to be a file. */
+function fileNode(root: CID, cid: CID, block: Uint8Array) {
+  let node: dagPb.PBNode;
+  let unixfs: UnixFS;
+  try {
+    node = dagPb.decode(block);
+    if (!node.Data) throw new Error('no UnixFS data');
+    unixfs = UnixFS.unmarshal(node.Data);
+  } catch (error) {
+    throw new IntegrityError(root.toString(), `block ${cid} is not a UnixFS node: ${error}`);
+  }
+  if (unixfs.type !== 'file' && unixfs.type !== 'raw') {
+    throw new IntegrityError(
+      root.toString(),
+      `block ${cid} is a UnixFS ${unixfs.type}, not a file`,
+    );
+  }
+  if (unixfs.blockSizes.length !== node.Links.length) {
+    throw new IntegrityError(
+      root.toString(),
+      `block ${cid} has ${node.Links.length} links and ${unixfs.blockSizes.length} sizes`,
+    );
+  }
+  return { node, unixfs };
+}
+
+/** A file's size as its root says (a raw root: its length). */
+async function fileSize(root: CID, block: Uint8Array): Promise<number> {
+  if (root.code !== dagPb.code) return block.length;
+  return Number(fileNode(root, root, block).unixfs.fileSize());
+}
+
+/**
+ * A file's parts in order, walking the DAG depth first: inline data as
+ * bytes, raw leaves as their CID and expected size (read by the caller, so
+ * it can read ahead); inner nodes are read here as they are reached.
+ */
+async function* fileParts(
+  root: CID,
+  rootBlock: Uint8Array,
+  read: (cid: CID) => Promise<Uint8Array>,
+): AsyncGenerator<Uint8Array | { cid: CID; size: number }> {
+  if (root.code !== dagPb.code) {
+    yield rootBlock;
+    return;
+  }
+  async function* walk(
+    cid: CID,
+    block: Uint8Array,
+    depth: number,
+  ): AsyncGenerator<Uint8Array | { cid: CID; size: number }> {
+    if (depth > MAX_DEPTH)
+      throw new IntegrityError(
+        root.toString(),
+        'the DAG is deeper than any file this library makes',
+      );
+    const { node, unixfs } = fileNode(root, cid, block);
+    if (unixfs.data && unixfs.data.length > 0) yield unixfs.data;
+    for (const [i, link] of node.Links.entries()) {
+      const size = Number(unixfs.blockSizes[i]);
+      if (link.Hash.code === dagPb.code) yield* walk(link.Hash, await read(link.Hash), depth + 1);
+      else if (link.Hash.code === raw.code) yield { cid: link.Hash, size };
+      else throw new IntegrityError(root.toString(), `link ${link.Hash} has a codec no file uses`);
+    }
+  }
+  yield* walk(root, rootBlock, 0);
+}
+
+/** Levels of inner nodes a file may have (a 1024-wide tree of 1 MiB leaves holds 2^60 bytes in 4). */
+const MAX_DEPTH = 8;
 
 /** Errors of ipfs-unixfs-exporter that mean "these blocks are not a UnixFS file". */
 const MALFORMED = new Set([

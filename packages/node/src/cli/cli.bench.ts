@@ -16,7 +16,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,7 +95,9 @@ const keyFile = join(dir, 'patient.key');
 const patientPk = (await measure([BIN, 'keygen', '--out', keyFile])).stdout.trim();
 
 console.log(`medvault CLI, ${ROUNDS} rounds, best (worst) seconds; ratio = raw / ours\n`);
-console.log('| size | raw AES-GCM file→file | seal file→store | ratio | peak RSS | open store→file | ratio | peak RSS |');
+console.log(
+  '| size | raw AES-GCM file→file | seal file→store | ratio | peak RSS | open store→file | ratio | peak RSS |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const mib of SIZES) {
   const input = join(dir, `input-${mib}.bin`);
@@ -108,7 +110,16 @@ for (const mib of SIZES) {
     const output = join(dir, 'output.bin');
     raw.push(await measure([RAW, input, output]));
     await rm(output, { force: true });
-    const sealed = await measure([BIN, 'seal', '--to', patientPk, input, '--out', store, '--quiet']);
+    const sealed = await measure([
+      BIN,
+      'seal',
+      '--to',
+      patientPk,
+      input,
+      '--out',
+      store,
+      '--quiet',
+    ]);
     seal.push(sealed);
     const cid = sealed.stdout.trim();
     opened.push(
