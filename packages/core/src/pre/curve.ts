@@ -85,8 +85,22 @@ export function digestToNonZeroScalar(digest: Uint8Array): bigint {
   return (bytesToNumberBE(digest) % (N - 1n)) + 1n;
 }
 
+/**
+ * G without a table. A process's first secret multiplications of G use it
+ * (constant-time as well, ~2 ms each), so a one-shot command such as
+ * `medvault seal` never waits for G's table (70–170 ms to build); processes
+ * that go on multiplying switch to the table after `PLAIN_G_USES`.
+ */
+const G_PLAIN: Point = Point.fromAffine(Point.BASE.toAffine());
+const PLAIN_G_USES = 16;
+let plainGUses = 0;
+
 /** Constant-time `k·P` for a secret scalar (the library's blinded multiplication). */
 export function mulSecret(p: Point, k: bigint): Point {
+  if (p === G && plainGUses < PLAIN_G_USES) {
+    plainGUses += 1;
+    return G_PLAIN.multiply(k);
+  }
   return p.multiply(k);
 }
 

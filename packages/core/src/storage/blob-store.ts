@@ -27,7 +27,7 @@ import { type BlockSink, importBlob } from './unixfs.js';
 /** Blocks fetched ahead of the reader while streaming a blob. */
 const READ_AHEAD = 4;
 /** Leaf blocks being written at once while storing a blob (bounds the bytes held). */
-const WRITES_IN_FLIGHT = 8;
+const WRITES_IN_FLIGHT = 16;
 
 /** A store of sealed blobs, addressed by their UnixFS CID (see `computeCid`). */
 export interface BlobStore {

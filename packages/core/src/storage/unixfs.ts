@@ -145,7 +145,7 @@ const rawLeaves: BufferImporter = async function* (file, blockstore) {
 const EMPTY = new Uint8Array(0);
 
 /** Leaves hashed and stored concurrently (bounds the bytes in flight). */
-const LEAVES_IN_FLIGHT = 8;
+const LEAVES_IN_FLIGHT = 4;
 
 /** Importer settings of the `unixfs-v1-2025` profile. */
 export const UNIXFS_PROFILE: ImporterOptions = {

@@ -56,9 +56,11 @@ async function measure(args: string[], stdoutFile?: string): Promise<Run> {
   const rssFile = join(dir, 'rss');
   const out = stdoutFile ? openSync(stdoutFile, 'w') : 'pipe';
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', RSS_HOOK, ...args], {
+  // the CLI runs as a user runs it: its own executable, with the flags of its shebang
+  const [command, rest] = args[0] === BIN ? [BIN, args.slice(1)] : [process.execPath, args];
+  const child = spawn(command, rest, {
     stdio: ['ignore', out, 'pipe'],
-    env: { ...process.env, BENCH_RSS_FILE: rssFile },
+    env: { ...process.env, BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--import=${RSS_HOOK}` },
   });
   let stdout = '';
   let stderr = '';
@@ -145,7 +147,8 @@ const startup = (args: string[]) => {
   let ms = Number.POSITIVE_INFINITY;
   for (let i = 0; i < 10; i++) {
     const t = performance.now();
-    const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
+    const [command, rest] = args[0] === BIN ? [BIN, args.slice(1)] : [process.execPath, args];
+    const r = spawnSync(command, rest, { stdio: 'ignore' });
     if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
     ms = Math.min(ms, performance.now() - t);
   }
