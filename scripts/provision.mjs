@@ -13,7 +13,8 @@ import { existsSync } from 'node:fs';
 
 const REQUIREMENTS = [
   {
-    present: '/usr/bin/chromium',
+    // MEDVAULT_CHROMIUM points the browser tests at another build
+    present: process.env.MEDVAULT_CHROMIUM ?? '/usr/bin/chromium',
     packages: ['chromium'],
     why: 'the browser tests (extension, share button)',
   },

@@ -43,7 +43,7 @@ export async function launchBrowser(
   await mkdir(SHOTS, { recursive: true });
   const built = withWallet ? await buildExtension(join(dir, 'dist')) : undefined;
   const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.MEDVAULT_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1100, height: 900 },
     args: built
