@@ -22,7 +22,16 @@ function isIterable(x: unknown): x is AsyncIterable<unknown> | Iterable<unknown>
   );
 }
 
-/** The chunks of an input; every chunk is checked to be a Uint8Array. */
+/**
+ * The chunks of any `ByteInput` (bytes, a Blob, a web stream, a Node stream,
+ * an iterable) as one async iterable, skipping empty chunks; a chunk that is
+ * not a Uint8Array is `InvalidInputError`.
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of chunksOf(await store.get(cid))) hash.update(chunk);
+ * ```
+ */
 export async function* chunksOf(input: ByteInput): AsyncGenerator<Uint8Array> {
   if (input instanceof Uint8Array) {
     yield input;

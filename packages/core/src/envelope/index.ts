@@ -3,7 +3,7 @@
  * (docs/spec/envelope.md).
  * @module
  */
-export { type ByteInput, collect } from './bytes-source.js';
+export { type ByteInput, chunksOf, collect } from './bytes-source.js';
 export {
   openRecord,
   openSegment,

@@ -1,26 +1,7 @@
 /** Plumbing shared by the commands that stream files. */
 import type { FileHandle } from 'node:fs/promises';
+import { chunksOf } from '@medvault/core/envelope';
 import type { Progress } from './progress.js';
-
-/** The chunks of a web stream or a Node stream, as an async iterable. */
-export async function* chunksOf(
-  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
-): AsyncGenerator<Uint8Array> {
-  if (!(source instanceof ReadableStream)) {
-    yield* source;
-    return;
-  }
-  const reader = source.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
 
 /** Passes the chunks of `source` through, counting them into `progress`. */
 export async function* counted(

@@ -2,13 +2,13 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { openRecord } from '@medvault/core/envelope';
+import { chunksOf, openRecord } from '@medvault/core/envelope';
 import { parseCid } from '@medvault/core/storage';
 import { FsStore } from '../storage/fs-store.js';
 import { defaultBlobDir } from './blob-store-dir.js';
 import { CliError } from './cli-error.js';
 import { fsFailure } from './fs-errors.js';
-import { chunksOf, counted } from './io.js';
+import { counted } from './io.js';
 import { readKeyFile } from './key-file.js';
 import { startProgress } from './progress.js';
 

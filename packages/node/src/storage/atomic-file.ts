@@ -26,31 +26,44 @@ function isRunning(pid: number): boolean {
 }
 
 /**
- * Writes `parts`, in order, to `path` atomically (a temporary file in
- * `tmpDir`, same file system, renamed into place; the directory must exist)
- * but not durably: the file is whole or
- * absent after a crash of the process, and may be lost in a power failure
- * until `syncFiles` has run over it.
+ * Writes `parts`, in order, to a temporary file in `tmpDir` (same file
+ * system), fsync'ed when `sync` is set, then renames it to `path`; a failure
+ * leaves no temporary file behind (a full disk, a failing write).
  */
-export async function writeFileStaged(
+async function writeViaTemp(
   path: string,
   parts: readonly Uint8Array[],
   tmpDir: string,
+  sync: boolean,
 ): Promise<void> {
   const temp = join(tmpDir, `${process.pid}.${randomBytes(6).toString('hex')}`);
   const handle = await open(temp, 'wx', 0o600);
   try {
     try {
       await writeAll(handle, parts);
+      if (sync) await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(temp, path);
   } catch (error) {
-    // a full disk or a failing write: leave no temporary file behind
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * Writes `parts`, in order, to `path` atomically (the directory must exist)
+ * but not durably: the file is whole or absent after a crash of the
+ * process, and may be lost in a power failure until `syncFiles` has run
+ * over it.
+ */
+export function writeFileStaged(
+  path: string,
+  parts: readonly Uint8Array[],
+  tmpDir: string,
+): Promise<void> {
+  return writeViaTemp(path, parts, tmpDir, false);
 }
 
 /** Writes every byte of `parts` with as few `writev` calls as the kernel allows. */
@@ -99,21 +112,7 @@ export async function writeFileAtomic(
   tmpDir: string,
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = join(tmpDir, `${process.pid}.${randomBytes(6).toString('hex')}`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    // a full disk or a failing write: leave no temporary file behind
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeViaTemp(path, [bytes], tmpDir, true);
   await fsyncPath(dirname(path));
 }
 
