@@ -12,6 +12,7 @@ const shared = {
 /** Each subpath of the package's `exports` map is one entry, so apps import only what they use. */
 const entry = {
   index: 'src/index.ts',
+  'errors/index': 'src/errors/index.ts',
   'pre/index': 'src/pre/index.ts',
   'ledger/index': 'src/ledger/index.ts',
   'ledger-host/index': 'src/ledger-host/index.ts',

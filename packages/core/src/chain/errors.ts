@@ -4,7 +4,8 @@ const DOCS = 'spec/registry.md';
 
 /** The chain's JSON-RPC endpoint did not answer (down, wrong URL, timeout). */
 export class RpcUnreachableError extends BaseError {
-  override readonly code = 'CHAIN_RPC_UNREACHABLE';
+  static override readonly code = 'CHAIN_RPC_UNREACHABLE';
+  override readonly name = 'RpcUnreachableError';
   constructor(cause: unknown) {
     super('The chain RPC endpoint did not answer: check the --rpc URL and that the node runs.', {
       cause,
@@ -15,7 +16,8 @@ export class RpcUnreachableError extends BaseError {
 
 /** The registry refused a call; `errorName` is the contract's custom error. */
 export class RegistryRevertError extends BaseError {
-  override readonly code = 'CHAIN_REVERTED';
+  static override readonly code = 'CHAIN_REVERTED';
+  override readonly name = 'RegistryRevertError';
   /** The contract's custom error, e.g. `SizeNotIncreasing`. */
   readonly errorName: string;
   /** Its arguments. */
@@ -32,7 +34,8 @@ export class RegistryRevertError extends BaseError {
 
 /** The ledger has no anchor on chain by its owner. */
 export class NotAnchoredError extends BaseError {
-  override readonly code = 'CHAIN_NOT_ANCHORED';
+  static override readonly code = 'CHAIN_NOT_ANCHORED';
+  override readonly name = 'NotAnchoredError';
   constructor(ledgerId: string) {
     super(`Ledger ${ledgerId} has no anchor on chain by its owner: anchor a checkpoint first.`, {
       docsPath: DOCS,
@@ -42,7 +45,8 @@ export class NotAnchoredError extends BaseError {
 
 /** The ledger or checkpoint does not match what is anchored on chain. */
 export class AnchorMismatchError extends BaseError {
-  override readonly code = 'CHAIN_ANCHOR_MISMATCH';
+  static override readonly code = 'CHAIN_ANCHOR_MISMATCH';
+  override readonly name = 'AnchorMismatchError';
   constructor(details: string) {
     super(`The ledger does not match its on-chain anchor: ${details}.`, { docsPath: DOCS });
   }

@@ -2,6 +2,7 @@ import { BaseError, type BaseErrorParameters } from '../errors/base-error.js';
 
 /** Base of every error raised by the record envelope. */
 export abstract class EnvelopeError extends BaseError {
+  override readonly name: string = 'EnvelopeError';
   constructor(shortMessage: string, params: BaseErrorParameters = {}) {
     super(shortMessage, { docsPath: 'spec/envelope.md', ...params });
   }
@@ -9,7 +10,8 @@ export abstract class EnvelopeError extends BaseError {
 
 /** The bytes do not start with a MedVault envelope header of a known version. */
 export class UnknownEnvelopeFormatError extends EnvelopeError {
-  override readonly code = 'ENVELOPE_UNKNOWN_FORMAT';
+  static override readonly code = 'ENVELOPE_UNKNOWN_FORMAT';
+  override readonly name = 'UnknownEnvelopeFormatError';
   constructor(details: string) {
     super(`Not a MedVault sealed record (expected magic "MVRE" and version 1): ${details}.`);
   }
@@ -17,7 +19,8 @@ export class UnknownEnvelopeFormatError extends EnvelopeError {
 
 /** The header ends early or has an impossible field. */
 export class MalformedHeaderError extends EnvelopeError {
-  override readonly code = 'ENVELOPE_MALFORMED_HEADER';
+  static override readonly code = 'ENVELOPE_MALFORMED_HEADER';
+  override readonly name = 'MalformedHeaderError';
   constructor(details: string, cause?: unknown) {
     super(`Malformed sealed-record header: ${details}.`, { cause });
   }
@@ -25,7 +28,8 @@ export class MalformedHeaderError extends EnvelopeError {
 
 /** A segment size outside the supported range. */
 export class SegmentSizeError extends EnvelopeError {
-  override readonly code = 'ENVELOPE_SEGMENT_SIZE';
+  static override readonly code = 'ENVELOPE_SEGMENT_SIZE';
+  override readonly name = 'SegmentSizeError';
   constructor(size: number) {
     super(`Segment size ${size} is out of range: expected an integer from 4096 to 16777216 bytes.`);
   }
@@ -33,7 +37,8 @@ export class SegmentSizeError extends EnvelopeError {
 
 /** A segment failed authentication: wrong key, tampered, reordered or from another record. */
 export class SegmentAuthenticationError extends EnvelopeError {
-  override readonly code = 'ENVELOPE_SEGMENT_AUTH';
+  static override readonly code = 'ENVELOPE_SEGMENT_AUTH';
+  override readonly name = 'SegmentAuthenticationError';
   /** Index of the failing segment. */
   readonly segment: number;
   constructor(segment: number) {
@@ -46,7 +51,8 @@ export class SegmentAuthenticationError extends EnvelopeError {
 
 /** The data key could not be unwrapped (wrong secret key or capsule fragments for another capsule). */
 export class KeyUnwrapError extends EnvelopeError {
-  override readonly code = 'ENVELOPE_KEY_UNWRAP';
+  static override readonly code = 'ENVELOPE_KEY_UNWRAP';
+  override readonly name = 'KeyUnwrapError';
   constructor(cause: unknown) {
     super(
       'Cannot unwrap the record key: the secret key or the capsule fragments do not belong to this record.',
@@ -57,7 +63,8 @@ export class KeyUnwrapError extends EnvelopeError {
 
 /** The sealed record ended before its final segment (truncation, or a stream cut short). */
 export class TruncatedRecordError extends EnvelopeError {
-  override readonly code = 'ENVELOPE_TRUNCATED';
+  static override readonly code = 'ENVELOPE_TRUNCATED';
+  override readonly name = 'TruncatedRecordError';
   constructor(details: string) {
     super(`The sealed record is truncated: ${details}.`);
   }
@@ -65,7 +72,8 @@ export class TruncatedRecordError extends EnvelopeError {
 
 /** Bytes follow the final segment. */
 export class TrailingDataError extends EnvelopeError {
-  override readonly code = 'ENVELOPE_TRAILING_DATA';
+  static override readonly code = 'ENVELOPE_TRAILING_DATA';
+  override readonly name = 'TrailingDataError';
   constructor() {
     super('The sealed record has data after its final segment.');
   }
@@ -73,7 +81,8 @@ export class TrailingDataError extends EnvelopeError {
 
 /** `openSegment` was asked for a segment the record does not have. */
 export class SegmentIndexError extends EnvelopeError {
-  override readonly code = 'ENVELOPE_SEGMENT_INDEX';
+  static override readonly code = 'ENVELOPE_SEGMENT_INDEX';
+  override readonly name = 'SegmentIndexError';
   constructor(index: number, count: number) {
     super(`Segment ${index} does not exist: the record has ${count} segments.`);
   }
@@ -81,7 +90,8 @@ export class SegmentIndexError extends EnvelopeError {
 
 /** Input that is not bytes: expected a Uint8Array, Blob, ReadableStream or (async) iterable of Uint8Array. */
 export class InvalidInputError extends EnvelopeError {
-  override readonly code = 'ENVELOPE_INVALID_INPUT';
+  static override readonly code = 'ENVELOPE_INVALID_INPUT';
+  override readonly name = 'InvalidInputError';
   constructor(details: string) {
     super(
       `Expected bytes: a Uint8Array, Blob, ReadableStream<Uint8Array> or (async) iterable of Uint8Array chunks (${details}).`,

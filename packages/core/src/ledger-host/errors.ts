@@ -2,7 +2,8 @@ import { BaseError } from '../errors/base-error.js';
 
 /** The ledger host could not be reached or did not answer in time. */
 export class LedgerHostUnreachableError extends BaseError {
-  override readonly code = 'LEDGER_HOST_UNREACHABLE';
+  static override readonly code = 'LEDGER_HOST_UNREACHABLE';
+  override readonly name = 'LedgerHostUnreachableError';
   constructor(url: string, cause: unknown) {
     super(`The ledger host at ${url} did not answer; check the URL and that it runs.`, {
       cause,
@@ -13,6 +14,7 @@ export class LedgerHostUnreachableError extends BaseError {
 
 /** The ledger host refused a request; `code` is the host's error code. */
 export class LedgerHostRequestError extends BaseError {
+  override readonly name: string = 'LedgerHostRequestError';
   override readonly code: string;
   /** HTTP status of the answer. */
   readonly status: number;

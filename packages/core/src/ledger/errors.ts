@@ -2,6 +2,7 @@ import { BaseError, type BaseErrorParameters } from '../errors/base-error.js';
 
 /** Base of every error raised by the ledger layer. `seq` names the entry at fault, when one is. */
 export abstract class LedgerError extends BaseError {
+  override readonly name: string = 'LedgerError';
   /** Sequence number of the entry at fault, when one is. */
   readonly seq: number | undefined;
   constructor(
@@ -16,7 +17,8 @@ export abstract class LedgerError extends BaseError {
 
 /** Bytes that are not a canonical encoding of a well-formed entry, checkpoint or proof. */
 export class MalformedLedgerDataError extends LedgerError {
-  override readonly code = 'LEDGER_MALFORMED';
+  static override readonly code = 'LEDGER_MALFORMED';
+  override readonly name = 'MalformedLedgerDataError';
   constructor(what: string, details: string, params: { seq?: number; cause?: unknown } = {}) {
     super(`Malformed ${what}: ${details}.`, params);
   }
@@ -24,7 +26,8 @@ export class MalformedLedgerDataError extends LedgerError {
 
 /** A signature over an entry, checkpoint or key rotation does not verify. */
 export class LedgerSignatureError extends LedgerError {
-  override readonly code = 'LEDGER_BAD_SIGNATURE';
+  static override readonly code = 'LEDGER_BAD_SIGNATURE';
+  override readonly name = 'LedgerSignatureError';
   constructor(what: string, seq?: number) {
     super(`The ${what} signature does not verify for its author's key.`, { seq });
   }
@@ -32,7 +35,8 @@ export class LedgerSignatureError extends LedgerError {
 
 /** An entry belongs to another ledger. */
 export class WrongLedgerError extends LedgerError {
-  override readonly code = 'LEDGER_WRONG_LEDGER';
+  static override readonly code = 'LEDGER_WRONG_LEDGER';
+  override readonly name = 'WrongLedgerError';
   constructor(seq?: number) {
     super('The entry names another ledger id.', { seq });
   }
@@ -40,7 +44,8 @@ export class WrongLedgerError extends LedgerError {
 
 /** An entry is not the next one: dropped, duplicated or reordered entries. */
 export class SequenceError extends LedgerError {
-  override readonly code = 'LEDGER_SEQUENCE';
+  static override readonly code = 'LEDGER_SEQUENCE';
+  override readonly name = 'SequenceError';
   constructor(expected: number, found: number) {
     super(
       `Expected entry ${expected} next, found entry ${found}: an entry was dropped, duplicated or reordered.`,
@@ -53,7 +58,8 @@ export class SequenceError extends LedgerError {
 
 /** An entry's `prev` is not the hash of the entry before it. */
 export class ChainBrokenError extends LedgerError {
-  override readonly code = 'LEDGER_CHAIN_BROKEN';
+  static override readonly code = 'LEDGER_CHAIN_BROKEN';
+  override readonly name = 'ChainBrokenError';
   constructor(seq: number) {
     super("The entry's prev hash is not the hash of the entry before it.", { seq });
   }
@@ -61,7 +67,8 @@ export class ChainBrokenError extends LedgerError {
 
 /** An entry's time is earlier than the entry before it. */
 export class TimeOrderError extends LedgerError {
-  override readonly code = 'LEDGER_TIME_ORDER';
+  static override readonly code = 'LEDGER_TIME_ORDER';
+  override readonly name = 'TimeOrderError';
   constructor(seq: number) {
     super('The entry is dated before the entry it follows: times must not decrease.', { seq });
   }
@@ -69,7 +76,8 @@ export class TimeOrderError extends LedgerError {
 
 /** An entry is signed by a key not allowed to write its kind, or breaks a rule of its kind. */
 export class UnauthorizedEntryError extends LedgerError {
-  override readonly code = 'LEDGER_UNAUTHORIZED';
+  static override readonly code = 'LEDGER_UNAUTHORIZED';
+  override readonly name = 'UnauthorizedEntryError';
   constructor(reason: string, seq?: number) {
     super(`Entry not allowed: ${reason}.`, { seq });
   }
@@ -82,7 +90,8 @@ export class UnauthorizedEntryError extends LedgerError {
  * grant's scope.
  */
 export class DuplicateRecordError extends LedgerError {
-  override readonly code = 'LEDGER_DUPLICATE_RECORD';
+  static override readonly code = 'LEDGER_DUPLICATE_RECORD';
+  override readonly name = 'DuplicateRecordError';
   constructor(what: 'CID' | 'capsule', seq?: number) {
     super(`Entry not allowed: a record with this ${what} is already in the ledger.`, { seq });
   }
@@ -90,7 +99,8 @@ export class DuplicateRecordError extends LedgerError {
 
 /** An `access` entry names a grant that is unknown, revoked, expired or does not list its proxy. */
 export class AccessOutsideGrantError extends LedgerError {
-  override readonly code = 'LEDGER_ACCESS_OUTSIDE_GRANT';
+  static override readonly code = 'LEDGER_ACCESS_OUTSIDE_GRANT';
+  override readonly name = 'AccessOutsideGrantError';
   constructor(reason: string, seq?: number) {
     super(`Access outside its grant: ${reason}.`, { seq });
   }
@@ -98,7 +108,8 @@ export class AccessOutsideGrantError extends LedgerError {
 
 /** Two different entries are signed for one sequence number: the ledger was forked. */
 export class ForkError extends LedgerError {
-  override readonly code = 'LEDGER_FORK';
+  static override readonly code = 'LEDGER_FORK';
+  override readonly name = 'ForkError';
   /** The two conflicting entries, as evidence. */
   readonly evidence: readonly [Uint8Array, Uint8Array];
   constructor(seq: number, a: Uint8Array, b: Uint8Array) {
@@ -111,7 +122,8 @@ export class ForkError extends LedgerError {
 
 /** A checkpoint's size or root does not match the ledger. */
 export class CheckpointMismatchError extends LedgerError {
-  override readonly code = 'LEDGER_CHECKPOINT_MISMATCH';
+  static override readonly code = 'LEDGER_CHECKPOINT_MISMATCH';
+  override readonly name = 'CheckpointMismatchError';
   constructor(details: string) {
     super(`The checkpoint does not match the ledger: ${details}.`);
   }
@@ -119,7 +131,8 @@ export class CheckpointMismatchError extends LedgerError {
 
 /** The ledger is shorter than a checkpoint already seen: entries were cut off. */
 export class TruncatedLedgerError extends LedgerError {
-  override readonly code = 'LEDGER_TRUNCATED';
+  static override readonly code = 'LEDGER_TRUNCATED';
+  override readonly name = 'TruncatedLedgerError';
   constructor(size: number, checkpointSize: number) {
     super(`The ledger has ${size} entries but a signed checkpoint covers ${checkpointSize}.`);
   }
@@ -127,7 +140,8 @@ export class TruncatedLedgerError extends LedgerError {
 
 /** An inclusion proof does not lead to the checkpoint's root. */
 export class InclusionProofError extends LedgerError {
-  override readonly code = 'LEDGER_INCLUSION_PROOF';
+  static override readonly code = 'LEDGER_INCLUSION_PROOF';
+  override readonly name = 'InclusionProofError';
   constructor(details: string) {
     super(`Inclusion proof rejected: ${details}.`);
   }
@@ -135,7 +149,8 @@ export class InclusionProofError extends LedgerError {
 
 /** A consistency proof does not link the two checkpoints: different histories. */
 export class ConsistencyProofError extends LedgerError {
-  override readonly code = 'LEDGER_CONSISTENCY_PROOF';
+  static override readonly code = 'LEDGER_CONSISTENCY_PROOF';
+  override readonly name = 'ConsistencyProofError';
   constructor(details: string) {
     super(`Consistency proof rejected: ${details}.`);
   }
@@ -143,7 +158,8 @@ export class ConsistencyProofError extends LedgerError {
 
 /** The last entry of a stored ledger was cut short by a crash mid-write. */
 export class TornEntryError extends LedgerError {
-  override readonly code = 'LEDGER_TORN_ENTRY';
+  static override readonly code = 'LEDGER_TORN_ENTRY';
+  override readonly name = 'TornEntryError';
   /** How many complete entries precede the torn one. */
   readonly completeEntries: number;
   /** Byte offset where the torn entry starts. */

@@ -2,6 +2,7 @@ import { BaseError, type BaseErrorParameters } from '../errors/base-error.js';
 
 /** Base of the errors raised when a proxy checks a request. */
 export abstract class ProxyRequestError extends BaseError {
+  override readonly name: string = 'ProxyRequestError';
   /** The HTTP status a server answers with. */
   abstract readonly status: number;
   constructor(shortMessage: string, params: BaseErrorParameters = {}) {
@@ -11,7 +12,8 @@ export abstract class ProxyRequestError extends BaseError {
 
 /** The authentication headers are missing or not in their format. */
 export class MalformedRequestAuthError extends ProxyRequestError {
-  override readonly code = 'PROXY_AUTH_MALFORMED';
+  static override readonly code = 'PROXY_AUTH_MALFORMED';
+  override readonly name = 'MalformedRequestAuthError';
   override readonly status = 400;
   constructor(header: string, expected: string) {
     super(`Header ${header} is missing or malformed: expected ${expected}.`);
@@ -20,7 +22,8 @@ export class MalformedRequestAuthError extends ProxyRequestError {
 
 /** The signature does not verify for this key over this method, path, body, nonce and time. */
 export class RequestSignatureError extends ProxyRequestError {
-  override readonly code = 'PROXY_AUTH_SIGNATURE';
+  static override readonly code = 'PROXY_AUTH_SIGNATURE';
+  override readonly name = 'RequestSignatureError';
   override readonly status = 401;
   constructor() {
     super(
@@ -31,7 +34,8 @@ export class RequestSignatureError extends ProxyRequestError {
 
 /** The request's timestamp is outside the accepted window. */
 export class StaleRequestError extends ProxyRequestError {
-  override readonly code = 'PROXY_AUTH_STALE';
+  static override readonly code = 'PROXY_AUTH_STALE';
+  override readonly name = 'StaleRequestError';
   override readonly status = 401;
   constructor(skewMs: number, windowMs: number) {
     super(
@@ -42,7 +46,8 @@ export class StaleRequestError extends ProxyRequestError {
 
 /** The same key and nonce were seen before: a replay. */
 export class ReplayedRequestError extends ProxyRequestError {
-  override readonly code = 'PROXY_AUTH_REPLAY';
+  static override readonly code = 'PROXY_AUTH_REPLAY';
+  override readonly name = 'ReplayedRequestError';
   override readonly status = 409;
   constructor() {
     super(
@@ -53,7 +58,8 @@ export class ReplayedRequestError extends ProxyRequestError {
 
 /** Too many recent requests to remember their nonces: try again shortly. */
 export class ReplayCacheFullError extends ProxyRequestError {
-  override readonly code = 'PROXY_REPLAY_CACHE_FULL';
+  static override readonly code = 'PROXY_REPLAY_CACHE_FULL';
+  override readonly name = 'ReplayCacheFullError';
   override readonly status = 503;
   constructor() {
     super(
@@ -64,7 +70,8 @@ export class ReplayCacheFullError extends ProxyRequestError {
 
 /** A delivered key fragment cannot be read or does not verify. */
 export class KfragDeliveryError extends ProxyRequestError {
-  override readonly code = 'PROXY_KFRAG_INVALID';
+  static override readonly code = 'PROXY_KFRAG_INVALID';
+  override readonly name = 'KfragDeliveryError';
   override readonly status = 422;
   constructor(details: string, cause?: unknown) {
     super(`The key fragment was refused: ${details}.`, { cause });
@@ -73,7 +80,8 @@ export class KfragDeliveryError extends ProxyRequestError {
 
 /** The proxy holds no fragment for this grant (never delivered, or forgotten after revocation). */
 export class GrantUnknownError extends ProxyRequestError {
-  override readonly code = 'PROXY_GRANT_UNKNOWN';
+  static override readonly code = 'PROXY_GRANT_UNKNOWN';
+  override readonly name = 'GrantUnknownError';
   override readonly status = 404;
   constructor(grantId: string) {
     super(`This proxy holds no key fragment for grant ${grantId}.`);
@@ -82,7 +90,8 @@ export class GrantUnknownError extends ProxyRequestError {
 
 /** The request is signed by someone other than the party the grant names. */
 export class NotAuthorizedError extends ProxyRequestError {
-  override readonly code = 'PROXY_NOT_AUTHORIZED';
+  static override readonly code = 'PROXY_NOT_AUTHORIZED';
+  override readonly name = 'NotAuthorizedError';
   override readonly status = 403;
   constructor(who: string) {
     super(`The request must be signed by ${who}.`);
@@ -91,7 +100,8 @@ export class NotAuthorizedError extends ProxyRequestError {
 
 /** The grant is revoked, expired or unknown on chain. */
 export class GrantInactiveError extends ProxyRequestError {
-  override readonly code = 'PROXY_GRANT_INACTIVE';
+  static override readonly code = 'PROXY_GRANT_INACTIVE';
+  override readonly name = 'GrantInactiveError';
   override readonly status = 403;
   constructor(grantId: string, why: string) {
     super(`Grant ${grantId} is not active: ${why}.`);
@@ -100,7 +110,8 @@ export class GrantInactiveError extends ProxyRequestError {
 
 /** A requested record is not in the grant's scope, or not in the patient's ledger. */
 export class OutOfScopeError extends ProxyRequestError {
-  override readonly code = 'PROXY_OUT_OF_SCOPE';
+  static override readonly code = 'PROXY_OUT_OF_SCOPE';
+  override readonly name = 'OutOfScopeError';
   override readonly status = 403;
   constructor(cid: string, why: string) {
     super(`Record ${cid} cannot be shared under this grant: ${why}.`);
@@ -109,7 +120,8 @@ export class OutOfScopeError extends ProxyRequestError {
 
 /** A request body that does not match the API's schema, or is too large. */
 export class InvalidRequestBodyError extends ProxyRequestError {
-  override readonly code = 'PROXY_INVALID_BODY';
+  static override readonly code = 'PROXY_INVALID_BODY';
+  override readonly name = 'InvalidRequestBodyError';
   override readonly status = 400;
   constructor(details: string) {
     super(`The request body is not valid: ${details}.`);
@@ -118,7 +130,8 @@ export class InvalidRequestBodyError extends ProxyRequestError {
 
 /** The proxy is overloaded: retry after the given seconds. */
 export class ProxyBusyError extends ProxyRequestError {
-  override readonly code = 'PROXY_BUSY';
+  static override readonly code = 'PROXY_BUSY';
+  override readonly name = 'ProxyBusyError';
   override readonly status = 503;
   constructor() {
     super('The proxy is at capacity; retry shortly.');
@@ -127,7 +140,8 @@ export class ProxyBusyError extends ProxyRequestError {
 
 /** Too many requests from one key: retry after a second. */
 export class RateLimitedError extends ProxyRequestError {
-  override readonly code = 'PROXY_RATE_LIMITED';
+  static override readonly code = 'PROXY_RATE_LIMITED';
+  override readonly name = 'RateLimitedError';
   override readonly status = 429;
   constructor() {
     super('Too many requests from this key; retry after a second.');
@@ -136,7 +150,8 @@ export class RateLimitedError extends ProxyRequestError {
 
 /** A service the proxy depends on (the chain, the ledger host) cannot be reached. */
 export class UpstreamUnavailableError extends ProxyRequestError {
-  override readonly code = 'PROXY_UPSTREAM_UNAVAILABLE';
+  static override readonly code = 'PROXY_UPSTREAM_UNAVAILABLE';
+  override readonly name = 'UpstreamUnavailableError';
   override readonly status = 503;
   constructor(what: string, cause?: unknown) {
     super(`The proxy cannot reach ${what}; retry shortly.`, { cause });
@@ -148,7 +163,8 @@ export type ProxyFailure = { proxy: string; code: string; message: string };
 
 /** A proxy answered with an error, or could not be reached in time. */
 export class ProxyCallError extends BaseError {
-  override readonly code = 'PROXY_CALL_FAILED';
+  static override readonly code = 'PROXY_CALL_FAILED';
+  override readonly name = 'ProxyCallError';
   /** The proxy's URL. */
   readonly proxy: string;
   /** The proxy's error code (or PROXY_UNREACHABLE, PROXY_TIMEOUT, PROXY_BAD_ANSWER). */
@@ -165,7 +181,8 @@ export class ProxyCallError extends BaseError {
 
 /** Not every proxy took its key fragment: the grant was not made. */
 export class GrantDeliveryError extends BaseError {
-  override readonly code = 'PROXY_GRANT_DELIVERY';
+  static override readonly code = 'PROXY_GRANT_DELIVERY';
+  override readonly name = 'GrantDeliveryError';
   readonly failures: ProxyFailure[];
   constructor(failures: ProxyFailure[]) {
     super(
@@ -178,7 +195,8 @@ export class GrantDeliveryError extends BaseError {
 
 /** Fewer than threshold proxies returned valid capsule fragments. */
 export class NotEnoughFragmentsError extends BaseError {
-  override readonly code = 'PROXY_NOT_ENOUGH_FRAGMENTS';
+  static override readonly code = 'PROXY_NOT_ENOUGH_FRAGMENTS';
+  override readonly name = 'NotEnoughFragmentsError';
   readonly failures: ProxyFailure[];
   constructor(threshold: number, failures: ProxyFailure[]) {
     super(
@@ -191,7 +209,8 @@ export class NotEnoughFragmentsError extends BaseError {
 
 /** A grant handed over as JSON (by a wallet, to a reader) is not in its format. */
 export class InvalidGrantJsonError extends BaseError {
-  readonly code = 'PROXY_INVALID_GRANT_JSON';
+  static override readonly code = 'PROXY_INVALID_GRANT_JSON';
+  override readonly name = 'InvalidGrantJsonError';
   constructor(details: string) {
     super('Not a MedVault grant: expected the JSON that grantToJson produces.', {
       details,
@@ -202,7 +221,8 @@ export class InvalidGrantJsonError extends BaseError {
 
 /** The grant a reader holds is not in the patient's ledger (a forged or unknown grant). */
 export class GrantNotInLedgerError extends BaseError {
-  override readonly code = 'PROXY_GRANT_NOT_IN_LEDGER';
+  static override readonly code = 'PROXY_GRANT_NOT_IN_LEDGER';
+  override readonly name = 'GrantNotInLedgerError';
   constructor(grantId: string) {
     super(
       `Grant ${grantId} is not in the patient’s ledger: ask the patient to share again, or check the ledger host.`,

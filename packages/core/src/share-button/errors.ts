@@ -29,7 +29,8 @@ export type ShareButtonAttribute =
  * ```
  */
 export class InvalidAttributeError extends BaseError {
-  override readonly code = 'INVALID_ATTRIBUTE';
+  static override readonly code = 'INVALID_ATTRIBUTE';
+  override readonly name = 'InvalidAttributeError';
   /** The attribute to fix. */
   readonly attribute: ShareButtonAttribute;
   constructor(attribute: ShareButtonAttribute, problem: string) {

@@ -7,7 +7,8 @@ import { BaseError } from '@medvault/core';
 
 /** The passphrase does not open the vault. */
 export class WrongPassphraseError extends BaseError {
-  readonly code = 'WALLET_WRONG_PASSPHRASE';
+  static override readonly code = 'WALLET_WRONG_PASSPHRASE';
+  override readonly name = 'WrongPassphraseError';
   constructor() {
     super('That passphrase does not unlock this wallet.');
   }
@@ -15,7 +16,8 @@ export class WrongPassphraseError extends BaseError {
 
 /** The stored vault is not in its format (corrupt or from a newer version). */
 export class MalformedVaultError extends BaseError {
-  readonly code = 'WALLET_MALFORMED_VAULT';
+  static override readonly code = 'WALLET_MALFORMED_VAULT';
+  override readonly name = 'MalformedVaultError';
   constructor(details: string) {
     super('The stored wallet vault is damaged or from an unknown version.', { details });
   }
@@ -23,7 +25,8 @@ export class MalformedVaultError extends BaseError {
 
 /** A passphrase too short to protect the vault. */
 export class WeakPassphraseError extends BaseError {
-  readonly code = 'WALLET_WEAK_PASSPHRASE';
+  static override readonly code = 'WALLET_WEAK_PASSPHRASE';
+  override readonly name = 'WeakPassphraseError';
   constructor(min: number) {
     super(`Choose a passphrase of at least ${min} characters.`);
   }
@@ -31,7 +34,8 @@ export class WeakPassphraseError extends BaseError {
 
 /** Words that are not a valid BIP39 English mnemonic. */
 export class InvalidMnemonicError extends BaseError {
-  readonly code = 'WALLET_INVALID_MNEMONIC';
+  static override readonly code = 'WALLET_INVALID_MNEMONIC';
+  override readonly name = 'InvalidMnemonicError';
   constructor() {
     super(
       'Those words are not a valid recovery phrase: expected 12 or 24 words from the BIP39 English list, with a matching checksum.',
@@ -41,7 +45,8 @@ export class InvalidMnemonicError extends BaseError {
 
 /** An operation needs the unlocked wallet. */
 export class WalletLockedError extends BaseError {
-  readonly code = 'WALLET_LOCKED';
+  static override readonly code = 'WALLET_LOCKED';
+  override readonly name = 'WalletLockedError';
   constructor() {
     super('The wallet is locked: unlock it with your passphrase first.');
   }
@@ -49,7 +54,8 @@ export class WalletLockedError extends BaseError {
 
 /** An operation needs a wallet that has been set up. */
 export class NotOnboardedError extends BaseError {
-  readonly code = 'WALLET_NOT_SET_UP';
+  static override readonly code = 'WALLET_NOT_SET_UP';
+  override readonly name = 'NotOnboardedError';
   constructor() {
     super('MedVault is not set up yet: open the extension to create or restore your identity.');
   }
@@ -57,7 +63,8 @@ export class NotOnboardedError extends BaseError {
 
 /** A message from a UI page or a content script is not in its schema. */
 export class InvalidMessageError extends BaseError {
-  readonly code = 'WALLET_INVALID_MESSAGE';
+  static override readonly code = 'WALLET_INVALID_MESSAGE';
+  override readonly name = 'InvalidMessageError';
   constructor(details: string) {
     super('The wallet received a message it does not understand.', { details });
   }
@@ -65,7 +72,8 @@ export class InvalidMessageError extends BaseError {
 
 /** A setting is not usable (bad URL, proxy unreachable, key mismatch). */
 export class InvalidSettingsError extends BaseError {
-  readonly code = 'WALLET_INVALID_SETTINGS';
+  static override readonly code = 'WALLET_INVALID_SETTINGS';
+  override readonly name = 'InvalidSettingsError';
   constructor(details: string) {
     super('These settings cannot be used.', { details });
   }
@@ -73,7 +81,8 @@ export class InvalidSettingsError extends BaseError {
 
 /** The ledger host's copy of the patient's ledger disagrees with the wallet's. */
 export class LedgerDivergedError extends BaseError {
-  readonly code = 'WALLET_LEDGER_DIVERGED';
+  static override readonly code = 'WALLET_LEDGER_DIVERGED';
+  override readonly name = 'LedgerDivergedError';
   constructor(details: string) {
     super(`The ledger host's copy of your ledger disagrees with yours: ${details}.`);
   }

@@ -1,10 +1,12 @@
 /** The wallet's pages talking to the background: one typed call per message. */
+import { BaseError } from '@medvault/core';
 import browser from 'webextension-polyfill';
 import type { UiMessage, UiReply } from '../shared/ui-schema.js';
 
-/** An error the background answered with. */
-export class WalletReplyError extends Error {
-  readonly code: string;
+/** An error the background answered with; `code` is the background's. */
+export class WalletReplyError extends BaseError {
+  override readonly name = 'WalletReplyError';
+  override readonly code: string;
   constructor(code: string, message: string) {
     super(message);
     this.code = code;

@@ -2,6 +2,7 @@
  * The `medvault` command. Each command lives in its own module; every error
  * ends the process with a non-zero code and one clear line on stderr.
  */
+import { BaseError } from '@medvault/core/errors';
 import { CliError } from './cli-error.js';
 
 type Command = (args: string[]) => Promise<void>;
@@ -44,14 +45,14 @@ export async function main(argv: string[]): Promise<number> {
     await (await load())(args);
     return 0;
   } catch (error) {
-    process.stderr.write(`medvault: ${await describe(error)}\n`);
+    process.stderr.write(`medvault: ${describe(error)}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }
 }
 
-async function describe(error: unknown): Promise<string> {
-  // loaded only on failure: `medvault --help` stays a few kilobytes of code
-  const { BaseError } = await import('@medvault/core');
+function describe(error: unknown): string {
+  // the CLI's own messages already say everything, in one line
+  if (error instanceof CliError) return error.shortMessage;
   if (error instanceof BaseError) return `${error.shortMessage} [${error.code}]`;
   if (error instanceof Error) {
     // parseArgs errors carry a code such as ERR_PARSE_ARGS_UNKNOWN_OPTION

@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BaseError } from '@medvault/core';
 import { anchorCheckpoint, verifyLedgerAgainstChain } from '@medvault/core/chain';
 import { sealRecordBytes } from '@medvault/core/envelope';
 import { decodeEntry, Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
@@ -20,8 +21,9 @@ import { devClient } from '../chain/dev-chain.js';
 import { FREE_PORTS, type LocalStack, startLocalStack } from '../stack/local-stack.js';
 
 /** A step of the story that did not turn out as it must. */
-export class DemoStepError extends Error {
-  readonly code = 'DEMO_STEP_FAILED';
+export class DemoStepError extends BaseError {
+  static override readonly code = 'DEMO_STEP_FAILED';
+  override readonly name = 'DemoStepError';
 }
 
 const DAY = 86_400_000;

@@ -8,6 +8,7 @@
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BaseError } from '@medvault/core';
 import { z } from 'zod';
 import { cleanTemporaryFiles, writeFileAtomic } from '../storage/atomic-file.js';
 
@@ -29,11 +30,13 @@ const storedGrantSchema = z.strictObject({
 export type StoredGrant = z.infer<typeof storedGrantSchema>;
 
 /** A grant file that does not parse: the store refuses to start rather than guess. */
-export class CorruptGrantFileError extends Error {
-  readonly code = 'PROXY_STORE_CORRUPT';
+export class CorruptGrantFileError extends BaseError {
+  static override readonly code = 'PROXY_STORE_CORRUPT';
+  override readonly name = 'CorruptGrantFileError';
   constructor(file: string, cause: unknown) {
     super(`The grant file ${file} is not a valid stored grant; move it aside to start the proxy.`, {
       cause,
+      docsPath: 'guides/proxy-operator.md',
     });
   }
 }
