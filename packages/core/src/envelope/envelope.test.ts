@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { collect, InvalidInputError } from '../bytes/index.js';
 import { generateKFrags, reencrypt } from '../pre/index.js';
 import { SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
-import { collect } from './bytes-source.js';
 import { openRecord, openSegment, sealRecord, sealRecordBytes } from './envelope.js';
 import {
   EnvelopeError,
-  InvalidInputError,
   KeyUnwrapError,
   MalformedHeaderError,
   SegmentAuthenticationError,
@@ -353,7 +352,7 @@ describe('input that is not bytes', () => {
     ],
   ])('%s: InvalidInputError', async (_, input) => {
     const sealing = sealRecordBytes(pk, input as never, { contentType: 'text/plain' });
-    await rejects(sealing, InvalidInputError, 'ENVELOPE_INVALID_INPUT');
+    await rejects(sealing, InvalidInputError, 'BYTES_INVALID_INPUT');
   });
 
   test('generators of chunks are accepted', async () => {

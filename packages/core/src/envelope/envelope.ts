@@ -11,20 +11,21 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { CID } from 'multiformats/cid';
-import type { Capsule } from '../pre/capsule.js';
-import type { VerifiedCapsuleFrag } from '../pre/capsule-frag.js';
-import { type PublicKey, SecretKey } from '../pre/keys.js';
-import { decryptOriginal, decryptReencrypted, encrypt } from '../pre/pre.js';
-import { tapCid } from '../storage/cid-tap.js';
 import {
   type ByteInput,
   chunksOf,
   collect,
   concatParts,
+  type RangeSource,
   rechunk,
   rechunkParts,
   toStream,
-} from './bytes-source.js';
+} from '../bytes/index.js';
+import type { Capsule } from '../pre/capsule.js';
+import type { VerifiedCapsuleFrag } from '../pre/capsule-frag.js';
+import { type PublicKey, SecretKey } from '../pre/keys.js';
+import { decryptOriginal, decryptReencrypted, encrypt } from '../pre/pre.js';
+import { tapCid } from '../storage/cid-tap.js';
 import {
   KeyUnwrapError,
   SegmentAuthenticationError,
@@ -335,14 +336,6 @@ export async function openRecord(
   }
   return toStream(plaintext());
 }
-
-/** Random access to sealed bytes: what `openSegment` reads from. */
-export type RangeSource = {
-  /** Total size in bytes. */
-  size: number;
-  /** Exactly `length` bytes from `offset` (both within `size`). */
-  read(offset: number, length: number): Promise<Uint8Array>;
-};
 
 function rangeSourceOf(sealed: Uint8Array | Blob | RangeSource): RangeSource {
   if (sealed instanceof Uint8Array)

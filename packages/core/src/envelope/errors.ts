@@ -87,14 +87,3 @@ export class SegmentIndexError extends EnvelopeError {
     super(`Segment ${index} does not exist: the record has ${count} segments.`);
   }
 }
-
-/** Input that is not bytes: expected a Uint8Array, Blob, ReadableStream or (async) iterable of Uint8Array. */
-export class InvalidInputError extends EnvelopeError {
-  static override readonly code = 'ENVELOPE_INVALID_INPUT';
-  override readonly name = 'InvalidInputError';
-  constructor(details: string) {
-    super(
-      `Expected bytes: a Uint8Array, Blob, ReadableStream<Uint8Array> or (async) iterable of Uint8Array chunks (${details}).`,
-    );
-  }
-}

@@ -3,11 +3,16 @@
  * (docs/spec/envelope.md).
  * @module
  */
-export { type ByteInput, chunksOf, collect } from './bytes-source.js';
+export {
+  type ByteInput,
+  chunksOf,
+  collect,
+  InvalidInputError,
+  type RangeSource,
+} from '../bytes/index.js';
 export {
   openRecord,
   openSegment,
-  type RangeSource,
   type RecordKey,
   type SealedRecord,
   type SealOptions,

@@ -16,7 +16,7 @@ export interface SegmentCipher {
   open(nonce: Uint8Array, sealed: Uint8Array[], aad: Uint8Array): Promise<Uint8Array[]>;
 }
 
-import { concatParts } from './bytes-source.js';
+import { concatParts } from '../bytes/index.js';
 
 const TAG = 16;
 

@@ -3,6 +3,7 @@
 import { equals } from 'multiformats/bytes';
 import type { CID } from 'multiformats/cid';
 import { describe, expect, test } from 'vitest';
+import { collect } from '../bytes/index.js';
 import { SecretKey } from '../pre/keys.js';
 import { blobRange } from '../storage/blob-range.js';
 import { IntegrityError } from '../storage/errors.js';
@@ -10,7 +11,6 @@ import { MemoryBlockStorage, MemoryStore } from '../storage/memory-store.js';
 import { computeCid, LEAF_SIZE } from '../storage/unixfs.js';
 import { caughtAsync } from '../test-support/caught.js';
 import { randomData } from '../test-support/random-data.js';
-import { collect } from './bytes-source.js';
 import {
   openRecord,
   openSegment,

@@ -1,5 +1,5 @@
 import type { CID } from 'multiformats/cid';
-import type { RangeSource } from '../envelope/envelope.js';
+import type { RangeSource } from '../bytes/index.js';
 import type { BlobStore } from './blob-store.js';
 
 /**

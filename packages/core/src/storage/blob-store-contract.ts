@@ -75,10 +75,10 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStore>):
     test('put refuses input that is not bytes with a typed error', async () => {
       const store = await make();
       await expect(store.put(42 as never)).rejects.toMatchObject({
-        code: 'ENVELOPE_INVALID_INPUT',
+        code: 'BYTES_INVALID_INPUT',
       });
       await expect(store.put(['text'] as never)).rejects.toMatchObject({
-        code: 'ENVELOPE_INVALID_INPUT',
+        code: 'BYTES_INVALID_INPUT',
       });
     });
 

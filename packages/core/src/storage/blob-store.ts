@@ -11,7 +11,7 @@ import { UnixFS } from 'ipfs-unixfs';
 import { type ExporterOptions, exporter } from 'ipfs-unixfs-exporter';
 import type { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
-import { type ByteInput, chunksOf, concatParts, toStream } from '../envelope/bytes-source.js';
+import { type ByteInput, chunksOf, concatParts, toStream } from '../bytes/index.js';
 import { BaseError } from '../errors/base-error.js';
 import { type BlockStorage, verifyBlock } from './block-storage.js';
 import { parseCid } from './cid.js';

@@ -5,7 +5,7 @@
  * than any block of the profile is cut off.
  */
 import type { CID } from 'multiformats/cid';
-import { concatParts } from '../envelope/bytes-source.js';
+import { concatParts } from '../bytes/index.js';
 import type { BlockStorage } from './block-storage.js';
 import { BlobWriteError, StoreUnavailableError } from './errors.js';
 

@@ -11,7 +11,7 @@ import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { describe, expect, test } from 'vitest';
-import { concatParts } from '../envelope/bytes-source.js';
+import { concatParts } from '../bytes/index.js';
 import { randomData as randomBytes } from '../test-support/random-data.js';
 import { tapCid } from './cid-tap.js';
 import { computeCid, DISCARD, importBlob, LEAF_SIZE, partHasher } from './unixfs.js';

@@ -1,7 +1,7 @@
 import { equals } from 'multiformats/bytes';
 import { CID } from 'multiformats/cid';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { collect } from '../envelope/bytes-source.js';
+import { collect } from '../bytes/index.js';
 import { openRecord, openSegment, sealRecord } from '../envelope/envelope.js';
 import { SecretKey } from '../pre/keys.js';
 import { caughtAsync } from '../test-support/caught.js';

@@ -6,8 +6,7 @@
  * trustless gateway and are verified block by block like every store's.
  */
 import type { CID } from 'multiformats/cid';
-import type { ByteInput } from '../envelope/bytes-source.js';
-import { chunksOf } from '../envelope/bytes-source.js';
+import { type ByteInput, chunksOf } from '../bytes/index.js';
 import { BlockBlobStore } from './blob-store.js';
 import { parseCid } from './cid.js';
 import { tapCid } from './cid-tap.js';

@@ -165,3 +165,11 @@ export async function collect(
   for await (const part of iterable) parts.push(part);
   return parts.length === 1 ? Uint8Array.from(parts[0] as Uint8Array) : concatParts(parts);
 }
+
+/** Random access to bytes (a sealed blob): what `openSegment` reads from. */
+export type RangeSource = {
+  /** Total size in bytes. */
+  size: number;
+  /** Exactly `length` bytes from `offset` (both within `size`). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+};
