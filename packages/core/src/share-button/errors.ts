@@ -29,7 +29,7 @@ export type ShareButtonAttribute =
  * ```
  */
 export class InvalidAttributeError extends BaseError {
-  static override readonly code = 'INVALID_ATTRIBUTE';
+  static override readonly code = 'SHARE_INVALID_ATTRIBUTE';
   override readonly name = 'InvalidAttributeError';
   /** The attribute to fix. */
   readonly attribute: ShareButtonAttribute;

@@ -17,9 +17,9 @@ export type ShareDeniedDetail = { code: 4001; message: string };
  * unauthorized or not set up, 4200 unsupported, -32602 invalid params,
  * -32002 too many pending, -32603 internal), or the button's own.
  */
-export type ShareErrorCode = number | 'NO_EXTENSION' | 'INVALID_ATTRIBUTE';
+export type ShareErrorCode = number | 'SHARE_NO_EXTENSION' | 'SHARE_INVALID_ATTRIBUTE';
 
-/** `medvault-error` detail. `attribute` names the attribute to fix when the code is `INVALID_ATTRIBUTE`. */
+/** `medvault-error` detail. `attribute` names the attribute to fix when the code is `SHARE_INVALID_ATTRIBUTE`. */
 export type ShareErrorDetail = {
   code: ShareErrorCode;
   message: string;

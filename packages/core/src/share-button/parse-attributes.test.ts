@@ -40,7 +40,7 @@ function problem<T>(parsed: Parsed<T>): { attribute: string; message: string } {
 function expectWellFormed<T>(parsed: Parsed<T>, attributes: ShareButtonAttribute[]): void {
   if (parsed.ok) return;
   expect(parsed.error).toBeInstanceOf(InvalidAttributeError);
-  expect(parsed.error.code).toBe('INVALID_ATTRIBUTE');
+  expect(parsed.error.code).toBe('SHARE_INVALID_ATTRIBUTE');
   expect(attributes).toContain(parsed.error.attribute);
   expect(parsed.error.shortMessage.startsWith(`${parsed.error.attribute}: `)).toBe(true);
 }

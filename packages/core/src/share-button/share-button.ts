@@ -82,15 +82,15 @@ const pageUrl = () => globalThis.location?.href ?? 'about:blank';
  *
  * A missing or invalid attribute puts the button in state `error` with a
  * message that names the attribute, and dispatches `medvault-error` with
- * code `INVALID_ATTRIBUTE` (once per problem, and again on each click). The
+ * code `SHARE_INVALID_ATTRIBUTE` (once per problem, and again on each click). The
  * element never throws.
  *
  * **Events** (CustomEvents that bubble and cross shadow roots):
  * - `medvault-granted` — `detail: { grant }`, the GrantJson the wallet returned.
  * - `medvault-denied` — `detail: { code: 4001, message }`: denied, prompt closed or timed out.
  * - `medvault-error` — `detail: { code, message }` for everything else: the wallet's code
- *   (4100, 4200, -32602, -32002, -32603), `'NO_EXTENSION'` when clicked without a wallet, or
- *   `'INVALID_ATTRIBUTE'` (with `attribute`).
+ *   (4100, 4200, -32602, -32002, -32603), `'SHARE_NO_EXTENSION'` when clicked without a wallet, or
+ *   `'SHARE_INVALID_ATTRIBUTE'` (with `attribute`).
  *
  * **States** (the `state` attribute and read-only property): `no-extension` (no wallet
  * announced itself within a short wait; shows the install link), `ready`, `connecting`
@@ -339,7 +339,7 @@ export class ShareButton extends ElementBase {
       this.#reported = problem.shortMessage;
       this.#render();
       emit(this, 'medvault-error', {
-        code: 'INVALID_ATTRIBUTE',
+        code: 'SHARE_INVALID_ATTRIBUTE',
         message: problem.shortMessage,
         attribute: problem.attribute,
       });
@@ -362,7 +362,7 @@ export class ShareButton extends ElementBase {
         this.#render();
         const installUrl = parseInstallUrl(this.getAttribute('install-url'), pageUrl());
         emit(this, 'medvault-error', {
-          code: 'NO_EXTENSION',
+          code: 'SHARE_NO_EXTENSION',
           message: `The MedVault wallet is not installed in this browser: install it (${installUrl.ok ? installUrl.value : ''}) and reload the page.`,
         });
         return;

@@ -148,7 +148,7 @@ afterAll(async () => {
 describe('without the wallet', () => {
   let page: Page;
 
-  test('(a) one script tag: no-extension with the install link; a click says NO_EXTENSION', async () => {
+  test('(a) one script tag: no-extension with the install link; a click says SHARE_NO_EXTENSION', async () => {
     page = await open(bare, '/plain.html');
     await inState(page, 'no-extension');
     // the page needed that one script and nothing else
@@ -168,7 +168,7 @@ describe('without the wallet', () => {
     expect(event).toMatchObject({
       type: 'medvault-error',
       state: 'no-extension',
-      detail: { code: 'NO_EXTENSION', message: expect.stringContaining(DEFAULT_INSTALL_URL) },
+      detail: { code: 'SHARE_NO_EXTENSION', message: expect.stringContaining(DEFAULT_INSTALL_URL) },
     });
     // install-url is followed, resolved against the page
     await page.locator(BUTTON).evaluate((el) => el.setAttribute('install-url', '/get-medvault'));
@@ -176,7 +176,7 @@ describe('without the wallet', () => {
     expect(problemsOf(page)).toEqual([]);
   });
 
-  test('(d) invalid attributes: state error naming the attribute, and medvault-error INVALID_ATTRIBUTE', async () => {
+  test('(d) invalid attributes: state error naming the attribute, and medvault-error SHARE_INVALID_ATTRIBUTE', async () => {
     const good = {
       'reader-key': clinicKey,
       'reader-name': 'Riverside Clinic',
@@ -247,7 +247,7 @@ describe('without the wallet', () => {
       const status = await page.locator(`#${c.name} [part="status"]`).textContent();
       expect(status, c.name).toMatch(new RegExp(`^${c.attribute}: `));
     }
-    const errors = (await seen(page)).filter((e) => e.detail.code === 'INVALID_ATTRIBUTE');
+    const errors = (await seen(page)).filter((e) => e.detail.code === 'SHARE_INVALID_ATTRIBUTE');
     expect(errors.map((e) => e.detail.attribute)).toEqual(all.map((c) => c.attribute));
     expect(errors.every((e) => e.state === 'error')).toBe(true);
     await page.locator('#bad-key').scrollIntoViewIfNeeded();
