@@ -1,0 +1,297 @@
+/**
+ * The ledger sync concern of the wallet: the patient's ledger kept with the
+ * host — records appended, entries fetched and verified, entries adopted
+ * into the lists after a restore, the ledger checked against its anchor on
+ * chain and anchored. It signs through the identity's `signer()` and sees
+ * the key only in `anchor`, which the chain's registry needs.
+ */
+import { anchorCheckpoint, getAnchor } from '@medvault/core/chain';
+import type { EntryBody, Ledger, LedgerStore } from '@medvault/core/ledger';
+import { LedgerHostRequestError } from '@medvault/core/ledger-host';
+import { Capsule } from '@medvault/core/pre';
+import type { LedgerAccess } from '@medvault/core/proxy';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import type { ReceiveRecordRequest } from '../shared/provider-schema.js';
+import type { IdentityVault } from './identity-vault.js';
+import { type AdoptedFromLedger, adoptFromLedger } from './lists-from-ledger.js';
+import { PatientLedger } from './patient-ledger.js';
+import type { SettingsController } from './settings-controller.js';
+import type { StoredRecord, WalletDb } from './wallet-db.js';
+
+/**
+ * One access a proxy logged in the ledger.
+ *
+ * @example
+ * ```ts
+ * const [latest]: AccessSummary[] = await ledgerSync.accesses();
+ * ```
+ */
+export type AccessSummary = {
+  time: number;
+  grantId: string;
+  readerName: string;
+  proxy: string;
+  records: string[];
+};
+
+/**
+ * The ledger's state as the dashboard shows it.
+ *
+ * @example
+ * ```ts
+ * const status: LedgerStatus = await ledgerSync.status();
+ * if (!status.ok) console.warn(status.problem);
+ * ```
+ */
+export type LedgerStatus =
+  | {
+      ok: true;
+      entries: number;
+      anchor?: { size: number; blockNumber: string };
+      /** Records and grants the lists gained from the ledger (another device's). */
+      adopted: AdoptedFromLedger;
+    }
+  | { ok: false; entries: number; problem: string; adopted?: AdoptedFromLedger };
+
+/**
+ * What `LedgerSync` needs.
+ *
+ * @example
+ * ```ts
+ * const deps: LedgerSyncDeps = { db, ledgerStore, identity, settings };
+ * ```
+ */
+export type LedgerSyncDeps = {
+  db: WalletDb;
+  /** Where the local copy of the ledger lives. */
+  ledgerStore: LedgerStore;
+  /** The ledger id, and the signer of the patient's entries. */
+  identity: IdentityVault;
+  /** The ledger host and the chain. */
+  settings: SettingsController;
+};
+
+/**
+ * The patient's ledger, kept with the host.
+ *
+ * @example
+ * ```ts
+ * const ledgerSync = new LedgerSync({ db, ledgerStore, identity, settings });
+ * await ledgerSync.receive(record, 'https://hospital.example');
+ * const status = await ledgerSync.status();
+ * ```
+ */
+export class LedgerSync {
+  readonly #deps: LedgerSyncDeps;
+  #ledger: PatientLedger | undefined;
+
+  constructor(deps: LedgerSyncDeps) {
+    this.#deps = deps;
+    // a wallet set up again starts from the stored copy of its ledger
+    deps.identity.onOnboard(() => {
+      this.#ledger = undefined;
+    });
+  }
+
+  /** The local copy of the ledger (readable while locked: it holds no secret). */
+  async #patientLedger(): Promise<PatientLedger> {
+    const { ledgerId } = await this.#deps.identity.publicIdentity();
+    if (this.#ledger?.idHex !== ledgerId) {
+      this.#ledger = await PatientLedger.open(hexToBytes(ledgerId), this.#deps.ledgerStore);
+    }
+    return this.#ledger;
+  }
+
+  /**
+   * The local copy, first brought up to date from the host when unlocked —
+   * best effort: a host that is down leaves the local copy as it is.
+   */
+  async latest(): Promise<Ledger> {
+    const patientLedger = await this.#patientLedger();
+    if (this.#deps.identity.unlocked) {
+      await patientLedger
+        .sync(await this.#deps.settings.ledgerHost(), this.#deps.identity.signer())
+        .catch(() => undefined);
+    }
+    return patientLedger.ledger;
+  }
+
+  /**
+   * Syncs, lets `use` write to the ledger through the host (the core's
+   * `grantAccess` and `revokeAccess` append their entries themselves), then
+   * syncs again so the local copy holds what `use` wrote.
+   */
+  async writing<T>(use: (access: LedgerAccess) => Promise<T>): Promise<T> {
+    const host = await this.#deps.settings.ledgerHost();
+    const ledger = await this.#patientLedger();
+    const owner = this.#deps.identity.signer();
+    await ledger.sync(host, owner);
+    const result = await use({ host, ledgerId: ledger.idHex });
+    await ledger.sync(host, owner);
+    return result;
+  }
+
+  /** Adds a record a hospital handed over to the ledger (after the patient approved). */
+  async receive(
+    record: ReceiveRecordRequest,
+    origin: string,
+  ): Promise<{ cid: string; seq: number }> {
+    const owner = this.#deps.identity.signer();
+    const capsule = Capsule.fromBytes(hexToBytes(record.capsule));
+    const body: EntryBody<'record'> = {
+      cid: record.cid,
+      capsule: capsule.toBytes(),
+      contentType: record.contentType,
+      size: record.size,
+      recipient: owner.verifyingKey().toCompressedBytes(),
+      ...(record.resourceType ? { resourceType: record.resourceType } : {}),
+      ...(record.category ? { category: record.category } : {}),
+    };
+    const ledger = await this.#patientLedger();
+    const after = await ledger.submit(
+      await this.#deps.settings.ledgerHost(),
+      owner,
+      'record',
+      body,
+    );
+    const stored: StoredRecord = {
+      cid: record.cid,
+      title: record.title,
+      contentType: record.contentType,
+      size: record.size,
+      origin,
+      receivedAt: Date.now(),
+      ...(record.resourceType ? { resourceType: record.resourceType } : {}),
+      ...(record.category ? { category: record.category } : {}),
+    };
+    await this.#deps.db.putRecord(stored);
+    return { cid: record.cid, seq: after.size - 1 };
+  }
+
+  /** The records received, newest first. */
+  async records(): Promise<StoredRecord[]> {
+    return (await this.#deps.db.records()).sort((a, b) => b.receivedAt - a.receivedAt);
+  }
+
+  /** Who read what, when and through which proxy, from the ledger's access entries. */
+  async accesses(): Promise<AccessSummary[]> {
+    const ledger = (await this.#patientLedger()).ledger;
+    const grants = new Map((await this.#deps.db.grants()).map((g) => [g.grant.grantId, g]));
+    const titles = new Map((await this.#deps.db.records()).map((r) => [r.cid, r.title]));
+    const out: AccessSummary[] = [];
+    for (let seq = 0; seq < ledger.size; seq++) {
+      const entry = ledger.entry(seq);
+      if (entry.kind !== 'access') continue;
+      const body = entry.body as EntryBody<'access'>;
+      const grantId = bytesToHex(body.grantId);
+      const grant = grants.get(grantId);
+      const proxyKey = bytesToHex(body.proxy);
+      out.push({
+        time: entry.time,
+        grantId,
+        readerName: grant?.readerName ?? 'unknown reader',
+        proxy:
+          grant?.grant.proxies.find((p) => p.publicKey === proxyKey)?.url ??
+          `proxy ${proxyKey.slice(0, 12)}…`,
+        records: body.capsules.map((cid) => titles.get(cid) ?? cid),
+      });
+    }
+    return out.reverse();
+  }
+
+  /**
+   * After restoring from the phrase: brings the ledger from the host (if it
+   * has one; a new identity has none, and none is made here) and rebuilds
+   * the records and shares lists from it.
+   */
+  async restoreFromLedger(): Promise<AdoptedFromLedger> {
+    const host = await this.#deps.settings.ledgerHost();
+    const patientLedger = await this.#patientLedger();
+    try {
+      await host.head(patientLedger.idHex);
+    } catch (error) {
+      if (error instanceof LedgerHostRequestError && error.status === 404) {
+        return { records: 0, grants: 0, revoked: 0 };
+      }
+      throw error;
+    }
+    return adoptFromLedger(
+      await patientLedger.sync(host, this.#deps.identity.signer()),
+      this.#deps.db,
+    );
+  }
+
+  /**
+   * Brings the ledger up to date from the host and reports it, with its
+   * latest anchor — checked against the ledger: an anchor beyond the
+   * entries held, or over other entries, is reported as a problem. What
+   * other devices added (records, grants, revocations) joins the lists.
+   */
+  async status(): Promise<LedgerStatus> {
+    const patientLedger = await this.#patientLedger();
+    try {
+      const ledger = await patientLedger.sync(
+        await this.#deps.settings.ledgerHost(),
+        this.#deps.identity.signer(),
+      );
+      const adopted = await adoptFromLedger(ledger, this.#deps.db);
+      const { client, registry } = await this.#deps.settings.chain();
+      const anchor = await getAnchor(client, {
+        registry,
+        ledgerId: ledger.id,
+        owner: ledger.owner,
+      });
+      // The anchor is the patient's own signed word on chain: the ledger held
+      // here must contain exactly what it fixed.
+      if (anchor && anchor.size > ledger.size) {
+        return {
+          ok: false,
+          entries: ledger.size,
+          adopted,
+          problem: `the chain anchors ${anchor.size} entries, but the ledger host gave only ${ledger.size}`,
+        };
+      }
+      if (anchor && `0x${bytesToHex(ledger.root(anchor.size))}` !== anchor.root.toLowerCase()) {
+        return {
+          ok: false,
+          entries: ledger.size,
+          adopted,
+          problem: `the ledger's first ${anchor.size} entries are not the ones anchored on chain`,
+        };
+      }
+      return {
+        ok: true,
+        entries: ledger.size,
+        adopted,
+        ...(anchor
+          ? { anchor: { size: anchor.size, blockNumber: anchor.blockNumber.toString() } }
+          : {}),
+      };
+    } catch (error) {
+      return {
+        ok: false,
+        entries: patientLedger.ledger.size,
+        problem: (error as Error).message.split('\n')[0] ?? String(error),
+      };
+    }
+  }
+
+  /**
+   * Signs a checkpoint of the whole ledger, gives it to the host and anchors
+   * it on chain. Sees the key: the registry takes the owner's typed-data
+   * signature, which the core's `anchorCheckpoint` makes from it.
+   */
+  async anchor(): Promise<{ size: number; blockNumber: string }> {
+    const owner = this.#deps.identity.signer();
+    const host = await this.#deps.settings.ledgerHost();
+    const patientLedger = await this.#patientLedger();
+    const ledger = await patientLedger.sync(host, owner);
+    const checkpoint = await ledger.checkpoint(owner);
+    await host.putCheckpoint(patientLedger.idHex, checkpoint);
+    const { client, registry, relayer } = await this.#deps.settings.chain();
+    const { blockNumber } = await this.#deps.identity.withSecretKey((secretKey) =>
+      anchorCheckpoint(client, { registry, relayer, checkpoint, owner: secretKey }),
+    );
+    return { size: checkpoint.size, blockNumber: blockNumber.toString() };
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The settings concern of the wallet: reading and validating the patient's
+ * settings, pinning a proxy's key the first time it is used, and the
+ * services the settings point at (the ledger host, the chain). It sees no
+ * secret: the settings hold only addresses, URLs and public keys.
+ */
+import { LedgerHostClient } from '@medvault/core/ledger-host';
+import type { ChainAccess } from '@medvault/core/proxy';
+import {
+  type Address,
+  createWalletClient,
+  defineChain,
+  getAddress,
+  http,
+  publicActions,
+} from 'viem';
+import { getChainId } from 'viem/actions';
+import { InvalidSettingsError } from './errors.js';
+import { DEFAULT_SETTINGS, type Settings, settingsSchema } from './settings.js';
+import type { WalletDb } from './wallet-db.js';
+
+/**
+ * What `SettingsController` needs.
+ *
+ * @example
+ * ```ts
+ * const deps: SettingsControllerDeps = { db: await WalletDb.open() };
+ * ```
+ */
+export type SettingsControllerDeps = { db: WalletDb };
+
+/**
+ * A proxy of the settings with its key, pinned.
+ *
+ * @example
+ * ```ts
+ * const proxy: KeyedProxy = { url: 'http://127.0.0.1:9001', publicKey: '02…' };
+ * ```
+ */
+export type KeyedProxy = { url: string; publicKey: string };
+
+/**
+ * The chain the settings name, with the account that pays for the
+ * patient's signed transactions.
+ *
+ * @example
+ * ```ts
+ * const { client, registry, relayer }: SettingsChain = await settings.chain();
+ * ```
+ */
+export type SettingsChain = ChainAccess & { relayer: Address };
+
+/**
+ * The wallet's settings: stored, validated, and turned into the clients of
+ * the services they name.
+ *
+ * @example
+ * ```ts
+ * const settings = new SettingsController({ db });
+ * await settings.save({ ...(await settings.get()), autoLockMinutes: 5 });
+ * const host = await settings.ledgerHost();
+ * ```
+ */
+export class SettingsController {
+  readonly #deps: SettingsControllerDeps;
+
+  constructor(deps: SettingsControllerDeps) {
+    this.#deps = deps;
+  }
+
+  /** The stored settings, or the defaults before any were saved. */
+  async get(): Promise<Settings> {
+    return (await this.#deps.db.settings()) ?? DEFAULT_SETTINGS;
+  }
+
+  /** Validates and stores `value`; `InvalidSettingsError` names the first bad field. */
+  async save(value: unknown): Promise<Settings> {
+    const parsed = settingsSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InvalidSettingsError(`${issue?.path.join('.') || 'settings'}: ${issue?.message}`);
+    }
+    await this.#deps.db.putSettings(parsed.data);
+    return parsed.data;
+  }
+
+  /**
+   * The proxies `include` selects (all when omitted), each with its key —
+   * fetched from the proxy and pinned on first use — passed through `use`.
+   * Keys fetched here are saved only once `use` accepted every proxy: a
+   * `use` that throws leaves the settings as they were.
+   */
+  async keyedProxies<T>(
+    include: ((url: string) => boolean) | undefined,
+    use: (proxy: KeyedProxy) => T,
+  ): Promise<{ settings: Settings; proxies: T[] }> {
+    const settings = await this.get();
+    const chosen = include ? settings.proxies.filter((p) => include(p.url)) : settings.proxies;
+    let pinned = false;
+    const proxies = await Promise.all(
+      chosen.map(async (proxy) => {
+        if (!proxy.publicKey) {
+          proxy.publicKey = await fetchProxyKey(proxy.url);
+          pinned = true;
+        }
+        return use({ url: proxy.url, publicKey: proxy.publicKey });
+      }),
+    );
+    if (pinned) await this.#deps.db.putSettings(settings);
+    return { settings, proxies };
+  }
+
+  /** A client of the ledger host the settings name. */
+  async ledgerHost(): Promise<LedgerHostClient> {
+    return new LedgerHostClient({ url: (await this.get()).ledgerHost });
+  }
+
+  /**
+   * A client of the chain the settings name (its id asked from the node),
+   * the registry, and the relayer: the one set, or the node's first account.
+   */
+  async chain(): Promise<SettingsChain> {
+    const settings = await this.get();
+    const transport = http(settings.rpcUrl, { retryCount: 0, timeout: 15_000 });
+    const probe = createWalletClient({ transport });
+    const id = await getChainId(probe);
+    const chain = defineChain({
+      id,
+      name: `chain ${id}`,
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [settings.rpcUrl] } },
+    });
+    const client = createWalletClient({ chain, transport }).extend(publicActions);
+    let relayer: Address | undefined = settings.relayer ? getAddress(settings.relayer) : undefined;
+    if (!relayer) [relayer] = await client.getAddresses();
+    if (!relayer) {
+      throw new InvalidSettingsError(
+        'the chain node has no account to pay for transactions: set a relayer in settings',
+      );
+    }
+    return { client, registry: getAddress(settings.registry), relayer };
+  }
+}
+
+/** A proxy's public key from its health endpoint. */
+async function fetchProxyKey(url: string): Promise<string> {
+  let body: { publicKey?: unknown };
+  try {
+    const response = await fetch(`${url.replace(/\/$/, '')}/v1/health`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    body = (await response.json()) as { publicKey?: unknown };
+  } catch (cause) {
+    throw new InvalidSettingsError(`proxy ${url} did not answer (${(cause as Error).message})`);
+  }
+  if (typeof body.publicKey !== 'string' || !/^(02|03)[0-9a-f]{64}$/.test(body.publicKey)) {
+    throw new InvalidSettingsError(`proxy ${url} did not give a public key`);
+  }
+  return body.publicKey;
+}

@@ -1,0 +1,224 @@
+/**
+ * The sharing concern of the wallet: grants made, listed and revoked, and
+ * what the consent prompt approves (the records a scope covers). A grant is
+ * written through the ledger sync and registered on the chain the settings
+ * name; `share` and `revoke` see the patient's key, which the core's
+ * `grantAccess` and `revokeAccess` take.
+ */
+import type { GrantScope } from '@medvault/core/ledger';
+import { PublicKey } from '@medvault/core/pre';
+import {
+  type GrantJson,
+  grantAccess,
+  grantFromJson,
+  grantToJson,
+  indexLedger,
+  type ProxyEndpoint,
+  recordInScope,
+  revokeAccess,
+} from '@medvault/core/proxy';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import type { ShareRequest } from '../shared/provider-schema.js';
+import { ProviderRpcError, RPC_ERROR } from '../shared/rpc-error.js';
+import type { IdentityVault } from './identity-vault.js';
+import type { LedgerSync } from './ledger-sync.js';
+import type { SettingsController } from './settings-controller.js';
+import type { StoredGrant, WalletDb } from './wallet-db.js';
+
+/**
+ * A grant as the dashboard and `medvault_listGrants` show it.
+ *
+ * @example
+ * ```ts
+ * const active = (await sharing.grants()).filter((g: GrantSummary) => g.status === 'active');
+ * ```
+ */
+export type GrantSummary = {
+  grantId: string;
+  origin: string;
+  readerName: string;
+  reader: string;
+  scope: GrantJson['scope'];
+  purpose: string;
+  expiresAt: number;
+  createdAt: number;
+  threshold: number;
+  proxies: string[];
+  status: 'active' | 'expired' | 'revoked';
+};
+
+/**
+ * A record a scope covers.
+ *
+ * @example
+ * ```ts
+ * const titles = (await sharing.recordsInScope(scope)).map((r: RecordMatch) => r.title);
+ * ```
+ */
+export type RecordMatch = {
+  cid: string;
+  title: string;
+  resourceType: string | undefined;
+  category: string | undefined;
+  time: number;
+};
+
+/**
+ * What `Sharing` needs.
+ *
+ * @example
+ * ```ts
+ * const deps: SharingDeps = { db, identity, ledgerSync, settings };
+ * ```
+ */
+export type SharingDeps = {
+  db: WalletDb;
+  /** The patient's key, lent for granting and revoking. */
+  identity: IdentityVault;
+  /** The ledger the grants are written to, and the records a scope can cover. */
+  ledgerSync: LedgerSync;
+  /** The patient's proxies and threshold, and the chain. */
+  settings: SettingsController;
+};
+
+const summary = (stored: StoredGrant, now: number): GrantSummary => ({
+  grantId: stored.grant.grantId,
+  origin: stored.origin,
+  readerName: stored.readerName,
+  reader: stored.grant.reader,
+  scope: stored.grant.scope,
+  purpose: stored.grant.purpose,
+  expiresAt: stored.grant.expiresAt,
+  createdAt: stored.createdAt,
+  threshold: stored.grant.threshold,
+  proxies: stored.grant.proxies.map((p) => p.url),
+  status: stored.revokedAt ? 'revoked' : stored.grant.expiresAt <= now ? 'expired' : 'active',
+});
+
+const sameUrl = (a: string, b: string) => new URL(a).href === new URL(b).href;
+
+/**
+ * The patient's shares.
+ *
+ * @example
+ * ```ts
+ * const sharing = new Sharing({ db, identity, ledgerSync, settings });
+ * const grant = await sharing.share(request, 'https://clinic.example');
+ * await sharing.revoke(grant.grantId);
+ * ```
+ */
+export class Sharing {
+  readonly #deps: SharingDeps;
+
+  constructor(deps: SharingDeps) {
+    this.#deps = deps;
+  }
+
+  /** The records in the local ledger that `scope` covers today, with their titles. */
+  async recordsInScope(scope: GrantScope): Promise<RecordMatch[]> {
+    const ledger = await this.#deps.ledgerSync.latest();
+    const { records } = indexLedger(ledger.allEntryBytes());
+    const stored = new Map((await this.#deps.db.records()).map((r) => [r.cid, r]));
+    return [...records.values()]
+      .filter((record) => recordInScope(scope, record))
+      .map((record) => ({
+        cid: record.cid,
+        title: stored.get(record.cid)?.title ?? record.resourceType ?? 'record',
+        resourceType: record.resourceType,
+        category: record.category,
+        time: record.time,
+      }));
+  }
+
+  /**
+   * The proxies of a share: the patient's, or the subset a site named (the
+   * provider already refused any other). Keys always come from the
+   * patient's settings, pinned on first use — never from the site.
+   */
+  async #proxies(request: ShareRequest): Promise<{ proxies: ProxyEndpoint[]; threshold: number }> {
+    const named = request.proxies;
+    const { settings, proxies } = await this.#deps.settings.keyedProxies(
+      named ? (url) => named.some((r) => sameUrl(r.url, url)) : undefined,
+      (proxy) => {
+        const site = named?.find((r) => sameUrl(r.url, proxy.url));
+        if (site && site.publicKey !== proxy.publicKey) {
+          throw new ProviderRpcError(
+            RPC_ERROR.invalidParams,
+            `medvault_requestShare: proxy ${proxy.url} has another key than the site named`,
+          );
+        }
+        return {
+          url: proxy.url,
+          publicKey: PublicKey.fromCompressedBytes(hexToBytes(proxy.publicKey)),
+        };
+      },
+    );
+    return { proxies, threshold: request.threshold ?? settings.threshold };
+  }
+
+  /** Grants the reader access (after the patient approved). Sees the patient's key. */
+  async share(request: ShareRequest, origin: string): Promise<GrantJson> {
+    return this.#deps.identity.withSecretKey((patient) =>
+      this.#deps.ledgerSync.writing(async (ledger) => {
+        const { proxies, threshold } = await this.#proxies(request);
+        const grant = await grantAccess({
+          patient,
+          reader: PublicKey.fromCompressedBytes(hexToBytes(request.reader.publicKey)),
+          scope: request.scope,
+          purpose: request.purpose,
+          expiresAt: request.expiresAt,
+          proxies,
+          threshold,
+          ledger,
+          chain: await this.#deps.settings.chain(),
+        });
+        const json = grantToJson(grant);
+        await this.#deps.db.putGrant({
+          grant: json,
+          origin,
+          readerName: request.reader.name,
+          createdAt: Date.now(),
+        });
+        return json;
+      }),
+    );
+  }
+
+  /**
+   * Revokes a grant; with `origin`, only one that origin asked for. Sees the
+   * patient's key.
+   */
+  async revoke(
+    grantId: string,
+    origin?: string,
+  ): Promise<{ grantId: string; unreachable: string[] }> {
+    const stored = await this.#deps.db.grant(grantId);
+    if (!stored || (origin !== undefined && stored.origin !== origin)) {
+      throw new ProviderRpcError(
+        RPC_ERROR.invalidParams,
+        `No grant ${grantId} was made for this site.`,
+      );
+    }
+    if (stored.revokedAt) return { grantId, unreachable: [] };
+    return this.#deps.ledgerSync.writing(async (ledger) => {
+      const { unreachable } = await this.#deps.identity.withSecretKey(async (patient) =>
+        revokeAccess({
+          patient,
+          grant: grantFromJson(stored.grant),
+          ledger,
+          chain: await this.#deps.settings.chain(),
+        }),
+      );
+      await this.#deps.db.putGrant({ ...stored, revokedAt: Date.now() });
+      return { grantId, unreachable: unreachable.map((u) => u.proxy) };
+    });
+  }
+
+  /** Grants, newest first; with `origin`, only those that origin asked for. */
+  async grants(origin?: string): Promise<GrantSummary[]> {
+    const now = Date.now();
+    return (await this.#deps.db.grants(origin))
+      .map((g) => summary(g, now))
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+}
