@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const coreSrc = fileURLToPath(new URL('./packages/core/src/', import.meta.url));
+const nodeSrc = fileURLToPath(new URL('./packages/node/src/', import.meta.url));
 
 export default defineConfig({
   resolve: {
@@ -9,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: /^@medvault\/core$/, replacement: `${coreSrc}index.ts` },
       { find: /^@medvault\/core\/(.+)$/, replacement: `${coreSrc}$1/index.ts` },
+      { find: /^@medvault\/node\/(.+)$/, replacement: `${nodeSrc}$1/index.ts` },
     ],
   },
   test: {

@@ -1,5 +1,6 @@
 /** Sealed records through a BlobStore: one address, verified reads, random access. */
 
+import { caughtAsync, randomData } from '@medvault/testing';
 import { equals } from 'multiformats/bytes';
 import type { CID } from 'multiformats/cid';
 import { describe, expect, test } from 'vitest';
@@ -9,8 +10,6 @@ import { blobRange } from '../storage/blob-range.js';
 import { IntegrityError } from '../storage/errors.js';
 import { MemoryBlockStorage, MemoryStore } from '../storage/memory-store.js';
 import { computeCid, LEAF_SIZE } from '../storage/unixfs.js';
-import { caughtAsync } from '../test-support/caught.js';
-import { randomData } from '../test-support/random-data.js';
 import {
   openRecord,
   openSegment,

@@ -1,9 +1,9 @@
+import { caught } from '@medvault/testing';
 import { randomBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
-import { caught } from '../test-support/caught.js';
 import { decodeCheckpoint, encodeCheckpoint, signCheckpoint } from './checkpoint.js';
 import { decodeEntry, type EntryBody, encodeEntry, signEntry } from './entry.js';
 import {

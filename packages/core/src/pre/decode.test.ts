@@ -5,8 +5,9 @@
  * this file's own (fixarray, bin 8, booleans, plus the non-canonical forms
  * the tests need), so each test changes exactly one field or header.
  */
+
+import { caught, expectError } from '@medvault/testing';
 import { describe, expect, test } from 'vitest';
-import { caught, expectError } from '../test-support/caught.js';
 import {
   Capsule,
   CapsuleFrag,

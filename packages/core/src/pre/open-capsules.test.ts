@@ -1,9 +1,9 @@
+import { caught } from '@medvault/testing';
 import { decode, encode } from '@msgpack/msgpack';
 import { concatBytes } from '@noble/hashes/utils.js';
 import * as ref from '@nucypher/umbral-pre';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { caught } from '../test-support/caught.js';
 import { BatchItemError } from './errors.js';
 import {
   CapsuleFrag,

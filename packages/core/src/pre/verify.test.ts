@@ -1,7 +1,7 @@
 /** Verification and decryption reject every wrong key, fragment and ciphertext. */
 import { inspect } from 'node:util';
+import { expectError } from '@medvault/testing';
 import { describe, expect, test } from 'vitest';
-import { expectError } from '../test-support/caught.js';
 import {
   CapsuleFrag,
   CapsuleFragProofError,

@@ -1,7 +1,7 @@
+import { caught, expectError } from '@medvault/testing';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { SecretKey } from '../pre/keys.js';
-import { caught, expectError } from '../test-support/caught.js';
 import { InvalidGrantJsonError } from './errors.js';
 import type { Grant } from './grant.js';
 import { grantFromJson, grantToJson } from './grant-json.js';

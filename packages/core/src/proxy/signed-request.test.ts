@@ -1,8 +1,8 @@
+import { caught } from '@medvault/testing';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
-import { caught } from '../test-support/caught.js';
 import {
   MalformedRequestAuthError,
   ReplayCacheFullError,

@@ -1,11 +1,9 @@
 import 'fake-indexeddb/auto';
+import { blobStoreContract, caught, caughtAsync, randomData } from '@medvault/testing';
 import { IDBFactory } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { CID } from 'multiformats/cid';
 import { describe, expect, test } from 'vitest';
-import { caught, caughtAsync } from '../test-support/caught.js';
-import { randomData } from '../test-support/random-data.js';
-import { blobStoreContract } from './blob-store-contract.js';
 import { parseCid } from './cid.js';
 import { BlobNotFoundError, IntegrityError, InvalidCidError } from './errors.js';
 import { IndexedDbStore } from './idb-store.js';

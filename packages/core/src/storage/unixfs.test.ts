@@ -1,6 +1,7 @@
 import * as IpldUnixFS from '@ipld/unixfs';
 import { withMaxChunkSize } from '@ipld/unixfs/file/chunker/fixed';
 import { withWidth } from '@ipld/unixfs/file/layout/balanced';
+import { randomData as randomBytes } from '@medvault/testing';
 import { UnixFS as StorachaUnixFS } from '@storacha/upload-client';
 import fc from 'fast-check';
 import { importBytes } from 'ipfs-unixfs-importer';
@@ -12,7 +13,6 @@ import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
 import { describe, expect, test } from 'vitest';
 import { concatParts } from '../bytes/index.js';
-import { randomData as randomBytes } from '../test-support/random-data.js';
 import { tapCid } from './cid-tap.js';
 import { computeCid, DISCARD, importBlob, LEAF_SIZE, partHasher } from './unixfs.js';
 

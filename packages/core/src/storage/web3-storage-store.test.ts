@@ -1,11 +1,10 @@
+import { caughtAsync, randomData } from '@medvault/testing';
 import { equals } from 'multiformats/bytes';
 import { CID } from 'multiformats/cid';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { collect } from '../bytes/index.js';
 import { openRecord, openSegment, sealRecord } from '../envelope/envelope.js';
 import { SecretKey } from '../pre/keys.js';
-import { caughtAsync } from '../test-support/caught.js';
-import { randomData } from '../test-support/random-data.js';
 import {
   type StorachaTestService,
   startStorachaService,

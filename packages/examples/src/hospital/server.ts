@@ -3,9 +3,10 @@
  * Sealing happens in the browser; this server never sees a patient key.
  */
 import { join } from 'node:path';
-import { type RunningSite, SiteError, startSite } from '../sites/site-server.js';
+import { type RunningSite, startSite } from '../sites/site-server.js';
 import { loadCharts } from './charts.js';
 import { hospitalPage } from './page.js';
+import { hospitalRoutes } from './routes.js';
 
 /** Options of `startHospitalSite`. */
 export type HospitalSiteOptions = {
@@ -25,20 +26,12 @@ export type HospitalSiteOptions = {
  * ```
  */
 export async function startHospitalSite(options: HospitalSiteOptions): Promise<RunningSite> {
-  const charts = await loadCharts();
   return startSite({
     ...options,
     page: () => hospitalPage({ blobService: options.blobService }),
     connectTo: [options.blobService],
     entry: join(import.meta.dirname, 'app.ts'),
-    routes: {
-      'GET /api/charts': () => ({ json: charts.summaries }),
-      'GET /api/charts/:patient/:record': (_req, { patient, record }) => {
-        const found = charts.bytesOf(patient as string, record as string);
-        if (!found)
-          throw new SiteError(404, 'NO_RECORD', `no record ${record} in chart ${patient}`);
-        return { bytes: found.bytes, contentType: found.contentType };
-      },
-    },
+    routes: hospitalRoutes,
+    deps: { charts: await loadCharts() },
   });
 }

@@ -9,10 +9,8 @@ import {
   IntegrityError,
   StoreUnavailableError,
 } from '@medvault/core/storage';
+import { blobStoreContract, caughtAsync, randomData } from '@medvault/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { blobStoreContract } from '../../../core/src/storage/blob-store-contract.js';
-import { caughtAsync } from '../../../core/src/test-support/caught.js';
-import { randomData } from '../../../core/src/test-support/random-data.js';
 import { FsStore } from '../storage/fs-store.js';
 import { type RunningBlobService, startBlobService } from './server.js';
 

@@ -14,23 +14,11 @@
  *
  * Reads and writes are open to any origin (CORS): the bytes are ciphertext.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { BaseError } from '@medvault/core';
-import { type CID, parseCid, verifyBlock } from '@medvault/core/storage';
-import { BodyTooLargeError, readBody, sendJson } from '../http/body.js';
-import { HttpError } from '../http/http-error.js';
-import { listen, shutdown } from '../http/listen.js';
+import { startHttpService } from '../http/index.js';
 import { FsBlockStorage } from '../storage/fs-block-storage.js';
+import { blobServiceRoutes, MAX_BLOCK_BYTES } from './routes.js';
 
-/** Largest block accepted: the profile's leaves are 1 MiB, its roots ~40 KiB. */
-export const MAX_BLOCK_BYTES = 2 * 1024 * 1024;
-const RAW = 'application/vnd.ipld.raw';
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, HEAD, PUT, DELETE, OPTIONS',
-  'access-control-allow-headers': 'content-type, accept',
-  'access-control-max-age': '600',
-};
+export { MAX_BLOCK_BYTES };
 
 /** Options of `startBlobService`. */
 export type BlobServiceOptions = {
@@ -47,14 +35,6 @@ export type BlobServiceOptions = {
 /** A running blob service. */
 export type RunningBlobService = { url: string; close(): Promise<void> };
 
-function cidParam(text: string): CID {
-  try {
-    return parseCid(decodeURIComponent(text));
-  } catch (error) {
-    throw new HttpError(400, 'BLOB_SERVICE_BAD_CID', (error as Error).message);
-  }
-}
-
 /**
  * Starts a blob service; resolves once it listens.
  *
@@ -65,93 +45,32 @@ function cidParam(text: string): CID {
  * ```
  */
 export async function startBlobService(options: BlobServiceOptions): Promise<RunningBlobService> {
-  const blocks = await FsBlockStorage.open(options.dataDir);
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://blob-service');
-    const method = req.method ?? 'GET';
-    if (method === 'OPTIONS') {
-      res.writeHead(204, CORS);
-      return void res.end();
-    }
-    if (url.pathname === '/health' && method === 'GET') {
-      return sendJson(res, 200, { ok: true }, CORS);
-    }
-    const put = /^\/v1\/blocks\/([^/]+)$/.exec(url.pathname);
-    if (put) {
-      const cid = cidParam(put[1] as string);
-      if (method === 'DELETE' && options.allowDelete) {
-        await blocks.delete(cid);
-        return sendJson(res, 200, { cid: cid.toString(), deleted: true }, CORS);
-      }
-      if (method !== 'PUT') {
-        throw new HttpError(
-          405,
-          'BLOB_SERVICE_METHOD',
-          method === 'DELETE' ? 'this blob service does not delete blocks' : 'use PUT',
-        );
-      }
-      let body: Buffer;
-      try {
-        body = await readBody(req, MAX_BLOCK_BYTES);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError)
-          throw new HttpError(413, 'BLOB_SERVICE_TOO_LARGE', error.message);
-        throw error;
-      }
-      const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-      try {
-        await verifyBlock(cid, bytes);
-      } catch (error) {
-        throw new HttpError(422, 'BLOB_SERVICE_WRONG_BLOCK', (error as BaseError).shortMessage);
-      }
-      await blocks.put(cid, bytes);
-      return sendJson(res, 201, { cid: cid.toString(), size: bytes.length }, CORS);
-    }
-    const get = /^\/ipfs\/([^/]+)$/.exec(url.pathname);
-    if (get) {
-      if (method !== 'GET' && method !== 'HEAD')
-        throw new HttpError(405, 'BLOB_SERVICE_METHOD', 'use GET or HEAD');
-      const cid = cidParam(get[1] as string);
-      const wantsRaw =
-        url.searchParams.get('format') === 'raw' || (req.headers.accept ?? '').includes(RAW);
-      if (!wantsRaw) {
-        throw new HttpError(
-          406,
-          'BLOB_SERVICE_FORMAT',
-          `this service serves single blocks: ask with ?format=raw or Accept: ${RAW}`,
-        );
-      }
-      const bytes = await blocks.get(cid);
-      if (!bytes) throw new HttpError(404, 'BLOB_SERVICE_NOT_FOUND', `no block ${cid}`);
-      res.writeHead(200, {
-        ...CORS,
-        'content-type': RAW,
-        'content-length': String(bytes.length),
-        // a block never changes under its CID
-        'cache-control': 'public, max-age=31536000, immutable',
-        etag: `"${cid}.raw"`,
-      });
-      return void res.end(method === 'HEAD' ? undefined : bytes);
-    }
-    throw new HttpError(404, 'BLOB_SERVICE_NOT_FOUND', 'no such endpoint');
-  }
-
-  const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
-      const http =
-        error instanceof HttpError
-          ? error
-          : new HttpError(500, 'BLOB_SERVICE_INTERNAL', 'internal error');
-      if (http.status === 500)
-        log(`blob-service: internal error: ${(error as Error)?.stack ?? String(error)}`);
-      if (!res.headersSent)
-        sendJson(res, http.status, { error: { code: http.code, message: http.message } }, CORS);
-      else res.destroy();
-    });
+  const service = await startHttpService({
+    name: 'blob-service',
+    routes: blobServiceRoutes,
+    deps: {
+      blocks: await FsBlockStorage.open(options.dataDir),
+      allowDelete: options.allowDelete ?? false,
+    },
+    codes: {
+      notFound: 'BLOB_SERVICE_NOT_FOUND',
+      method: 'BLOB_SERVICE_METHOD',
+      tooLarge: 'BLOB_SERVICE_TOO_LARGE',
+      badJson: 'BLOB_SERVICE_BAD_JSON',
+      internal: 'BLOB_SERVICE_INTERNAL',
+    },
+    host: options.host,
+    port: options.port,
+    // reads and writes from any origin: the bytes are ciphertext
+    headers: {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, HEAD, PUT, DELETE, OPTIONS',
+      'access-control-allow-headers': 'content-type, accept',
+      'access-control-max-age': '600',
+    },
+    preflight: true,
+    timeouts: { requestMs: 60_000 },
+    log: options.log,
   });
-  server.requestTimeout = 60_000;
-  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
-  return { url, close: () => shutdown(server) };
+  return { url: service.url, close: () => service.close() };
 }

@@ -1,12 +1,23 @@
-/** Request bodies and JSON answers shared by the node servers. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/** Request bodies: read whole, up to a limit. */
+import type { IncomingMessage } from 'node:http';
 
-/** A body over the limit (answered 413). */
+/**
+ * A body over its route's limit (answered 413).
+ *
+ * @example
+ * ```ts
+ * await readBody(req, 1024).catch((e) => e instanceof BodyTooLargeError); // a 2 KiB body: true
+ * ```
+ */
 export class BodyTooLargeError extends Error {
   readonly limit: number;
   constructor(limit: number) {
     super(`request bodies are limited to ${limit} bytes`);
     this.limit = limit;
+  }
+
+  override get name(): string {
+    return 'BodyTooLargeError';
   }
 }
 
@@ -14,6 +25,11 @@ export class BodyTooLargeError extends Error {
  * Reads the whole body, refusing more than `limit` bytes. Reads with events,
  * not for-await: leaving a for-await early destroys the socket, and the
  * client would see a reset instead of the 413.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readBody(req, 256 * 1024);
+ * ```
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -29,20 +45,4 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       else resolve(Buffer.concat(chunks));
     });
   });
-}
-
-/** Answers with a JSON body. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
 }

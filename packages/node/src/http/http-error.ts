@@ -1,12 +1,34 @@
-/** An error answered as `{ error: { code, message } }` with an HTTP status. */
+/** What an `HttpError` adds to its answer beyond `{ error: { code, message } }`. */
+export type HttpErrorOptions = {
+  /** Fields beside `error` in the JSON body (e.g. the ledger host's `head` on a conflict). */
+  extra?: Record<string, unknown>;
+  /** Response headers (e.g. `allow` on a 405). */
+  headers?: Record<string, string>;
+};
+
+/**
+ * An answer a handler chooses: `{ error: { code, message }, ...extra }` with
+ * this status. Anything else a handler throws goes through `errorResponse`.
+ *
+ * @example
+ * ```ts
+ * throw new HttpError(404, 'LEDGER_HOST_NOT_FOUND', `no ledger ${id} on this host`);
+ * ```
+ */
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly extra: Record<string, unknown>;
-  constructor(status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
+  readonly headers: Record<string, string>;
+  constructor(status: number, code: string, message: string, options: HttpErrorOptions = {}) {
     super(message);
     this.status = status;
     this.code = code;
-    this.extra = extra;
+    this.extra = options.extra ?? {};
+    this.headers = options.headers ?? {};
+  }
+
+  override get name(): string {
+    return 'HttpError';
   }
 }

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeCid, IntegrityError } from '@medvault/core/storage';
+import { blobStoreContract } from '@medvault/testing';
 import { afterAll, describe, expect, test } from 'vitest';
-import { blobStoreContract } from '../../../core/src/storage/blob-store-contract.js';
 import { FsStore } from './fs-store.js';
 
 const dirs: string[] = [];

@@ -1,14 +1,20 @@
 /**
  * The behaviour every `BlobStore` must have, run against each implementation
- * (memory, IndexedDB here; files in packages/node).
+ * (memory and IndexedDB in @medvault/core; files and HTTP in @medvault/node).
  */
+
+import {
+  BlobNotFoundError,
+  BlobRangeError,
+  type BlobStore,
+  computeCid,
+  InvalidCidError,
+  LEAF_SIZE,
+} from '@medvault/core/storage';
 import fc from 'fast-check';
 import { equals } from 'multiformats/bytes';
 import { describe, expect, test } from 'vitest';
-import { randomData } from '../test-support/random-data.js';
-import type { BlobStore } from './blob-store.js';
-import { BlobNotFoundError, BlobRangeError, InvalidCidError } from './errors.js';
-import { computeCid, LEAF_SIZE } from './unixfs.js';
+import { randomData } from './random-data.js';
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());

@@ -9,8 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ChartSummary } from '@medvault/examples';
 import {
   answerPrompt,
   ask,
@@ -22,9 +21,10 @@ import {
   saveSettings,
   stackSettings,
   type WalletBrowser,
-} from '../../extension/test/support/wallet-browser.js';
-import { FREE_PORTS, type LocalStack, startLocalStack } from '../../node/src/stack/local-stack.js';
-import type { ChartSummary } from '../src/hospital/charts.js';
+} from '@medvault/extension/testing';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
 
 let dir: string;
 let stack: LocalStack;

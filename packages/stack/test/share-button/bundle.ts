@@ -1,11 +1,9 @@
 /**
  * Test support: the share button and a React app bundled with esbuild,
- * straight from the sources, as a site would serve them.
+ * straight from the sources (the repository's tsconfig paths map
+ * `@medvault/core/*` to them), as a site would serve them.
  */
-import { join } from 'node:path';
 import { build } from 'esbuild';
-
-const coreSrc = join(import.meta.dirname, '../../src');
 
 /**
  * Bundles `@medvault/core/share-button` into one ES module at `outFile`
@@ -19,7 +17,12 @@ const coreSrc = join(import.meta.dirname, '../../src');
  */
 export async function buildShareButtonBundle(outFile: string): Promise<void> {
   const result = await build({
-    entryPoints: [join(coreSrc, 'share-button/index.ts')],
+    stdin: {
+      contents: "export * from '@medvault/core/share-button';",
+      loader: 'ts',
+      resolveDir: import.meta.dirname,
+      sourcefile: 'medvault-share-button.ts',
+    },
     outfile: outFile,
     bundle: true,
     format: 'esm',
@@ -65,7 +68,6 @@ export async function buildReactApp(
     platform: 'browser',
     target: 'es2022',
     jsx: 'automatic',
-    alias: { '@medvault/core/share-button': join(coreSrc, 'share-button/index.ts') },
     // React's development build: its warnings about props reach the console
     define: {
       'process.env.NODE_ENV': '"development"',

@@ -8,14 +8,19 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SecretKey } from '@medvault/core/pre';
-import { startClinicSite } from '../../../examples/src/clinic/server.js';
-import { startHospitalSite } from '../../../examples/src/hospital/server.js';
-import type { RunningSite } from '../../../examples/src/sites/site-server.js';
-import { type RunningBlobService, startBlobService } from '../blob-service/server.js';
-import { type DevChain, startDevChain } from '../chain/dev-chain.js';
-import { readKeyFile, writeKeyFile } from '../cli/key-file.js';
-import { type RunningLedgerHost, startLedgerHost } from '../ledger-host/server.js';
-import { type RunningProxy, startProxy } from '../proxy/server.js';
+import { type RunningSite, startClinicSite, startHospitalSite } from '@medvault/examples';
+import {
+  type DevChain,
+  type RunningBlobService,
+  type RunningLedgerHost,
+  type RunningProxy,
+  readKeyFile,
+  startBlobService,
+  startDevChain,
+  startLedgerHost,
+  startProxy,
+  writeKeyFile,
+} from '@medvault/node/services';
 
 /** Ports of the stack; 0 picks a free one (tests). */
 export type StackPorts = {

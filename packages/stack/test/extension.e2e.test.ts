@@ -13,17 +13,13 @@ import { collect, sealRecordBytes } from '@medvault/core/envelope';
 import { PublicKey, SecretKey } from '@medvault/core/pre';
 import { grantFromJson, readShared } from '@medvault/core/proxy';
 import { MemoryStore } from '@medvault/core/storage';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FREE_PORTS, type LocalStack, startLocalStack } from '../../node/src/stack/local-stack.js';
-import { deriveIdentity } from '../src/background/identity.js';
-import { keyFingerprint } from '../src/ui/describe.js';
 import {
   answerPrompt,
   ask,
   choosePassphrase,
+  deriveIdentity,
   extensionPage,
+  keyFingerprint,
   launchBrowser,
   nextPrompt,
   restoreIdentity,
@@ -32,7 +28,11 @@ import {
   stackSettings,
   uiCall,
   type WalletBrowser,
-} from './support/wallet-browser.js';
+} from '@medvault/extension/testing';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
 
 const PASSPHRASE = 'tidal lantern orchard 42';
 

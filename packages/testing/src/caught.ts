@@ -1,5 +1,5 @@
 /**
- * Test helpers shared by the suites (not exported from the package).
+ * Catching what a call throws, for assertions on typed errors.
  */
 import { expect } from 'vitest';
 

@@ -22,7 +22,7 @@ function start() {
   const env: NodeJS.ProcessEnv = { ...process.env, MEDVAULT_DATA_DIR: dataDir };
   for (const name of ['CHAIN', 'LEDGER_HOST', 'BLOB', 'PROXY', 'HOSPITAL', 'CLINIC'])
     env[`MEDVAULT_${name}_PORT`] = '0';
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'packages/node/src/start.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'packages/stack/src/start.ts'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

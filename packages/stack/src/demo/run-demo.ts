@@ -15,10 +15,9 @@ import { LedgerHostClient } from '@medvault/core/ledger-host';
 import { SecretKey, Signer } from '@medvault/core/pre';
 import { type Grant, grantAccess, grantToJson, revokeAccess } from '@medvault/core/proxy';
 import { HttpStore } from '@medvault/core/storage';
-import type { ReadingJson } from '../../../examples/src/clinic/reading-json.js';
-import { generateSamples } from '../../../examples/src/samples/index.js';
-import { devClient } from '../chain/dev-chain.js';
-import { FREE_PORTS, type LocalStack, startLocalStack } from '../stack/local-stack.js';
+import { generateSamples, type ReadingJson } from '@medvault/examples';
+import { devClient } from '@medvault/node/services';
+import { FREE_PORTS, type LocalStack, startLocalStack } from '../local-stack.js';
 
 /** A step of the story that did not turn out as it must. */
 export class DemoStepError extends BaseError {

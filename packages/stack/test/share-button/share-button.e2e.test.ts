@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretKey } from '@medvault/core/pre';
 import { grantFromJson } from '@medvault/core/proxy';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEFAULT_INSTALL_URL } from '@medvault/core/share-button';
 import {
   answerPrompt,
   launchBrowser,
@@ -22,13 +20,11 @@ import {
   saveSettings,
   stackSettings,
   type WalletBrowser,
-} from '../../../extension/test/support/wallet-browser.js';
-import {
-  FREE_PORTS,
-  type LocalStack,
-  startLocalStack,
-} from '../../../node/src/stack/local-stack.js';
-import { DEFAULT_INSTALL_URL } from '../../src/share-button/parse-attributes.js';
+} from '@medvault/extension/testing';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FREE_PORTS, type LocalStack, startLocalStack } from '../../src/local-stack.js';
 import { buildReactApp, buildShareButtonBundle } from './bundle.js';
 import { REACT_APP_TSX, typecheckTsx } from './react-app.js';
 import { clinicPage, type Site, startSite } from './site.js';

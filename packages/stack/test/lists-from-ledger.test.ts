@@ -14,24 +14,22 @@ import { anchorCheckpoint } from '@medvault/core/chain';
 import { MemoryLedgerStore } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
 import { encrypt, SecretKey, Signer } from '@medvault/core/pre';
+import {
+  ConsentQueue,
+  deriveIdentity,
+  RESTORED_ORIGIN,
+  Session,
+  type Settings,
+  UiHandler,
+  Wallet,
+  WalletDb,
+} from '@medvault/extension/background';
+import { stackSettings } from '@medvault/extension/testing';
+import { devClient } from '@medvault/node/services';
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import { getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { devClient } from '../../../node/src/chain/dev-chain.js';
-import {
-  FREE_PORTS,
-  type LocalStack,
-  startLocalStack,
-} from '../../../node/src/stack/local-stack.js';
-import { stackSettings } from '../../test/support/wallet-browser.js';
-import { ConsentQueue } from './consent-queue.js';
-import { deriveIdentity } from './identity.js';
-import { RESTORED_ORIGIN } from './lists-from-ledger.js';
-import { Session } from './session.js';
-import type { Settings } from './settings.js';
-import { UiHandler } from './ui-handler.js';
-import { Wallet } from './wallet.js';
-import { WalletDb } from './wallet-db.js';
+import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
 
 const PHRASE = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above';
 const PASSPHRASE = 'quiet harbour lamp 9';

@@ -6,8 +6,8 @@
  * across restarts. Ctrl-C stops everything.
  */
 import { join, relative } from 'node:path';
-import { buildExtension } from '../../extension/build.js';
-import { defaultPorts, startLocalStack } from './stack/local-stack.js';
+import { buildExtension } from '@medvault/extension/build';
+import { defaultPorts, startLocalStack } from './local-stack.js';
 
 // Listening from the first moment: a Ctrl-C while the stack is still coming
 // up stops it as cleanly as one after.

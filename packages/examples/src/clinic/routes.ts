@@ -1,0 +1,117 @@
+/**
+ * The clinic's API: the grants patients shared with it, read with the
+ * clinic's reader key on this server, and where each record's ledger entry
+ * stands against the chain.
+ */
+import { BaseError } from '@medvault/core';
+import type { LedgerHostClient } from '@medvault/core/ledger-host';
+import type { SecretKey } from '@medvault/core/pre';
+import { type Grant, grantFromJson, grantToJson, listSharedRecords } from '@medvault/core/proxy';
+import type { HttpStore } from '@medvault/core/storage';
+import { HttpError, type RequestContext, type Route } from '@medvault/node/http';
+import type { GrantBook } from './grant-book.js';
+import { type AnchorChain, findAnchor, proofJson, provenanceOf } from './provenance.js';
+import { readGrant } from './read-grant.js';
+import { readingJson } from './reading-json.js';
+
+/** What the clinic's handlers use. */
+export type ClinicDeps = {
+  /** The clinic's reader key (kept on this server, never sent to a browser). */
+  readerKey: SecretKey;
+  host: LedgerHostClient;
+  store: HttpStore;
+  chain: AnchorChain;
+  rpcUrl: string;
+  grants: GrantBook;
+};
+
+/** The clinic's API routes. */
+export const clinicRoutes: Route<ClinicDeps>[] = [
+  { method: 'GET', path: '/api/grants', handler: listGrants },
+  { method: 'POST', path: '/api/grants', handler: receiveGrant },
+  { method: 'POST', path: '/api/grants/:id/read', handler: readHeldGrant },
+  { method: 'GET', path: '/api/grants/:id/proofs/:seq', handler: recordProof },
+  { method: 'GET', path: '/api/grants/:id/anchor', handler: ledgerAnchor },
+];
+
+/** `GET /api/grants`: the grants held. */
+export function listGrants(_ctx: RequestContext, deps: ClinicDeps) {
+  return { json: deps.grants.all().map(grantToJson) };
+}
+
+/** `POST /api/grants`: a grant a patient shared with this clinic, kept and read at once. */
+export async function receiveGrant(ctx: RequestContext, deps: ClinicDeps) {
+  const body = (await ctx.json()) as { grant?: unknown } | null;
+  let grant: Grant;
+  try {
+    grant = grantFromJson(body?.grant);
+  } catch (error) {
+    throw new HttpError(400, 'BAD_GRANT', (error as Error).message);
+  }
+  if (!grant.reader.equals(deps.readerKey.publicKey())) {
+    const message = 'this grant is for another reader, not this clinic';
+    throw new HttpError(422, 'NOT_OUR_GRANT', message);
+  }
+  await deps.grants.add(grant);
+  return read(deps, grant);
+}
+
+/** `POST /api/grants/{id}/read`: the shared records, read again. */
+export function readHeldGrant(ctx: RequestContext, deps: ClinicDeps) {
+  return read(deps, grantOf(ctx, deps));
+}
+
+/** `GET /api/grants/{id}/proofs/{seq}`: where one shared record's entry stands. */
+export async function recordProof(ctx: RequestContext, deps: ClinicDeps) {
+  const grant = grantOf(ctx, deps);
+  const seq = ctx.params.seq as string;
+  const listed = await listSharedRecords({ host: deps.host, grant }).catch(upstream);
+  if (!listed.records.some((r) => r.seq === Number(seq)))
+    throw new HttpError(404, 'NO_RECORD', `entry ${seq} is not a record this grant covers`);
+  const found = await findAnchor(deps.chain, listed.entries).catch(upstream);
+  const provenance = provenanceOf(listed.entries, Number(seq), found);
+  return { json: proofJson(grant.ledgerId, listed.entries, provenance) };
+}
+
+/** `GET /api/grants/{id}/anchor`: whether the ledger's anchored root checks out. */
+export async function ledgerAnchor(ctx: RequestContext, deps: ClinicDeps) {
+  const grant = grantOf(ctx, deps);
+  const { registry } = deps.chain;
+  const listed = await listSharedRecords({ host: deps.host, grant }).catch(upstream);
+  const found = await findAnchor(deps.chain, listed.entries).catch(upstream);
+  if (!('anchor' in found)) return { json: { ledgerId: grant.ledgerId, registry, ...found } };
+  return {
+    json: {
+      ledgerId: grant.ledgerId,
+      registry,
+      rpcUrl: deps.rpcUrl,
+      size: found.anchor.size,
+      root: found.anchor.root,
+      blockNumber: Number(found.anchor.blockNumber),
+      verified: 'the ledger’s first entries hash to the anchored root',
+    },
+  };
+}
+
+function grantOf(ctx: RequestContext, deps: ClinicDeps): Grant {
+  const id = ctx.params.id as string;
+  const grant = deps.grants.get(id);
+  if (!grant) throw new HttpError(404, 'NO_GRANT', `this clinic holds no grant ${id}`);
+  return grant;
+}
+
+async function read(deps: ClinicDeps, grant: Grant) {
+  const { readerKey: reader, host, store, chain } = deps;
+  const reading = await readGrant({ grant, reader, host, store, chain }).catch(upstream);
+  return { json: readingJson(grant.grantId, reading) };
+}
+
+/**
+ * What the library refuses while the clinic reads a share (the ledger host,
+ * the proxies, the chain) is an upstream failure: a 502 with its code, for
+ * the page to show.
+ */
+function upstream(error: unknown): never {
+  if (error instanceof BaseError) throw new HttpError(502, error.code, error.message);
+  throw error;
+}

@@ -1,0 +1,13 @@
+/**
+ * `@medvault/examples` — the example sites and their data, for the local
+ * stack (`@medvault/stack`): the hospital portal, the clinic, and synthetic
+ * FHIR R4 patients.
+ * @module
+ */
+
+export type { ReadingJson } from './clinic/reading-json.js';
+export { type ClinicSiteOptions, startClinicSite } from './clinic/server.js';
+export type { ChartSummary } from './hospital/charts.js';
+export { type HospitalSiteOptions, startHospitalSite } from './hospital/server.js';
+export { generateSamples, type SamplePatient, type SampleRecord } from './samples/index.js';
+export type { RunningSite } from './sites/site-server.js';

@@ -1,0 +1,247 @@
+/**
+ * The proxy's routes (docs/spec/proxy-api.md): health and metrics, key
+ * fragment delivery and removal, and re-encryption.
+ */
+import { BaseError } from '@medvault/core';
+import {
+  Capsule,
+  KeyFrag,
+  PublicKey,
+  reencrypt,
+  type SecretKey,
+  type VerifiedKeyFrag,
+} from '@medvault/core/pre';
+import {
+  GrantInactiveError,
+  GrantUnknownError,
+  InvalidRequestBodyError,
+  KfragDeliveryError,
+  kfragDeliverySchema,
+  type NonceCache,
+  NotAuthorizedError,
+  OutOfScopeError,
+  openKfragDelivery,
+  ProxyBusyError,
+  recordInScope,
+  reencryptRequestSchema,
+  UpstreamUnavailableError,
+  verifyRequest,
+} from '@medvault/core/proxy';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import type { z } from 'zod';
+import { type Handler, HttpError, type RequestContext, type Route } from '../http/index.js';
+import type { AccessLog } from './access-log.js';
+import type { GrantStatusCache } from './grant-status-cache.js';
+import type { KfragStore, StoredGrant } from './kfrag-store.js';
+import type { LedgerViews } from './ledger-view.js';
+import type { ProxyMetrics } from './metrics.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+/** What the proxy's handlers use. */
+export type ProxyDeps = {
+  key: SecretKey;
+  publicKey: PublicKey;
+  store: KfragStore;
+  nonces: NonceCache;
+  limiter: RateLimiter;
+  metrics: ProxyMetrics;
+  views: LedgerViews;
+  accessLog: AccessLog;
+  grantStatus: GrantStatusCache;
+  /** Accepted clock skew of signed requests, ms. */
+  windowMs: number;
+  /** Requests handled at once before answering 503. */
+  maxInFlight: number;
+  /** Requests in progress now. */
+  load: { inFlight: number };
+};
+
+const GRANT_ID = { grantId: /^[0-9a-f]{64}$/ };
+
+/** The proxy's route table. */
+export const proxyRoutes: Route<ProxyDeps>[] = [
+  { method: 'GET', path: '/v1/health', handler: health },
+  { method: 'GET', path: '/metrics', handler: metricsText },
+  {
+    method: 'PUT',
+    path: '/v1/grants/:grantId/kfrag',
+    params: GRANT_ID,
+    handler: limited(deliverKfrag),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/grants/:grantId',
+    params: GRANT_ID,
+    handler: limited(forgetGrant),
+  },
+  { method: 'POST', path: '/v1/reencrypt', handler: limited(reencryptRecords) },
+];
+
+/** `GET /v1/health`: the proxy's key and how many grants it holds. */
+export function health(_ctx: RequestContext, deps: ProxyDeps) {
+  const publicKey = bytesToHex(deps.publicKey.toCompressedBytes());
+  return { json: { status: 'ok', publicKey, grants: deps.store.size } };
+}
+
+/** `GET /metrics`: Prometheus text. */
+export function metricsText(_ctx: RequestContext, deps: ProxyDeps) {
+  const text = deps.metrics.render({
+    medvault_proxy_grants: deps.store.size,
+    medvault_proxy_in_flight: deps.load.inFlight,
+  });
+  return { body: text, headers: { 'content-type': 'text/plain; version=0.0.4' } };
+}
+
+/** `PUT /v1/grants/{id}/kfrag`: takes a patient's key fragment for a grant, once. */
+export async function deliverKfrag(ctx: RequestContext, deps: ProxyDeps) {
+  const { grantId } = ctx.params as { grantId: string };
+  const body = await ctx.bytes();
+  const signerKey = authenticate(ctx, deps, body);
+  const delivery = parseBody(kfragDeliverySchema, body);
+  if (!signerKey.equals(PublicKey.fromCompressedBytes(hexToBytes(delivery.verifyingKey)))) {
+    throw new NotAuthorizedError("the key that signed the fragment (the body's verifyingKey)");
+  }
+  const kfrag = openKfragDelivery(deps.key, delivery.kfrag);
+  let verified: VerifiedKeyFrag;
+  try {
+    verified = kfrag.verify(
+      signerKey,
+      PublicKey.fromCompressedBytes(hexToBytes(delivery.patient)),
+      PublicKey.fromCompressedBytes(hexToBytes(delivery.reader)),
+    );
+  } catch (cause) {
+    throw new KfragDeliveryError(
+      'it does not verify against the patient, the reader and the signing key',
+      cause,
+    );
+  }
+  const kfragHex = bytesToHex(verified.toBytes());
+  const held = deps.store.get(grantId);
+  if (held?.kfrag === kfragHex) return { json: { grantId, stored: true } };
+  if (held) {
+    const message = `grant ${grantId} already has another fragment here`;
+    throw new HttpError(409, 'PROXY_GRANT_EXISTS', message);
+  }
+  const { ledgerId, ledgerHost, patient, verifyingKey, reader } = delivery;
+  const stored = { ledgerId, ledgerHost, patient, verifyingKey, reader, kfrag: kfragHex };
+  await deps.store.put({ grantId, ...stored, storedAt: Date.now() });
+  deps.metrics.count('medvault_proxy_kfrags_stored_total');
+  return { status: 201, json: { grantId, stored: true } };
+}
+
+/** `DELETE /v1/grants/{id}`: the patient (or the fragment's signer) takes a fragment back. */
+export async function forgetGrant(ctx: RequestContext, deps: ProxyDeps) {
+  const { grantId } = ctx.params as { grantId: string };
+  const signerKey = authenticate(ctx, deps, await ctx.bytes());
+  const held = deps.store.get(grantId);
+  if (!held) return { status: 204 };
+  if (![held.verifyingKey, held.patient].includes(bytesToHex(signerKey.toCompressedBytes()))) {
+    throw new NotAuthorizedError('the patient or the key that signed the fragment');
+  }
+  await deps.store.delete(grantId);
+  return { status: 204 };
+}
+
+/**
+ * `POST /v1/reencrypt`: capsule fragments for the grant's reader, for records
+ * in the patient's verified ledger and the grant's scope, once the access is
+ * logged in that ledger.
+ */
+export async function reencryptRecords(ctx: RequestContext, deps: ProxyDeps) {
+  const body = await ctx.bytes();
+  const readerKey = authenticate(ctx, deps, body);
+  const { grantId, cids } = parseBody(reencryptRequestSchema, body);
+  const held = deps.store.get(grantId);
+  if (!held) throw new GrantUnknownError(grantId);
+  if (bytesToHex(readerKey.toCompressedBytes()) !== held.reader) {
+    throw new NotAuthorizedError("the grant's reader");
+  }
+  const { client, index, grant } = await activeGrant(deps, grantId, held);
+  const kfrag = KeyFrag.fromBytes(hexToBytes(held.kfrag)).skipVerification();
+  const cfrags = cids.map((cid) => {
+    const record = index.records.get(cid);
+    if (!record) throw new OutOfScopeError(cid, "it is not in the patient's ledger");
+    if (!recordInScope(grant.scope, record))
+      throw new OutOfScopeError(cid, 'it is outside the grant’s scope');
+    const cfrag = reencrypt(Capsule.fromBytes(record.capsule), kfrag);
+    return { cid, cfrag: bytesToHex(cfrag.toBytes()) };
+  });
+  // Logged before answering: no access goes unrecorded in the patient's ledger.
+  try {
+    await deps.accessLog.record(client, held.ledgerId, grantId, cids);
+  } catch (cause) {
+    if (cause instanceof BaseError && cause.code.startsWith('LEDGER_ACCESS')) {
+      throw new GrantInactiveError(grantId, 'the ledger refuses the access entry');
+    }
+    throw new UpstreamUnavailableError('the ledger host, to log the access', cause);
+  }
+  deps.metrics.count('medvault_proxy_reencryptions_total', cfrags.length);
+  return { json: { cfrags } };
+}
+
+/** The grant, active on chain and in the patient's verified ledger, for the reader held. */
+async function activeGrant(deps: ProxyDeps, grantId: string, held: StoredGrant) {
+  let active: boolean;
+  try {
+    active = await deps.grantStatus.isActive(grantId);
+  } catch (cause) {
+    throw new UpstreamUnavailableError('the chain', cause);
+  }
+  if (!active) throw new GrantInactiveError(grantId, 'revoked, expired or unknown on chain');
+  const { client, index } = await deps.views
+    .refresh(held.ledgerHost, held.ledgerId)
+    .catch((cause: unknown) => {
+      throw new UpstreamUnavailableError(
+        "a ledger host serving the patient's verified ledger",
+        cause,
+      );
+    });
+  const grant = index.grants.get(grantId);
+  if (!grant || grant.revoked || grant.expiresAt <= Date.now()) {
+    throw new GrantInactiveError(grantId, 'revoked, expired or missing in the ledger');
+  }
+  if (bytesToHex(grant.grantee) !== held.reader) {
+    throw new GrantInactiveError(grantId, 'the ledger names another reader');
+  }
+  return { client, index, grant };
+}
+
+/** Past `maxInFlight` requests at once, answers 503 before reading the body. */
+function limited(handler: Handler<ProxyDeps>): Handler<ProxyDeps> {
+  return async (ctx, deps) => {
+    if (deps.load.inFlight >= deps.maxInFlight) throw new ProxyBusyError();
+    deps.load.inFlight += 1;
+    try {
+      return await handler(ctx, deps);
+    } finally {
+      deps.load.inFlight -= 1;
+    }
+  };
+}
+
+/** The key that signed the request (for this proxy, this path and body), within its rate. */
+function authenticate(ctx: RequestContext, deps: ProxyDeps, body: Buffer): PublicKey {
+  const key = verifyRequest(
+    ctx.req.headers,
+    { audience: deps.publicKey, method: ctx.method, path: ctx.url.pathname, body },
+    { nonces: deps.nonces, windowMs: deps.windowMs },
+  );
+  deps.limiter.take(bytesToHex(key.toCompressedBytes()));
+  return key;
+}
+
+function parseBody<T extends z.ZodType>(schema: T, body: Buffer): z.infer<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new InvalidRequestBodyError('not JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new InvalidRequestBodyError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
+  }
+  return parsed.data;
+}
