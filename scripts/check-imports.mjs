@@ -25,6 +25,43 @@ function* sourceFiles(dir) {
   }
 }
 
+/**
+ * Cycles among the capability folders of `packages/core/src` (their
+ * non-test sources), each as `a -> b -> a`.
+ */
+function coreFolderCycles(root) {
+  const src = join(root, 'packages/core/src');
+  if (!existsSync(src)) return [];
+  const folders = readdirSync(src, { withFileTypes: true }).filter((e) => e.isDirectory());
+  const edges = new Map();
+  for (const { name } of folders) {
+    const targets = new Set();
+    for (const file of sourceFiles(join(src, name))) {
+      if (/\.(test|bench)\.[cm]?[jt]sx?$/.test(file)) continue;
+      for (const match of readFileSync(file, 'utf8').matchAll(SPECIFIERS)) {
+        const spec = match[1] ?? match[2] ?? match[3];
+        const to = spec?.match(/^\.\.\/([^/]+)\//)?.[1];
+        if (to && to !== name) targets.add(to);
+      }
+    }
+    edges.set(name, targets);
+  }
+  const cycles = [];
+  const state = new Map(); // 1 visiting, 2 done
+  const visit = (node, path) => {
+    if (state.get(node) === 2) return;
+    if (state.get(node) === 1) {
+      cycles.push([...path.slice(path.indexOf(node)), node].join(' -> '));
+      return;
+    }
+    state.set(node, 1);
+    for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
+    state.set(node, 2);
+  };
+  for (const node of edges.keys()) visit(node, []);
+  return cycles;
+}
+
 /** The violations under `root`/packages, as lines `file: problem`. */
 export function checkImports(root) {
   const packagesDir = join(root, 'packages');
@@ -62,6 +99,9 @@ export function checkImports(root) {
         }
       }
     }
+  }
+  for (const cycle of coreFolderCycles(root)) {
+    problems.push(`packages/core/src: its folders import each other in a cycle: ${cycle}`);
   }
   return problems;
 }

@@ -15,14 +15,17 @@ const stopRequested = new Promise<void>((resolve) => {
   process.once('SIGINT', () => resolve());
   process.once('SIGTERM', () => resolve());
 });
-const dataDir = process.env.MEDVAULT_DATA_DIR ?? join(process.cwd(), '.medvault');
+// npm runs this in packages/stack; INIT_CWD is where the person typed
+// `npm start` (the repository's root), which the docs and paths speak of.
+const here = process.env.INIT_CWD ?? process.cwd();
+const dataDir = process.env.MEDVAULT_DATA_DIR ?? join(here, '.medvault');
 const repo = join(import.meta.dirname, '../../..');
 const [built, stack] = await Promise.all([
   buildExtension(join(repo, 'packages/extension/dist')),
   startLocalStack({ dataDir, ports: defaultPorts() }),
 ]);
 const { chain } = stack;
-const rel = (path: string) => relative(process.cwd(), path) || '.';
+const rel = (path: string) => relative(here, path) || '.';
 
 console.log(`MedVault local stack (data: ${rel(dataDir)})
 

@@ -77,3 +77,24 @@ test('an @medvault import the package does not declare fails', async () => {
     await rm(join(root, 'packages/a/src/up.ts'));
   }
 });
+
+test('capability folders of core that import each other in a cycle fail', async () => {
+  await put('packages/core/package.json', JSON.stringify({ name: '@medvault/core' }));
+  await put(
+    'packages/core/src/envelope/seal.ts',
+    "import { put } from '../storage/put.js';\nexport { put };\n",
+  );
+  await put('packages/core/src/storage/put.ts', 'export const put = 1;\n');
+  expect(check(root)).toEqual([]);
+  await put('packages/core/src/storage/tap.ts', "export { put } from '../envelope/seal.js';\n");
+  // tests may go the other way: they are not part of the graph
+  await put('packages/core/src/storage/put.test.ts', "import '../envelope/seal.js';\n");
+  try {
+    expect(check(root)).toEqual([
+      'packages/core/src: its folders import each other in a cycle: envelope -> storage -> envelope',
+    ]);
+  } finally {
+    await rm(join(root, 'packages/core/src/storage/tap.ts'));
+  }
+  expect(check(root)).toEqual([]);
+});
