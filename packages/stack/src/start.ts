@@ -19,9 +19,8 @@ const stopRequested = new Promise<void>((resolve) => {
 // `npm start` (the repository's root), which the docs and paths speak of.
 const here = process.env.INIT_CWD ?? process.cwd();
 const dataDir = process.env.MEDVAULT_DATA_DIR ?? join(here, '.medvault');
-const repo = join(import.meta.dirname, '../../..');
 const [built, stack] = await Promise.all([
-  buildExtension(join(repo, 'packages/extension/dist')),
+  buildExtension(), // into packages/extension/dist
   startLocalStack({ dataDir, ports: defaultPorts() }),
 ]);
 const { chain } = stack;

@@ -1,6 +1,7 @@
 import type { Account, Address, Chain, Client, Transport } from 'viem';
 import { deployContract, waitForTransactionReceipt } from 'viem/actions';
 import { callRegistry } from './call-registry.js';
+import { MissingAccountError, TransactionFailedError } from './errors.js';
 import { registryAbi, registryBytecode } from './registry-artifact.js';
 
 /**
@@ -18,7 +19,7 @@ export async function deployRegistry(
 ): Promise<Address> {
   return callRegistry(async () => {
     const account = params.account ?? client.account;
-    if (!account) throw new Error('deployRegistry needs an account to pay for the deployment');
+    if (!account) throw new MissingAccountError('deployRegistry');
     const hash = await deployContract(client, {
       abi: registryAbi,
       bytecode: registryBytecode,
@@ -26,7 +27,7 @@ export async function deployRegistry(
       chain: client.chain,
     });
     const receipt = await waitForTransactionReceipt(client, { hash });
-    if (!receipt.contractAddress) throw new Error('the deployment produced no contract');
+    if (!receipt.contractAddress) throw new TransactionFailedError('deployRegistry', hash);
     return receipt.contractAddress;
   });
 }

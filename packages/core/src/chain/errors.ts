@@ -51,3 +51,26 @@ export class AnchorMismatchError extends BaseError {
     super(`The ledger does not match its on-chain anchor: ${details}.`, { docsPath: DOCS });
   }
 }
+
+/** A write needs an account to send it (a relayer, or the client's own) and has none. */
+export class MissingAccountError extends BaseError {
+  static override readonly code = 'CHAIN_NO_ACCOUNT';
+  override readonly name = 'MissingAccountError';
+  constructor(what: string) {
+    super(
+      `${what} needs an account to send the transaction: pass one, or give the client an account.`,
+      {
+        docsPath: 'spec/registry.md',
+      },
+    );
+  }
+}
+
+/** A transaction was mined but failed, or a deployment left no contract. */
+export class TransactionFailedError extends BaseError {
+  static override readonly code = 'CHAIN_TX_FAILED';
+  override readonly name = 'TransactionFailedError';
+  constructor(what: string, hash: string) {
+    super(`${what} (transaction ${hash}) failed on chain.`, { docsPath: 'spec/registry.md' });
+  }
+}

@@ -1,6 +1,7 @@
 import type { Account, Address, Chain, Client, Hash, Transport } from 'viem';
 import { simulateContract, waitForTransactionReceipt, writeContract } from 'viem/actions';
 import { callRegistry } from './call-registry.js';
+import { MissingAccountError, TransactionFailedError } from './errors.js';
 import { registryAbi } from './registry-artifact.js';
 
 /** The relayer side of every signed registry call. */
@@ -22,8 +23,7 @@ export async function sendSigned(
 ): Promise<{ hash: Hash; blockNumber: bigint; gasUsed: bigint }> {
   return callRegistry(async () => {
     const account = relay.relayer ?? client.account;
-    if (!account)
-      throw new Error(`${functionName} needs a relayer account to send the transaction`);
+    if (!account) throw new MissingAccountError(functionName);
     // Simulate first: a call the registry would refuse fails here with its
     // decoded custom error, before any gas is spent.
     const { request } = await simulateContract(client, {
@@ -36,8 +36,7 @@ export async function sendSigned(
     });
     const hash = await writeContract(client, request as never);
     const receipt = await waitForTransactionReceipt(client, { hash });
-    if (receipt.status !== 'success')
-      throw new Error(`${functionName} transaction ${hash} reverted`);
+    if (receipt.status !== 'success') throw new TransactionFailedError(functionName, hash);
     return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed };
   });
 }

@@ -1,5 +1,6 @@
 /** Request bodies: read whole, up to a limit. */
 import type { IncomingMessage } from 'node:http';
+import { BaseError } from '@medvault/core/errors';
 
 /**
  * A body over its route's limit (answered 413).
@@ -9,15 +10,13 @@ import type { IncomingMessage } from 'node:http';
  * await readBody(req, 1024).catch((e) => e instanceof BodyTooLargeError); // a 2 KiB body: true
  * ```
  */
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends BaseError {
+  static override readonly code = 'HTTP_BODY_TOO_LARGE';
+  override readonly name = 'BodyTooLargeError';
   readonly limit: number;
   constructor(limit: number) {
     super(`request bodies are limited to ${limit} bytes`);
     this.limit = limit;
-  }
-
-  override get name(): string {
-    return 'BodyTooLargeError';
   }
 }
 

@@ -4,7 +4,16 @@
  * status. Unknown errors are a 500 that says nothing more than "internal
  * error"; the caller logs them.
  */
-import { BaseError } from '@medvault/core';
+import { BaseError } from '@medvault/core/errors';
+import {
+  AccessOutsideGrantError,
+  ChainBrokenError,
+  CheckpointMismatchError,
+  DuplicateRecordError,
+  LedgerSignatureError,
+  SequenceError,
+  UnauthorizedEntryError,
+} from '@medvault/core/ledger';
 import { ProxyRequestError } from '@medvault/core/proxy';
 import { BodyTooLargeError } from './body.js';
 import { HttpError } from './http-error.js';
@@ -20,13 +29,13 @@ export type ErrorResponse = {
 
 // Library errors whose code says more than "a bad request" (docs/spec/ledger-host-api.md).
 const STATUS_BY_CODE: Record<string, number> = {
-  LEDGER_BAD_SIGNATURE: 403,
-  LEDGER_UNAUTHORIZED: 403,
-  LEDGER_ACCESS_OUTSIDE_GRANT: 403,
-  LEDGER_CHECKPOINT_MISMATCH: 409,
-  LEDGER_SEQUENCE: 409,
-  LEDGER_DUPLICATE_RECORD: 409,
-  LEDGER_CHAIN_BROKEN: 409,
+  [LedgerSignatureError.code]: 403,
+  [UnauthorizedEntryError.code]: 403,
+  [AccessOutsideGrantError.code]: 403,
+  [CheckpointMismatchError.code]: 409,
+  [SequenceError.code]: 409,
+  [DuplicateRecordError.code]: 409,
+  [ChainBrokenError.code]: 409,
 };
 
 /**

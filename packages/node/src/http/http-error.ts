@@ -1,3 +1,5 @@
+import { BaseError } from '@medvault/core/errors';
+
 /** What an `HttpError` adds to its answer beyond `{ error: { code, message } }`. */
 export type HttpErrorOptions = {
   /** Fields beside `error` in the JSON body (e.g. the ledger host's `head` on a conflict). */
@@ -15,9 +17,11 @@ export type HttpErrorOptions = {
  * throw new HttpError(404, 'LEDGER_HOST_NOT_FOUND', `no ledger ${id} on this host`);
  * ```
  */
-export class HttpError extends Error {
+export class HttpError extends BaseError {
+  override readonly name = 'HttpError';
   readonly status: number;
-  readonly code: string;
+  /** The code the answer carries, e.g. `LEDGER_HOST_NOT_FOUND` (the server's). */
+  override readonly code: string;
   readonly extra: Record<string, unknown>;
   readonly headers: Record<string, string>;
   constructor(status: number, code: string, message: string, options: HttpErrorOptions = {}) {
@@ -26,9 +30,5 @@ export class HttpError extends Error {
     this.code = code;
     this.extra = options.extra ?? {};
     this.headers = options.headers ?? {};
-  }
-
-  override get name(): string {
-    return 'HttpError';
   }
 }

@@ -2,7 +2,8 @@
  * The proxy's routes (docs/spec/proxy-api.md): health and metrics, key
  * fragment delivery and removal, and re-encryption.
  */
-import { BaseError } from '@medvault/core';
+import { type BaseError, walkCauses } from '@medvault/core/errors';
+import { AccessOutsideGrantError } from '@medvault/core/ledger';
 import {
   Capsule,
   KeyFrag,
@@ -170,7 +171,8 @@ export async function reencryptRecords(ctx: RequestContext, deps: ProxyDeps) {
   try {
     await deps.accessLog.record(client, held.ledgerId, grantId, cids);
   } catch (cause) {
-    if (cause instanceof BaseError && cause.code.startsWith('LEDGER_ACCESS')) {
+    // the host refused the entry by the ledger's own rule (its code, or the error itself)
+    if (walkCauses(cause, (e) => (e as BaseError)?.code === AccessOutsideGrantError.code)) {
       throw new GrantInactiveError(grantId, 'the ledger refuses the access entry');
     }
     throw new UpstreamUnavailableError('the ledger host, to log the access', cause);

@@ -1,0 +1,69 @@
+/**
+ * The API specs of the servers name exactly the error codes a client can
+ * meet: those the server answers with and the reasons the core client
+ * reports (literals in their sources), and those it raises (the module's
+ * classes). Here, beside the other tests that span packages. A code added on either side without
+ * a line in the spec fails here, and so does a spec line for a code gone.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BaseError } from '@medvault/core/errors';
+import * as ledgerHost from '@medvault/core/ledger-host';
+import * as proxy from '@medvault/core/proxy';
+import { describe, expect, test } from 'vitest';
+
+const REPO = join(import.meta.dirname, '../../../..');
+
+/** The static codes of the BaseError classes a module exports. */
+function moduleCodes(module: Record<string, unknown>): string[] {
+  return Object.values(module)
+    .filter(
+      (v): v is typeof BaseError =>
+        typeof v === 'function' && (v as { prototype?: unknown }).prototype instanceof BaseError,
+    )
+    .flatMap((C) => (C.code === undefined ? [] : [C.code]));
+}
+
+/**
+ * The code literals (`'PREFIX_…'`) in a folder's non-test sources: what a
+ * server answers with, and the reasons a client reports per proxy.
+ */
+function literalCodes(folder: string, prefix: string): string[] {
+  const dir = join(REPO, folder);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !/\.(test|bench)\.ts$/.test(f))
+    .flatMap((f) => [
+      ...readFileSync(join(dir, f), 'utf8').matchAll(new RegExp(`'(${prefix}_[A-Z_]+)'`, 'g')),
+    ])
+    .map((m) => m[1] as string);
+}
+
+/** The codes with `prefix` a spec page names (as `CODE` in backticks). */
+function specCodes(page: string, prefix: string): string[] {
+  const text = readFileSync(join(REPO, 'docs/spec', page), 'utf8');
+  return [...text.matchAll(/`([A-Z]+_[A-Z0-9_]+)`/g)]
+    .map((m) => m[1] as string)
+    .filter((c) => c.startsWith(`${prefix}_`));
+}
+
+const unique = (codes: string[]) => [...new Set(codes)].sort();
+
+describe('server API specs name exactly their codes', () => {
+  test('proxy-api.md: the proxy server and the proxy client', () => {
+    const codes = [
+      ...literalCodes('packages/node/src/proxy', 'PROXY'),
+      ...literalCodes('packages/core/src/proxy', 'PROXY'),
+      ...moduleCodes(proxy).filter((c) => c.startsWith('PROXY_')),
+    ];
+    expect(unique(specCodes('proxy-api.md', 'PROXY'))).toEqual(unique(codes));
+  });
+
+  test('ledger-host-api.md: the ledger host and its client', () => {
+    const codes = [
+      ...literalCodes('packages/node/src/ledger-host', 'LEDGER_HOST'),
+      ...literalCodes('packages/core/src/ledger-host', 'LEDGER_HOST'),
+      ...moduleCodes(ledgerHost).filter((c) => c.startsWith('LEDGER_HOST_')),
+    ];
+    expect(unique(specCodes('ledger-host-api.md', 'LEDGER_HOST'))).toEqual(unique(codes));
+  });
+});
