@@ -1,9 +1,10 @@
 /**
  * `@medvault/testing` — helpers the packages' test suites share (private,
- * never published): catching typed errors, random data of any size, and the
- * contract every `BlobStore` must meet.
+ * never published): catching typed errors, random data of any size, the
+ * contract every `BlobStore` must meet, and error codes to hold specs to.
  * @module
  */
 export { blobStoreContract } from './blob-store-contract.js';
 export { caught, caughtAsync, expectError } from './caught.js';
+export { codeSet, codesIn, errorCodesOf } from './error-codes.js';
 export { randomData } from './random-data.js';

@@ -7,22 +7,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BaseError } from '@medvault/core/errors';
 import * as ledgerHost from '@medvault/core/ledger-host';
 import * as proxy from '@medvault/core/proxy';
+import { codeSet, codesIn, errorCodesOf } from '@medvault/testing';
 import { describe, expect, test } from 'vitest';
 
 const REPO = join(import.meta.dirname, '../../../..');
-
-/** The static codes of the BaseError classes a module exports. */
-function moduleCodes(module: Record<string, unknown>): string[] {
-  return Object.values(module)
-    .filter(
-      (v): v is typeof BaseError =>
-        typeof v === 'function' && (v as { prototype?: unknown }).prototype instanceof BaseError,
-    )
-    .flatMap((C) => (C.code === undefined ? [] : [C.code]));
-}
 
 /**
  * The code literals (`'PREFIX_…'`) in a folder's non-test sources: what a
@@ -38,32 +28,26 @@ function literalCodes(folder: string, prefix: string): string[] {
     .map((m) => m[1] as string);
 }
 
-/** The codes with `prefix` a spec page names (as `CODE` in backticks). */
-function specCodes(page: string, prefix: string): string[] {
-  const text = readFileSync(join(REPO, 'docs/spec', page), 'utf8');
-  return [...text.matchAll(/`([A-Z]+_[A-Z0-9_]+)`/g)]
-    .map((m) => m[1] as string)
-    .filter((c) => c.startsWith(`${prefix}_`));
-}
-
-const unique = (codes: string[]) => [...new Set(codes)].sort();
+/** The codes with `prefix` a spec page names. */
+const specCodes = (page: string, prefix: string) =>
+  codesIn(readFileSync(join(REPO, 'docs/spec', page), 'utf8'), [prefix]);
 
 describe('server API specs name exactly their codes', () => {
   test('proxy-api.md: the proxy server and the proxy client', () => {
     const codes = [
       ...literalCodes('packages/node/src/proxy', 'PROXY'),
       ...literalCodes('packages/core/src/proxy', 'PROXY'),
-      ...moduleCodes(proxy).filter((c) => c.startsWith('PROXY_')),
+      ...errorCodesOf(proxy).filter((c) => c.startsWith('PROXY_')),
     ];
-    expect(unique(specCodes('proxy-api.md', 'PROXY'))).toEqual(unique(codes));
+    expect(codeSet(specCodes('proxy-api.md', 'PROXY'))).toEqual(codeSet(codes));
   });
 
   test('ledger-host-api.md: the ledger host and its client', () => {
     const codes = [
       ...literalCodes('packages/node/src/ledger-host', 'LEDGER_HOST'),
       ...literalCodes('packages/core/src/ledger-host', 'LEDGER_HOST'),
-      ...moduleCodes(ledgerHost).filter((c) => c.startsWith('LEDGER_HOST_')),
+      ...errorCodesOf(ledgerHost).filter((c) => c.startsWith('LEDGER_HOST_')),
     ];
-    expect(unique(specCodes('ledger-host-api.md', 'LEDGER_HOST'))).toEqual(unique(codes));
+    expect(codeSet(specCodes('ledger-host-api.md', 'LEDGER_HOST'))).toEqual(codeSet(codes));
   });
 });
