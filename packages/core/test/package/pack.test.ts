@@ -214,6 +214,19 @@ describe('for a TypeScript consumer (moduleResolution nodenext)', () => {
 describe('the medvault CLI from @medvault/node', () => {
   const dist = () => join(project.dir, 'node_modules/@medvault/node/dist');
 
+  test('@medvault/node/services and /http load from the tarball, with types', async () => {
+    const check = `const s = await import('@medvault/node/services');
+      const h = await import('@medvault/node/http');
+      for (const f of [s.startLedgerHost, s.startProxy, s.startBlobService, s.startDevChain, h.startHttpService])
+        if (typeof f !== 'function') throw new Error('missing export');`;
+    const loaded = await project.run('node', ['--input-type=module', '-e', check]);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    for (const types of ['services/index.d.ts', 'http/index.d.ts']) {
+      const text = await readFile(join(dist(), types), 'utf8');
+      expect(text).toMatch(/export \{/);
+    }
+  });
+
   test('npx medvault --help prints the usage', async () => {
     const result = await project.run('npx', ['--no-install', 'medvault', '--help']);
     expect(result.code, result.stderr).toBe(0);

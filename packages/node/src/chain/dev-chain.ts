@@ -5,7 +5,18 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deployRegistry } from '@medvault/core/chain';
-import { type Address, createWalletClient, http, publicActions } from 'viem';
+import {
+  type Address,
+  type Chain,
+  type Client,
+  createWalletClient,
+  type HttpTransport,
+  http,
+  type PublicActions,
+  publicActions,
+  type WalletActions,
+  type WalletRpcSchema,
+} from 'viem';
 import { getBytecode, getChainId } from 'viem/actions';
 import { foundry } from 'viem/chains';
 import { type RunningAnvil, startAnvil } from './anvil.js';
@@ -13,8 +24,17 @@ import { type RunningAnvil, startAnvil } from './anvil.js';
 /** A running dev chain. */
 export type DevChain = { rpcUrl: string; chainId: number; registry: Address; anvil: RunningAnvil };
 
+/** A viem client of a dev chain: wallet and public actions over HTTP. */
+export type DevClient = Client<
+  HttpTransport,
+  Chain,
+  undefined,
+  WalletRpcSchema,
+  WalletActions<Chain> & PublicActions<HttpTransport, Chain>
+>;
+
 /** A viem client for a dev chain that relays with the node's first unlocked account. */
-export async function devClient(rpcUrl: string) {
+export async function devClient(rpcUrl: string): Promise<{ client: DevClient; relayer: Address }> {
   const client = createWalletClient({
     chain: foundry,
     transport: http(rpcUrl, { retryCount: 0 }),

@@ -17,7 +17,7 @@ export {
   type RunningBlobService,
   startBlobService,
 } from '../blob-service/server.js';
-export { type DevChain, devClient, startDevChain } from '../chain/dev-chain.js';
+export { type DevChain, type DevClient, devClient, startDevChain } from '../chain/dev-chain.js';
 export { readKeyFile, writeKeyFile } from '../cli/key-file.js';
 export {
   type LedgerHostOptions,
