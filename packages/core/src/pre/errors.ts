@@ -245,3 +245,15 @@ export class BatchItemError extends PreError {
     this.cfragIndex = cfragIndex;
   }
 }
+
+/**
+ * Batch verification failed although every fragment verifies alone: a
+ * 2⁻¹²⁸ event, or a bug. Never taken as success; please report it.
+ */
+export class BatchInvariantError extends PreError {
+  static override readonly code = 'PRE_BATCH_INVARIANT';
+  override readonly name = 'BatchInvariantError';
+  constructor() {
+    super('Batch verification failed but no fragment is bad alone; please report this.');
+  }
+}

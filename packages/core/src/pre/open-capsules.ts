@@ -14,7 +14,7 @@
 import { bytesToHex } from '@noble/curves/utils.js';
 import { Capsule } from './capsule.js';
 import { addProofEquations, CapsuleFrag, cfragSignedMessage } from './capsule-frag.js';
-import { BatchItemError, InvalidArgumentError, PreError } from './errors.js';
+import { BatchInvariantError, BatchItemError, InvalidArgumentError, PreError } from './errors.js';
 import { assertBytes, assertInstance, PublicKey, SecretKey } from './keys.js';
 import { openReencrypted } from './open-reencrypted.js';
 import { EquationBatch } from './proof-batch.js';
@@ -82,7 +82,7 @@ function findBadFragment(
   });
   // The random combination failed although every equation holds alone:
   // probability 2⁻¹²⁸, so treat it as an internal error, not as success.
-  throw new Error('batch verification failed but no fragment is bad; please report this');
+  throw new BatchInvariantError();
 }
 
 /**

@@ -87,3 +87,12 @@ export class LedgerDivergedError extends BaseError {
     super(`The ledger host's copy of your ledger disagrees with yours: ${details}.`);
   }
 }
+
+/** A request from a page that has no http(s) origin (a file:, data: or extension page). */
+export class NoOriginError extends BaseError {
+  static override readonly code = 'WALLET_NO_ORIGIN';
+  override readonly name = 'NoOriginError';
+  constructor() {
+    super('The wallet answers requests from http(s) pages only.');
+  }
+}

@@ -10,6 +10,7 @@ import { PROVIDER_PORT } from '../shared/channel.js';
 import { toRpcError } from '../shared/rpc-error.js';
 import type { UiReply } from '../shared/ui-schema.js';
 import { ConsentQueue, type PendingPrompt } from './consent-queue.js';
+import { NoOriginError } from './errors.js';
 import { senderOrigin } from './origin.js';
 import { ProviderHandler } from './provider-handler.js';
 import { Session } from './session.js';
@@ -105,7 +106,7 @@ browser.runtime.onConnect.addListener((port) => {
         : undefined;
     if (!id) return;
     try {
-      if (!origin) throw new Error('requests are answered for http(s) pages only');
+      if (!origin) throw new NoOriginError();
       const { provider } = await ready;
       const result = await provider.handle(request, origin);
       port.postMessage({ id, result });

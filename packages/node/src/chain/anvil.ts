@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { CliError } from '../cli/cli-error.js';
 
 const require = createRequire(import.meta.url);
 
@@ -13,8 +14,18 @@ const require = createRequire(import.meta.url);
 export function anvilBinary(): string {
   const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as string];
   const platform = { linux: 'linux', darwin: 'darwin', win32: 'win32' }[process.platform as string];
-  if (!arch || !platform) throw new Error(`no anvil build for ${process.platform}/${process.arch}`);
-  const pkg = require.resolve(`@foundry-rs/anvil-${platform}-${arch}/package.json`);
+  if (!arch || !platform)
+    throw new CliError(
+      `anvil has no build for ${process.platform}/${process.arch}; run your own EVM node and pass --rpc`,
+    );
+  let pkg: string;
+  try {
+    pkg = require.resolve(`@foundry-rs/anvil-${platform}-${arch}/package.json`);
+  } catch {
+    throw new CliError(
+      'a local chain needs anvil, an optional package of @medvault/node: npm install @foundry-rs/anvil',
+    );
+  }
   return join(dirname(pkg), 'bin', platform === 'win32' ? 'anvil.exe' : 'anvil');
 }
 

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deployRegistry } from '@medvault/core/chain';
+import { deployRegistry, MissingAccountError } from '@medvault/core/chain';
 import {
   type Address,
   type Chain,
@@ -40,7 +40,7 @@ export async function devClient(rpcUrl: string): Promise<{ client: DevClient; re
     transport: http(rpcUrl, { retryCount: 0 }),
   }).extend(publicActions);
   const [relayer] = await client.getAddresses();
-  if (!relayer) throw new Error('the node has no unlocked account to relay with');
+  if (!relayer) throw new MissingAccountError(`the dev chain at ${rpcUrl} (no unlocked account)`);
   return { client, relayer };
 }
 

@@ -5,6 +5,7 @@
 
 import { decodeEntry, type LedgerStore } from '@medvault/core/ledger';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { CliError } from '../cli/cli-error.js';
 import { LedgerFile } from './ledger-file.js';
 
 /**
@@ -32,7 +33,7 @@ export class SingleFileLedgerStore implements LedgerStore {
   async #check(ledgerId: Uint8Array): Promise<void> {
     const id = await this.ledgerId();
     if (id && bytesToHex(id) !== bytesToHex(ledgerId)) {
-      throw new Error(
+      throw new CliError(
         `${this.file.path} holds ledger ${bytesToHex(id)}, not ${bytesToHex(ledgerId)}`,
       );
     }
