@@ -2,7 +2,7 @@
 /**
  * Provisions what the test suite needs from the machine, before any test
  * runs: Debian's Chromium for the browser tests (the extension, the share
- * button). On Debian as root it installs what is missing, saying so in one
+ * button), with `apt-get install chromium` when it is missing. On Debian as root it installs what is missing, saying so in one
  * line; anywhere else it stops with one line naming what to install.
  *
  * Each requirement: a file that shows it is present, the Debian packages
