@@ -74,6 +74,24 @@ export class TimeOrderError extends LedgerError {
   }
 }
 
+/**
+ * An entry dated further ahead of this clock than clocks drift
+ * (`MAX_CLOCK_SKEW_MS`). Accepted, it would fix the ledger's time in the
+ * future: later entries could not be dated before it, so every grant would
+ * start after its own expiry and every access be late.
+ */
+export class FutureEntryError extends LedgerError {
+  static override readonly code = 'LEDGER_FUTURE_ENTRY';
+  override readonly name = 'FutureEntryError';
+  constructor(seq: number, time: number, now: number) {
+    super('The entry is dated in the future: check the clock of whoever signed it.', {
+      seq,
+      // a time past year 275760 has no calendar date
+      details: `dated ${Number.isNaN(new Date(time).getTime()) ? `${time} ms` : new Date(time).toISOString()}, ${Math.round((time - now) / 1000)} s ahead of this clock`,
+    });
+  }
+}
+
 /** An entry is signed by a key not allowed to write its kind, or breaks a rule of its kind. */
 export class UnauthorizedEntryError extends LedgerError {
   static override readonly code = 'LEDGER_UNAUTHORIZED';

@@ -52,7 +52,13 @@ export {
   verifyConsistencyProof,
   verifyInclusionProof,
 } from './merkle.js';
-export { emptyState, type GrantState, type LedgerState, signKeyRotation } from './state.js';
+export {
+  emptyState,
+  type GrantState,
+  type LedgerState,
+  MAX_CLOCK_SKEW_MS,
+  signKeyRotation,
+} from './state.js';
 export { type LedgerStore, MemoryLedgerStore } from './store.js';
 export {
   type VerifiedLedger,

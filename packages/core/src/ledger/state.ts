@@ -20,6 +20,7 @@ import {
   AccessOutsideGrantError,
   ChainBrokenError,
   DuplicateRecordError,
+  FutureEntryError,
   LedgerSignatureError,
   SequenceError,
   TimeOrderError,
@@ -215,8 +216,17 @@ function applyKind(state: LedgerState, entry: Entry): void {
 }
 
 /**
+ * How far ahead of the verifier's clock an entry may be dated: clocks of
+ * honest signers drift by seconds, not minutes. Every verifier applies it
+ * (hosts, proxies, wallets, readers), so an entry dated further ahead is
+ * refused everywhere, never stored.
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
  * Checks `entry` as the next entry after `state` and advances the state.
- * Throws a typed `LedgerError` naming the entry on the first broken rule.
+ * Throws a typed `LedgerError` naming the entry on the first broken rule;
+ * an entry dated more than `MAX_CLOCK_SKEW_MS` ahead of this clock is one.
  */
 export function applyEntry(state: LedgerState, entry: Entry, entryHash = hashEntry(entry)): void {
   if (entry.v !== LEDGER_VERSION) throw new UnauthorizedEntryError('unknown version', entry.seq);
@@ -224,6 +234,8 @@ export function applyEntry(state: LedgerState, entry: Entry, entryHash = hashEnt
   if (entry.seq !== state.size) throw new SequenceError(state.size, entry.seq);
   if (!equalBytes(entry.prev, state.head)) throw new ChainBrokenError(entry.seq);
   if (entry.time < state.time) throw new TimeOrderError(entry.seq);
+  const now = Date.now();
+  if (entry.time > now + MAX_CLOCK_SKEW_MS) throw new FutureEntryError(entry.seq, entry.time, now);
   verifyEntrySignature(entry);
   applyKind(state, entry);
   state.size += 1;

@@ -141,6 +141,38 @@ describe('ledger host', () => {
     await stop(host);
   });
 
+  test('an entry dated far in the future is refused, and the ledger goes on', async () => {
+    const host = await startHost(join(dir, 'future'));
+    const client = new LedgerHostClient({ url: host.url });
+    const p = await newPatient();
+    const id = await client.createLedger(p.local.entryBytes(0));
+    // the attack: anyone may append a record; dated at the end of time, it
+    // would make every later entry "before" it
+    const head = await client.head(id);
+    const future = signEntry(
+      {
+        v: LEDGER_VERSION,
+        ledger: p.local.id,
+        seq: head.size,
+        prev: Buffer.from(head.head, 'hex'),
+        time: Number.MAX_SAFE_INTEGER,
+        kind: 'record',
+        body: record(p.ownerKey, 7),
+        author: p.hospital.verifyingKey().toCompressedBytes(),
+      },
+      p.hospital,
+    );
+    expect(await caught(client.submitSigned(id, future))).toMatchObject({
+      status: 400,
+      code: 'LEDGER_FUTURE_ENTRY',
+    });
+    expect((await client.head(id)).size).toBe(head.size);
+    // the patient's next entry, dated now, is taken as usual
+    await client.submit(id, 'grant', p.grant, p.owner);
+    expect((await client.head(id)).size).toBe(head.size + 1);
+    await stop(host);
+  });
+
   test('invalid and unauthorised entries are refused with typed errors', async () => {
     const host = await startHost(join(dir, 'refusals'));
     const client = new LedgerHostClient({ url: host.url });
