@@ -94,6 +94,28 @@ function caught(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** A record entry the hospital signs as the next after the host's `head`, dated `time`. */
+function hospitalRecord(
+  p: Awaited<ReturnType<typeof newPatient>>,
+  head: { size: number; head: string },
+  n: number,
+  time: number,
+) {
+  return signEntry(
+    {
+      v: LEDGER_VERSION,
+      ledger: p.local.id,
+      seq: head.size,
+      prev: Buffer.from(head.head, 'hex'),
+      time,
+      kind: 'record',
+      body: record(p.ownerKey, n),
+      author: p.hospital.verifyingKey().toCompressedBytes(),
+    },
+    p.hospital,
+  );
+}
+
 describe('ledger host', () => {
   test('three writers submitting concurrently lose nothing, and the result verifies', async () => {
     const host = await startHost(join(dir, 'concurrent'));
@@ -149,19 +171,7 @@ describe('ledger host', () => {
     // the attack: anyone may append a record; dated at the end of time, it
     // would make every later entry "before" it
     const head = await client.head(id);
-    const future = signEntry(
-      {
-        v: LEDGER_VERSION,
-        ledger: p.local.id,
-        seq: head.size,
-        prev: Buffer.from(head.head, 'hex'),
-        time: Number.MAX_SAFE_INTEGER,
-        kind: 'record',
-        body: record(p.ownerKey, 7),
-        author: p.hospital.verifyingKey().toCompressedBytes(),
-      },
-      p.hospital,
-    );
+    const future = hospitalRecord(p, head, 7, Number.MAX_SAFE_INTEGER);
     expect(await caught(client.submitSigned(id, future))).toMatchObject({
       status: 400,
       code: 'LEDGER_FUTURE_ENTRY',
@@ -189,19 +199,7 @@ describe('ledger host', () => {
 
     // a bad signature
     const head = await client.head(id);
-    const entry = signEntry(
-      {
-        v: LEDGER_VERSION,
-        ledger: p.local.id,
-        seq: head.size,
-        prev: Buffer.from(head.head, 'hex'),
-        time: Date.now(),
-        kind: 'record',
-        body: record(p.ownerKey, 1),
-        author: p.hospital.verifyingKey().toCompressedBytes(),
-      },
-      p.hospital,
-    );
+    const entry = hospitalRecord(p, head, 1, Date.now());
     const forged = { ...entry, sig: Uint8Array.from(entry.sig) };
     forged.sig[10]! ^= 1;
     expect(await caught(client.submitSigned(id, forged))).toMatchObject({
