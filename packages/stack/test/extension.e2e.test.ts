@@ -210,7 +210,11 @@ describe('MedVault extension in Chromium', () => {
     );
     await expect(popup.locator('#proxies').textContent()).resolves.toMatch(/Any 2 of 3/);
     await popup.screenshot({ path: join(SHOTS, 'consent-share.png'), fullPage: true });
-    // keyboard: the approve button has focus; Enter approves
+    // keyboard: the heading has the focus, never Share; once Share is enabled, Tab, Tab, Enter approves
+    await expect(popup.evaluate(() => document.activeElement?.id)).resolves.toBe('title');
+    await popup.locator('#approve:not([disabled])').waitFor();
+    await popup.keyboard.press('Tab');
+    await popup.keyboard.press('Tab');
     await expect(popup.evaluate(() => document.activeElement?.id)).resolves.toBe('approve');
     await popup.keyboard.press('Enter').catch(() => undefined);
     const shared = await answer;

@@ -3,11 +3,18 @@
  * browser saw it, with warnings — and exactly what for. Approve or Deny;
  * Escape denies; closing the window denies. A locked wallet asks for the
  * passphrase first.
+ *
+ * Nothing approves by accident: the focus starts on the heading, never on
+ * the button that grants, and that button stays inert until the window has
+ * been visible and focused for {@link APPROVE_DELAY_MS} (see
+ * approval-gate.ts), so a key press or click meant for the page underneath
+ * does nothing. Deny works at once.
  */
 import type { GrantScope } from '@medvault/core/ledger';
 import type { PendingPrompt, PromptOutcome } from '../background/consent-queue.js';
 import type { RecordMatch } from '../background/wallet.js';
 import type { ReceiveRecordRequest, ShareRequest } from '../shared/provider-schema.js';
+import { APPROVE_DELAY_MS, type ApprovalGuard, guardApproval } from './approval-gate.js';
 import { call } from './client.js';
 import {
   describeExpiry,
@@ -29,6 +36,8 @@ type ShareDetails = {
 };
 
 const promptId = new URLSearchParams(location.search).get('id') ?? '';
+/** The guard on the button that grants, while a request is shown. */
+let approval: ApprovalGuard | undefined;
 
 async function load() {
   const { prompt, unlocked } = await call<Current>({ type: 'prompt/current' });
@@ -97,6 +106,14 @@ function unlock(prompt: PendingPrompt) {
   );
 }
 
+/**
+ * The prompt's heading. It takes the focus when the prompt opens (a stray
+ * Enter or Space there does nothing) and names the dialog.
+ */
+function heading(text: string) {
+  return h('h1', { id: 'title', tabindex: -1, autofocus: true }, text);
+}
+
 function row(label: string, ...value: (Node | string)[]) {
   return [h('dt', {}, label), h('dd', {}, ...value)];
 }
@@ -105,7 +122,7 @@ function shareBody(details: ShareDetails) {
   const { request, matches } = details;
   const scope: GrantScope = request.scope;
   return [
-    h('h1', {}, 'Share records?'),
+    heading('Share records?'),
     h(
       'dl',
       { class: 'facts' },
@@ -182,7 +199,7 @@ function shareBody(details: ShareDetails) {
 
 function receiveBody(record: ReceiveRecordRequest) {
   return [
-    h('h1', {}, 'Add a record to your ledger?'),
+    heading('Add a record to your ledger?'),
     h(
       'dl',
       { class: 'facts' },
@@ -204,7 +221,7 @@ function receiveBody(record: ReceiveRecordRequest) {
 
 function connectBody() {
   return [
-    h('h1', {}, 'Connect to MedVault?'),
+    heading('Connect to MedVault?'),
     h(
       'ul',
       { class: 'plain checks' },
@@ -228,6 +245,7 @@ function show(prompt: PendingPrompt) {
       : prompt.kind === 'receive'
         ? receiveBody(prompt.details as ReceiveRecordRequest)
         : connectBody();
+  approval?.dispose();
   render(
     brand(),
     h(
@@ -242,15 +260,27 @@ function show(prompt: PendingPrompt) {
         h('button', { class: 'secondary', id: 'deny', onclick: () => void decide(false) }, 'Deny'),
         h(
           'button',
-          { class: 'primary', id: 'approve', autofocus: true, onclick: () => void decide(true) },
+          {
+            class: 'primary',
+            id: 'approve',
+            disabled: true,
+            'aria-disabled': 'true',
+            onclick: () => void decide(true),
+          },
           prompt.kind === 'share' ? 'Share' : prompt.kind === 'receive' ? 'Add record' : 'Connect',
         ),
       ),
     ),
   );
+  const approve = document.getElementById('approve');
+  if (approve instanceof HTMLButtonElement) approval = guardApproval(approve, APPROVE_DELAY_MS);
 }
 
 async function decide(approve: boolean) {
+  // an approval counts only once the guard says so, however the click came
+  if (approve && !approval?.ready()) return;
+  approval?.dispose();
+  approval = undefined;
   const decision = document.getElementById('decision');
   for (const b of decision?.querySelectorAll('button') ?? [])
     (b as HTMLButtonElement).disabled = true;

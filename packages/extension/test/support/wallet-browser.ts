@@ -216,13 +216,14 @@ export async function saveSettings(
 }
 
 /**
- * Answers a prompt by clicking `#approve` or `#deny`. The prompt window
- * closes itself under the click, which Playwright may report as a closed
- * target; only that is tolerated.
+ * Answers a prompt by clicking `#approve` or `#deny`. Approve is inert for
+ * a moment after the window appears (APPROVE_DELAY_MS), so the click waits
+ * until it is enabled. The prompt window closes itself under the click,
+ * which Playwright may report as a closed target; only that is tolerated.
  */
 export async function answerPrompt(popup: Page, answer: 'approve' | 'deny'): Promise<void> {
   await popup
-    .locator(`#${answer}`)
+    .locator(answer === 'approve' ? '#approve:not([disabled])' : '#deny')
     .click()
     .catch((error: Error) => {
       if (!popup.isClosed() && !/has been closed/.test(error.message)) throw error;
