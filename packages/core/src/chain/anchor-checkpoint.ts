@@ -1,13 +1,20 @@
 import { type Account, bytesToHex, type Chain, type Client, type Transport } from 'viem';
-import { getChainId } from 'viem/actions';
 import type { Checkpoint } from '../ledger/checkpoint.js';
 import type { SecretKey } from '../pre/keys.js';
-import { type RelayParams, sendSigned } from './send-signed.js';
-import { ownerAccount, registryDomain, registryTypes } from './typed-data.js';
+import { ledgerKey } from './commitment.js';
+import {
+  deadlineSeconds,
+  type RelayParams,
+  type SentCall,
+  type SignatureParams,
+  sendSigned,
+  signCall,
+} from './send-signed.js';
 
 /**
  * Anchors a ledger checkpoint on chain: the owner signs (EIP-712), the
- * relayer sends. Sizes must strictly increase per ledger and owner.
+ * relayer sends. Sizes must strictly increase per ledger and owner. The
+ * chain sees `ledgerKey(checkpoint.ledger)`, never the ledger id.
  *
  * @example
  * ```ts
@@ -17,24 +24,21 @@ import { ownerAccount, registryDomain, registryTypes } from './typed-data.js';
  */
 export async function anchorCheckpoint(
   client: Client<Transport, Chain | undefined, Account | undefined>,
-  params: RelayParams & { checkpoint: Checkpoint; owner: SecretKey },
-) {
+  params: RelayParams & SignatureParams & { checkpoint: Checkpoint; owner: SecretKey },
+): Promise<SentCall> {
   const { checkpoint, owner } = params;
   const message = {
-    ledgerId: bytesToHex(checkpoint.ledger),
+    ledgerKey: ledgerKey(checkpoint.ledger),
     size: BigInt(checkpoint.size),
     root: bytesToHex(checkpoint.root),
+    deadline: await deadlineSeconds(client, params.deadline),
   };
-  const signature = await ownerAccount(owner).signTypedData({
-    domain: registryDomain(await getChainId(client), params.registry),
-    types: registryTypes,
-    primaryType: 'Anchor',
-    message,
-  });
+  const signature = await signCall(client, params.registry, owner, 'Anchor', message);
   return sendSigned(client, params, 'anchor', [
-    message.ledgerId,
+    message.ledgerKey,
     message.size,
     message.root,
+    message.deadline,
     signature,
   ]);
 }

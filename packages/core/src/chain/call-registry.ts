@@ -4,7 +4,7 @@ import {
   TimeoutError,
   BaseError as ViemError,
 } from 'viem';
-import { RegistryRevertError, RpcUnreachableError } from './errors.js';
+import { RegistryRevertError, RpcUnreachableError, SignatureExpiredError } from './errors.js';
 
 /** Runs a chain call, turning viem's errors into MedVault's typed ones. */
 export async function callRegistry<T>(run: () => Promise<T>): Promise<T> {
@@ -14,11 +14,10 @@ export async function callRegistry<T>(run: () => Promise<T>): Promise<T> {
     if (error instanceof ViemError) {
       const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
       if (revert instanceof ContractFunctionRevertedError) {
-        throw new RegistryRevertError(
-          revert.data?.errorName ?? 'unknown',
-          revert.data?.args ?? [],
-          error,
-        );
+        const name = revert.data?.errorName ?? 'unknown';
+        const args = revert.data?.args ?? [];
+        if (name === 'SignatureExpired') throw new SignatureExpiredError(args[0] as bigint, error);
+        throw new RegistryRevertError(name, args, error);
       }
       if (error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError)) {
         throw new RpcUnreachableError(error);

@@ -16,19 +16,64 @@ export class RpcUnreachableError extends BaseError {
 
 /** The registry refused a call; `errorName` is the contract's custom error. */
 export class RegistryRevertError extends BaseError {
-  static override readonly code = 'CHAIN_REVERTED';
-  override readonly name = 'RegistryRevertError';
+  static override readonly code: string = 'CHAIN_REVERTED';
+  override readonly name: string = 'RegistryRevertError';
   /** The contract's custom error, e.g. `SizeNotIncreasing`. */
   readonly errorName: string;
   /** Its arguments. */
   readonly args: readonly unknown[];
-  constructor(errorName: string, args: readonly unknown[], cause: unknown) {
-    super(`The registry refused the call: ${errorName}(${args.map(String).join(', ')}).`, {
-      cause,
-      docsPath: DOCS,
-    });
+  constructor(errorName: string, args: readonly unknown[], cause: unknown, shortMessage?: string) {
+    super(
+      shortMessage ??
+        `The registry refused the call: ${errorName}(${args.map(String).join(', ')}).`,
+      { cause, docsPath: DOCS },
+    );
     this.errorName = errorName;
     this.args = args;
+  }
+}
+
+/**
+ * The registry refused a signature whose deadline has passed (by block
+ * time): sign again, with a later `deadline`.
+ *
+ * @example
+ * ```ts
+ * try { await revokeGrant(client, { registry, owner, grantId, deadline }) } catch (e) {
+ *   if (e instanceof SignatureExpiredError) await revokeGrant(client, { registry, owner, grantId });
+ * }
+ * ```
+ */
+export class SignatureExpiredError extends RegistryRevertError {
+  static override readonly code = 'CHAIN_SIGNATURE_EXPIRED';
+  override readonly name = 'SignatureExpiredError';
+  /** The signature's deadline, seconds since the epoch (block time). */
+  readonly deadline: bigint;
+  constructor(deadline: bigint, cause: unknown) {
+    super(
+      'SignatureExpired',
+      [deadline],
+      cause,
+      `The registry refused the call: its signature expired at ${new Date(Number(deadline) * 1000).toISOString()} (block time); sign it again.`,
+    );
+    this.deadline = deadline;
+  }
+}
+
+/**
+ * A value given to a chain helper is malformed (a ledger id, grant id or
+ * salt not 32 bytes, a ledger host that is no http(s) URL).
+ *
+ * @example
+ * ```ts
+ * grantCommitment({ ...input, ledgerHost: 'file:///x' }); // throws InvalidChainInputError
+ * ```
+ */
+export class InvalidChainInputError extends BaseError {
+  static override readonly code = 'CHAIN_INVALID_INPUT';
+  override readonly name = 'InvalidChainInputError';
+  constructor(what: string) {
+    super(`Invalid input to the registry client: ${what}.`, { docsPath: DOCS });
   }
 }
 

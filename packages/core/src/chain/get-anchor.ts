@@ -1,14 +1,7 @@
-import {
-  type Account,
-  type Address,
-  bytesToHex,
-  type Chain,
-  type Client,
-  type Hex,
-  type Transport,
-} from 'viem';
+import type { Account, Address, Chain, Client, Hex, Transport } from 'viem';
 import { getLogs, readContract } from 'viem/actions';
 import { callRegistry } from './call-registry.js';
+import { ledgerKey } from './commitment.js';
 import { registryAbi } from './registry-artifact.js';
 import { addressOfKey } from './typed-data.js';
 
@@ -20,6 +13,7 @@ const anchoredEvent = registryAbi.find((e) => e.type === 'event' && e.name === '
 /**
  * The latest anchor of a ledger by its owner, or the anchor of one `size`
  * (found through the `Anchored` events); `undefined` when there is none.
+ * Takes the plain ledger id and asks the chain by `ledgerKey(ledgerId)`.
  *
  * @example
  * ```ts
@@ -31,14 +25,14 @@ export async function getAnchor(
   params: { registry: Address; ledgerId: Uint8Array; owner: Uint8Array | Address; size?: number },
 ): Promise<Anchor | undefined> {
   const owner = params.owner instanceof Uint8Array ? addressOfKey(params.owner) : params.owner;
-  const ledgerId = bytesToHex(params.ledgerId);
+  const key = ledgerKey(params.ledgerId);
   return callRegistry(async () => {
     if (params.size === undefined) {
       const [size, root, blockNumber] = await readContract(client, {
         address: params.registry,
         abi: registryAbi,
         functionName: 'latestAnchor',
-        args: [ledgerId, owner],
+        args: [key, owner],
       });
       return size === 0n
         ? undefined
@@ -47,7 +41,7 @@ export async function getAnchor(
     const logs = await getLogs(client, {
       address: params.registry,
       event: anchoredEvent as Extract<(typeof registryAbi)[number], { name: 'Anchored' }>,
-      args: { ledgerId, owner, size: BigInt(params.size) },
+      args: { ledgerKey: key, owner, size: BigInt(params.size) },
       fromBlock: 0n,
       toBlock: 'latest',
       strict: true,

@@ -11,12 +11,27 @@
  * @module
  */
 export { anchorCheckpoint } from './anchor-checkpoint.js';
+export {
+  GRANT_COMMITMENT_TAG,
+  type GrantCommitmentInput,
+  grantCommitment,
+  ledgerHostOrigin,
+  ledgerKey,
+} from './commitment.js';
 export { deployRegistry } from './deploy-registry.js';
 export * from './errors.js';
 export { type Anchor, getAnchor } from './get-anchor.js';
-export { isGrantActive, registerGrant, revokeGrant } from './grants.js';
+export {
+  getGrant,
+  isGrantActive,
+  type OnChainGrant,
+  type RegisterGrantResult,
+  type RevokeGrantResult,
+  registerGrant,
+  revokeGrant,
+} from './grants.js';
 export { registryAbi, registryBytecode } from './registry-artifact.js';
-export type { RelayParams } from './send-signed.js';
+export type { RelayParams, SentCall, SignatureParams } from './send-signed.js';
 export {
   addressOfKey,
   ownerAccount,
@@ -25,4 +40,9 @@ export {
   scopeHash,
 } from './typed-data.js';
 export { type ChainVerification, verifyLedgerAgainstChain } from './verify-ledger-against-chain.js';
-export { type RegistryWatchers, watchRegistry } from './watch-registry.js';
+export {
+  type RegistryEventName,
+  type RegistryLog,
+  type RegistryWatchers,
+  watchRegistry,
+} from './watch-registry.js';

@@ -9,39 +9,82 @@ import type { GrantScope } from '../ledger/entry.js';
 import { Point } from '../pre/curve.js';
 import type { SecretKey } from '../pre/keys.js';
 
-/** The EIP-712 domain of a registry deployment. */
+/**
+ * The EIP-712 domain of a registry deployment.
+ *
+ * @example
+ * ```ts
+ * const sig = await account.signTypedData({ domain: registryDomain(chainId, registry),
+ *   types: registryTypes, primaryType: 'RevokeGrant', message: { grantId, deadline } });
+ * ```
+ */
 export function registryDomain(chainId: number, registry: Address) {
   return { name: 'MedVaultRegistry', version: '1', chainId, verifyingContract: registry } as const;
 }
 
-/** EIP-712 types of the registry's three signed calls. */
+/**
+ * EIP-712 types of the registry's three signed calls; every one carries a
+ * `deadline` (seconds, block time) after which the registry refuses it.
+ *
+ * @example
+ * ```ts
+ * const message = { ledgerKey: ledgerKey(ledger.id), size: 4n, root, deadline: 1_900_000_000n };
+ * await account.signTypedData({ domain, types: registryTypes, primaryType: 'Anchor', message });
+ * ```
+ */
 export const registryTypes = {
   Anchor: [
-    { name: 'ledgerId', type: 'bytes32' },
+    { name: 'ledgerKey', type: 'bytes32' },
     { name: 'size', type: 'uint64' },
     { name: 'root', type: 'bytes32' },
+    { name: 'deadline', type: 'uint64' },
   ],
   RegisterGrant: [
     { name: 'grantId', type: 'bytes32' },
-    { name: 'ledgerId', type: 'bytes32' },
-    { name: 'grantee', type: 'address' },
-    { name: 'scopeHash', type: 'bytes32' },
+    { name: 'commitment', type: 'bytes32' },
     { name: 'expiresAt', type: 'uint64' },
+    { name: 'deadline', type: 'uint64' },
   ],
-  RevokeGrant: [{ name: 'grantId', type: 'bytes32' }],
+  RevokeGrant: [
+    { name: 'grantId', type: 'bytes32' },
+    { name: 'deadline', type: 'uint64' },
+  ],
 } as const;
 
-/** The owner's key as a viem account that signs typed data (never sends). */
+/**
+ * The owner's key as a viem account that signs typed data (never sends).
+ *
+ * @example
+ * ```ts
+ * const owner = ownerAccount(patientSk).address; // the patient's address on chain
+ * ```
+ */
 export function ownerAccount(owner: SecretKey) {
   return privateKeyToAccount(toHex(owner.toBEBytes()));
 }
 
-/** The Ethereum address of a compressed secp256k1 public key (33 bytes). */
+/**
+ * The Ethereum address of a compressed secp256k1 public key (33 bytes).
+ *
+ * @example
+ * ```ts
+ * const owner = addressOfKey(patientPk.toCompressedBytes());
+ * ```
+ */
 export function addressOfKey(compressed: Uint8Array): Address {
   return publicKeyToAddress(bytesToHex(Point.fromBytes(compressed).toBytes(false)));
 }
 
-/** keccak256 of the grant scope's canonical CBOR: what the chain stores of a scope. */
+/**
+ * keccak256 of the grant scope's canonical CBOR. Never sent to the chain
+ * alone (it could be guessed from a short list of scopes): it enters the
+ * salted `grantCommitment`.
+ *
+ * @example
+ * ```ts
+ * const h = scopeHash({ categories: ['laboratory'] });
+ * ```
+ */
 export function scopeHash(scope: GrantScope): Hex {
   return keccak256(encodeCanonical(scope));
 }

@@ -1,15 +1,46 @@
-import type { Account, Address, Chain, Client, Log, Transport } from 'viem';
+import type { Account, Address, Chain, Client, GetContractEventsReturnType, Transport } from 'viem';
 import { getBlockNumber, getContractEvents } from 'viem/actions';
 import { registryAbi } from './registry-artifact.js';
+
+/**
+ * The registry's event names.
+ *
+ * @example
+ * ```ts
+ * const name: RegistryEventName = 'GrantRevoked';
+ * ```
+ */
+export type RegistryEventName = 'Anchored' | 'GrantRegistered' | 'GrantRevoked';
+
+/**
+ * A decoded registry log: `args` holds the event's fields —
+ * `Anchored { ledgerKey, owner, size, root }`,
+ * `GrantRegistered { grantId, owner, commitment, expiresAt }` (seconds),
+ * `GrantRevoked { grantId, owner }`.
+ *
+ * @example
+ * ```ts
+ * const onGrantRevoked = (logs: RegistryLog<'GrantRevoked'>[]) =>
+ *   logs.forEach((l) => forget(l.args.owner, l.args.grantId));
+ * ```
+ */
+export type RegistryLog<N extends RegistryEventName> = GetContractEventsReturnType<
+  typeof registryAbi,
+  N,
+  true
+>[number];
 
 /** Callbacks for registry events; each receives the decoded logs. */
 export type RegistryWatchers = {
   /** A checkpoint was anchored (`Anchored` events). */
-  onAnchored?: (logs: Log[]) => void;
+  onAnchored?: (logs: RegistryLog<'Anchored'>[]) => void;
   /** A grant was registered (`GrantRegistered` events). */
-  onGrantRegistered?: (logs: Log[]) => void;
-  /** A grant was revoked (`GrantRevoked` events): proxies forget its fragment. */
-  onGrantRevoked?: (logs: Log[]) => void;
+  onGrantRegistered?: (logs: RegistryLog<'GrantRegistered'>[]) => void;
+  /**
+   * A grant was revoked (`GrantRevoked` events): proxies forget the fragment
+   * they hold for (`owner`, `grantId`) — only if the owner is their grant's.
+   */
+  onGrantRevoked?: (logs: RegistryLog<'GrantRevoked'>[]) => void;
   /** A poll failed (the node unreachable, say); polling goes on. */
   onError?: (error: Error) => void;
   /** Polling interval in ms for HTTP transports. */
@@ -17,8 +48,10 @@ export type RegistryWatchers = {
 };
 
 /**
- * Watches the registry's events (a proxy forgets a grant on `GrantRevoked`);
- * returns a function that stops watching.
+ * Watches the registry's events from the next block on (a proxy forgets a
+ * grant on `GrantRevoked`); returns a function that stops watching. Events
+ * from before the watch started are not replayed: a proxy reconciles what it
+ * holds with `getGrant` instead.
  *
  * @example
  * ```ts
@@ -51,12 +84,13 @@ export function watchRegistry(
           abi: registryAbi,
           fromBlock: from,
           toBlock: latest,
+          strict: true,
         });
         from = latest + 1n;
         if (stopped) return;
         for (const [name, handler] of Object.entries(handlers)) {
           const matching = logs.filter((l) => l.eventName === name);
-          if (handler && matching.length > 0) handler(matching as Log[]);
+          if (handler && matching.length > 0) (handler as (logs: unknown[]) => void)(matching);
         }
       }
     } catch (error) {

@@ -37,7 +37,7 @@ try {
   row('anchor (first of a ledger)', first.gasUsed, 110_000);
   await ledger.append(
     'emergency',
-    { grantee: ledger.owner, reason: 'x', expiresAt: Date.now() + 1e9 },
+    { grantee: ledger.owner, note: new TextEncoder().encode('x'), expiresAt: Date.now() + 1e9 },
     owner,
   );
   const later = await anchorCheckpoint(client, {
@@ -54,11 +54,13 @@ try {
     ledgerId: ledger.id,
     grantee: SecretKey.random().publicKey().toCompressedBytes(),
     scope: { categories: ['laboratory'] },
+    ledgerHost: 'https://ledger.example.org',
+    salt: randomBytes(32),
     expiresAt: Date.now() + 30 * 86_400_000,
   });
-  row('registerGrant', grant.gasUsed, 90_000);
+  if (!grant.alreadyRegistered) row('registerGrant', grant.gasUsed, 90_000);
   const revoke = await revokeGrant(client, { ...relay, owner: sk, grantId });
-  row('revokeGrant', revoke.gasUsed, 40_000);
+  if (!revoke.alreadyRevoked) row('revokeGrant', revoke.gasUsed, 40_000);
 } finally {
   await chain.anvil.stop();
 }

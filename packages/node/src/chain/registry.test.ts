@@ -6,11 +6,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AnchorMismatchError,
+  addressOfKey,
   anchorCheckpoint,
   deployRegistry,
   getAnchor,
+  getGrant,
+  grantCommitment,
   isGrantActive,
+  ledgerKey,
   NotAnchoredError,
+  type RegistryLog,
   RegistryRevertError,
   RpcUnreachableError,
   registerGrant,
@@ -18,13 +23,26 @@ import {
   registryDomain,
   registryTypes,
   revokeGrant,
+  SignatureExpiredError,
+  scopeHash,
   verifyLedgerAgainstChain,
   watchRegistry,
 } from '@medvault/core/chain';
 import { Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
 import { SecretKey, Signer } from '@medvault/core/pre';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { type Address, bytesToHex, createWalletClient, http, publicActions } from 'viem';
+import {
+  type Address,
+  bytesToHex,
+  createWalletClient,
+  decodeEventLog,
+  encodeAbiParameters,
+  type Hash,
+  type Hex,
+  http,
+  keccak256,
+  publicActions,
+} from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -34,11 +52,14 @@ import { devClient } from './dev-chain.js';
 let anvil: RunningAnvil;
 let client: Awaited<ReturnType<typeof devClient>>['client'];
 let relayer: Address;
+/** Another funded account: someone else relaying. */
+let someoneElse: Address;
 let registry: Address;
 
 beforeAll(async () => {
   anvil = await startAnvil();
   ({ client, relayer } = await devClient(anvil.rpcUrl));
+  someoneElse = (await client.getAddresses())[1] as Address;
   registry = await deployRegistry(client, { account: relayer });
 });
 afterAll(async () => {
@@ -74,6 +95,24 @@ async function patientLedger(records = 3) {
 }
 
 const relay = () => ({ registry, relayer });
+const ownerAccountOf = (sk: SecretKey) => privateKeyToAccount(bytesToHex(sk.toBEBytes())).address;
+
+/** A transaction's calldata and its logs' raw topics and data, lowercased. */
+async function publicTrace(hash: Hash) {
+  const [tx, receipt] = await Promise.all([
+    client.getTransaction({ hash }),
+    client.getTransactionReceipt({ hash }),
+  ]);
+  return {
+    input: tx.input.toLowerCase(),
+    logs: receipt.logs.map((l) => ({ topics: l.topics as [Hex, ...Hex[]], data: l.data })),
+  };
+}
+const logText = (log: { topics: readonly Hex[]; data: Hex }) =>
+  [...log.topics, log.data].join('').toLowerCase();
+/** Bytes or an 0x value as bare lowercase hex, to search raw chain data for. */
+const hex = (value: Uint8Array | Hex) =>
+  (typeof value === 'string' ? value.slice(2) : bytesToHex(value).slice(2)).toLowerCase();
 
 describe('anchors', () => {
   test('anchor, read back, and verify a ledger against the chain', async () => {
@@ -186,7 +225,12 @@ describe('anchors', () => {
       await caught(verifyLedgerAgainstChain(client, { registry, entries: ledger.allEntryBytes() })),
     ).toBeInstanceOf(NotAnchoredError);
     const owner = privateKeyToAccount(bytesToHex(sk.toBEBytes()));
-    const message = { ledgerId: bytesToHex(ledger.id), size: 0n, root: bytesToHex(ledger.root()) };
+    const message = {
+      ledgerKey: ledgerKey(ledger.id),
+      size: 0n,
+      root: bytesToHex(ledger.root()),
+      deadline: BigInt(Math.floor(Date.now() / 1000) + 86_400),
+    };
     const sig = await owner.signTypedData({
       domain: registryDomain(foundry.id, registry),
       types: registryTypes,
@@ -198,171 +242,440 @@ describe('anchors', () => {
         address: registry,
         abi: registryAbi,
         functionName: 'anchor',
-        args: [message.ledgerId, 0n, message.root, sig],
+        args: [message.ledgerKey, 0n, message.root, message.deadline, sig],
         account: relayer,
       }),
     ).rejects.toThrow(/EmptyCheckpoint/);
+  });
+
+  test('the chain holds the ledger key, never the ledger id (calldata, log, storage key)', async () => {
+    const { sk, owner, ledger } = await patientLedger(1);
+    const { hash } = await anchorCheckpoint(client, {
+      ...relay(),
+      checkpoint: await ledger.checkpoint(owner),
+      owner: sk,
+    });
+    const { input, logs } = await publicTrace(hash);
+    const id = hex(ledger.id);
+    expect(input).not.toContain(id);
+    for (const log of logs) expect(logText(log)).not.toContain(id);
+    const [anchored] = logs.map((l) => decodeEventLog({ abi: registryAbi, ...l }));
+    expect(anchored).toMatchObject({
+      eventName: 'Anchored',
+      args: { ledgerKey: ledgerKey(ledger.id), owner: addressOfKey(ledger.owner), size: 2n },
+    });
+    // nothing lives under the plain id
+    const [size] = await client.readContract({
+      address: registry,
+      abi: registryAbi,
+      functionName: 'latestAnchor',
+      args: [bytesToHex(ledger.id), addressOfKey(ledger.owner)],
+    });
+    expect(size).toBe(0n);
   });
 });
 
 describe('grants', () => {
   const scope = { categories: ['laboratory'] };
+  const LEDGER_HOST = 'https://ledger.example.org';
 
-  test('active → revoked → inactive; revoke twice and by another key refused', async () => {
+  /** A patient's grant for a new clinic: everything registerGrant needs but the relay. */
+  async function newGrant(expiresAt = Date.now() + 86_400_000) {
     const { sk, ledger } = await patientLedger(0);
-    const grantId = randomBytes(32);
-    const clinic = SecretKey.random().publicKey().toCompressedBytes();
-    expect(await isGrantActive(client, { registry, grantId })).toBe(false);
-    await registerGrant(client, {
-      ...relay(),
+    return {
       owner: sk,
-      grantId,
+      grantId: randomBytes(32),
       ledgerId: ledger.id,
-      grantee: clinic,
+      grantee: SecretKey.random().publicKey().toCompressedBytes(),
       scope,
-      expiresAt: Date.now() + 86_400_000,
+      ledgerHost: LEDGER_HOST,
+      salt: randomBytes(32),
+      expiresAt,
+    };
+  }
+  const ownerKey = (g: { owner: SecretKey }) => g.owner.publicKey().toCompressedBytes();
+  const active = (g: { owner: SecretKey; grantId: Uint8Array }) =>
+    isGrantActive(client, { registry, owner: ownerKey(g), grantId: g.grantId });
+
+  /** The owner's own signature of a registration, as registerGrant makes it. */
+  async function signedRegistration(g: Awaited<ReturnType<typeof newGrant>>, deadline: number) {
+    const message = {
+      grantId: bytesToHex(g.grantId),
+      commitment: grantCommitment(g),
+      expiresAt: BigInt(Math.floor(g.expiresAt / 1000)),
+      deadline: BigInt(Math.floor(deadline / 1000)),
+    };
+    const signature = await privateKeyToAccount(bytesToHex(g.owner.toBEBytes())).signTypedData({
+      domain: registryDomain(foundry.id, registry),
+      types: registryTypes,
+      primaryType: 'RegisterGrant',
+      message,
     });
-    expect(await isGrantActive(client, { registry, grantId })).toBe(true);
-    const twice = await caught(
-      registerGrant(client, {
-        ...relay(),
-        owner: sk,
-        grantId,
-        ledgerId: ledger.id,
-        grantee: clinic,
-        scope,
-        expiresAt: Date.now() + 86_400_000,
-      }),
+    return [
+      message.grantId,
+      message.commitment,
+      message.expiresAt,
+      message.deadline,
+      signature,
+    ] as const;
+  }
+
+  test('active → revoked → inactive; other terms under the same id are GrantExists; revoking again resolves', async () => {
+    const g = await newGrant();
+    expect(await active(g)).toBe(false);
+    expect(await getGrant(client, { registry, owner: ownerKey(g), grantId: g.grantId })).toBe(
+      undefined,
     );
-    expect(twice).toMatchObject({ errorName: 'GrantExists' });
-    const stranger = await caught(
-      revokeGrant(client, { ...relay(), owner: SecretKey.random(), grantId }),
-    );
-    expect(stranger).toMatchObject({ errorName: 'NotGrantOwner' });
-    await revokeGrant(client, { ...relay(), owner: sk, grantId });
-    expect(await isGrantActive(client, { registry, grantId })).toBe(false);
-    expect(await caught(revokeGrant(client, { ...relay(), owner: sk, grantId }))).toMatchObject({
-      errorName: 'AlreadyRevoked',
+    const sent = await registerGrant(client, { ...relay(), ...g });
+    expect(sent).toMatchObject({ alreadyRegistered: false });
+    expect(await active(g)).toBe(true);
+    const twice = await caught(registerGrant(client, { ...relay(), ...g, salt: randomBytes(32) }));
+    expect(twice).toBeInstanceOf(RegistryRevertError);
+    expect(twice).toMatchObject({ errorName: 'GrantExists', code: 'CHAIN_REVERTED' });
+    expect(
+      await revokeGrant(client, { ...relay(), owner: g.owner, grantId: g.grantId }),
+    ).toMatchObject({ alreadyRevoked: false });
+    expect(await active(g)).toBe(false);
+    expect(
+      await getGrant(client, { registry, owner: ownerKey(g), grantId: g.grantId }),
+    ).toMatchObject({ revoked: true });
+    // someone relayed the revocation first, or the patient retries: done already
+    expect(await revokeGrant(client, { ...relay(), owner: g.owner, grantId: g.grantId })).toEqual({
+      alreadyRevoked: true,
+    });
+    // a revoked grant stays revoked: registering it again is GrantExists
+    expect(await caught(registerGrant(client, { ...relay(), ...g }))).toMatchObject({
+      errorName: 'GrantExists',
     });
     expect(
-      await caught(revokeGrant(client, { ...relay(), owner: sk, grantId: randomBytes(32) })),
+      await caught(revokeGrant(client, { ...relay(), owner: g.owner, grantId: randomBytes(32) })),
     ).toMatchObject({ errorName: 'UnknownGrant' });
   });
 
+  test("a stranger's revocation of the patient's grant id touches only the stranger's namespace", async () => {
+    const g = await newGrant();
+    await registerGrant(client, { ...relay(), ...g });
+    const stranger = await caught(
+      revokeGrant(client, { ...relay(), owner: SecretKey.random(), grantId: g.grantId }),
+    );
+    expect(stranger).toMatchObject({ errorName: 'UnknownGrant' });
+    expect(await active(g)).toBe(true);
+  });
+
   test('expiry by block time (evm_increaseTime), and an already expired grant is refused', async () => {
-    const { sk, ledger } = await patientLedger(0);
-    const grantId = randomBytes(32);
     const block = await client.getBlock();
-    const expiresAt = Number(block.timestamp) * 1000 + 3_600_000;
-    await registerGrant(client, {
-      ...relay(),
-      owner: sk,
-      grantId,
-      ledgerId: ledger.id,
-      grantee: relayer,
-      scope,
-      expiresAt,
-    });
-    expect(await isGrantActive(client, { registry, grantId })).toBe(true);
+    const g = await newGrant(Number(block.timestamp) * 1000 + 3_600_000);
+    await registerGrant(client, { ...relay(), ...g });
+    expect(await active(g)).toBe(true);
     await client.request({ method: 'evm_increaseTime' as never, params: [3601] as never });
     await client.request({ method: 'evm_mine' as never });
-    expect(await isGrantActive(client, { registry, grantId })).toBe(false);
+    expect(await active(g)).toBe(false);
+    expect(
+      await getGrant(client, { registry, owner: ownerKey(g), grantId: g.grantId }),
+    ).toMatchObject({ revoked: false, expiresAt: g.expiresAt - (g.expiresAt % 1000) });
     const late = await caught(
-      registerGrant(client, {
-        ...relay(),
-        owner: sk,
-        grantId: randomBytes(32),
-        ledgerId: ledger.id,
-        grantee: relayer,
-        scope,
-        expiresAt,
-      }),
+      registerGrant(client, { ...relay(), ...g, grantId: randomBytes(32) }),
     );
     expect(late).toMatchObject({ errorName: 'AlreadyExpired' });
   });
 
-  test('a forged or replayed owner signature is refused', async () => {
-    const { sk, ledger } = await patientLedger(0);
-    const owner = privateKeyToAccount(bytesToHex(sk.toBEBytes()));
-    const grantId = randomBytes(32);
-    await registerGrant(client, {
-      ...relay(),
-      owner: sk,
-      grantId,
-      ledgerId: ledger.id,
-      grantee: relayer,
-      scope,
-      expiresAt: Date.now() + 1e9,
-    });
-    // a revoke signed for another chain id is another signer to the contract: refused
-    const otherChain = await owner.signTypedData({
-      domain: registryDomain(1, registry),
-      types: registryTypes,
-      primaryType: 'RevokeGrant',
-      message: { grantId: bytesToHex(grantId) },
-    });
-    const send = (sig: `0x${string}`) =>
+  test('a signature for another chain, contract or call recovers to another owner: nothing revoked', async () => {
+    const g = await newGrant(Date.now() + 1e9);
+    const owner = privateKeyToAccount(bytesToHex(g.owner.toBEBytes()));
+    await registerGrant(client, { ...relay(), ...g });
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 86_400);
+    const message = { grantId: bytesToHex(g.grantId), deadline };
+    const send = (sig: Hex) =>
       client.simulateContract({
         address: registry,
         abi: registryAbi,
         functionName: 'revokeGrant',
-        args: [bytesToHex(grantId), sig],
+        args: [message.grantId, deadline, sig],
         account: relayer,
       });
-    await expect(send(otherChain)).rejects.toThrow(/NotGrantOwner/);
-    // a signature for another contract
+    // signed for another chain id, or another contract: another signer, who has no such grant
+    const otherChain = await owner.signTypedData({
+      domain: registryDomain(1, registry),
+      types: registryTypes,
+      primaryType: 'RevokeGrant',
+      message,
+    });
+    await expect(send(otherChain)).rejects.toThrow(/UnknownGrant/);
     const otherContract = await owner.signTypedData({
       domain: registryDomain(foundry.id, relayer),
       types: registryTypes,
       primaryType: 'RevokeGrant',
-      message: { grantId: bytesToHex(grantId) },
+      message,
     });
-    await expect(send(otherContract)).rejects.toThrow(/NotGrantOwner/);
+    await expect(send(otherContract)).rejects.toThrow(/UnknownGrant/);
     // an anchor signature replayed as a revoke (another call)
     const anchorSig = await owner.signTypedData({
       domain: registryDomain(foundry.id, registry),
       types: registryTypes,
       primaryType: 'Anchor',
-      message: { ledgerId: bytesToHex(grantId), size: 1n, root: bytesToHex(grantId) },
+      message: { ledgerKey: message.grantId, size: 1n, root: message.grantId, deadline },
     });
-    await expect(send(anchorSig)).rejects.toThrow(/NotGrantOwner/);
-    // garbage
+    await expect(send(anchorSig)).rejects.toThrow(/UnknownGrant/);
+    // the deadline is signed: the same signature with a later deadline is another signer
+    const real = await owner.signTypedData({
+      domain: registryDomain(foundry.id, registry),
+      types: registryTypes,
+      primaryType: 'RevokeGrant',
+      message,
+    });
+    await expect(
+      client.simulateContract({
+        address: registry,
+        abi: registryAbi,
+        functionName: 'revokeGrant',
+        args: [message.grantId, deadline + 1n, real],
+        account: relayer,
+      }),
+    ).rejects.toThrow(/UnknownGrant/);
     await expect(send('0x1234')).rejects.toThrow(/ECDSAInvalidSignatureLength|revert/);
-    // the real revoke works once; replaying it is refused
-    await revokeGrant(client, { ...relay(), owner: sk, grantId });
-    expect(await isGrantActive(client, { registry, grantId })).toBe(false);
+    expect(await active(g)).toBe(true);
+    await send(real);
   });
 
-  test('watchRegistry sees anchors, grants and revocations', async () => {
-    const seen: string[] = [];
+  test("front-run: a stranger registers the patient's grant id first with their own signature; the patient's registration still succeeds", async () => {
+    const g = await newGrant();
+    const strangerKey = SecretKey.random();
+    // the stranger saw the pending grant id and registers it first, with other terms
+    await registerGrant(client, {
+      ...relay(),
+      ...g,
+      owner: strangerKey,
+      salt: randomBytes(32),
+      ledgerHost: 'https://attacker.example',
+    });
+    const sent = await registerGrant(client, { ...relay(), ...g });
+    expect(sent).toMatchObject({ alreadyRegistered: false });
+    const onChain = await getGrant(client, { registry, owner: ownerKey(g), grantId: g.grantId });
+    expect(onChain).toEqual({
+      expiresAt: Math.floor(g.expiresAt / 1000) * 1000,
+      revoked: false,
+      commitment: grantCommitment(g),
+    });
+    // the stranger's is another grant, under the stranger's address
+    const theirs = await getGrant(client, {
+      registry,
+      owner: ownerAccountOf(strangerKey),
+      grantId: g.grantId,
+    });
+    expect(theirs?.commitment).not.toBe(onChain?.commitment);
+    // and revoking theirs leaves the patient's active
+    await revokeGrant(client, { ...relay(), owner: strangerKey, grantId: g.grantId });
+    expect(await active(g)).toBe(true);
+  });
+
+  /** Ten minutes ahead by block time (earlier tests moved the chain's clock on). */
+  const soon = async () => Number((await client.getBlock()).timestamp) * 1000 + 600_000;
+
+  test("a replay of the patient's own signed registration by someone else first: the patient's call resolves", async () => {
+    const g = await newGrant();
+    const deadline = await soon();
+    // someone else took the patient's signed call (from the mempool, say) and relayed it first
+    const args = await signedRegistration(g, deadline);
+    const hash = await client.writeContract({
+      address: registry,
+      abi: registryAbi,
+      functionName: 'registerGrant',
+      args,
+      account: someoneElse,
+    });
+    expect((await client.waitForTransactionReceipt({ hash })).status).toBe('success');
+    expect(await registerGrant(client, { ...relay(), ...g, deadline })).toEqual({
+      alreadyRegistered: true,
+    });
+    expect(await active(g)).toBe(true);
+    // other terms under the same id are still refused
+    const other = await caught(
+      registerGrant(client, { ...relay(), ...g, expiresAt: g.expiresAt + 86_400_000 }),
+    );
+    expect(other).toMatchObject({ errorName: 'GrantExists' });
+  });
+
+  test("a copy of the patient's pending registration mined before it: the patient's call resolves", async () => {
+    const g = await newGrant();
+    const deadline = await soon();
+    const args = await signedRegistration(g, deadline);
+    await client.request({ method: 'evm_setAutomine' as never, params: [false] as never });
+    try {
+      const fees = await client.estimateFeesPerGas();
+      // the copy pays more, so it is mined first in the same block
+      await client.writeContract({
+        address: registry,
+        abi: registryAbi,
+        functionName: 'registerGrant',
+        args,
+        account: someoneElse,
+        maxFeePerGas: fees.maxFeePerGas * 2n + 2_000_000_000n,
+        maxPriorityFeePerGas: fees.maxPriorityFeePerGas + 1_000_000_000n,
+      });
+      const patient = registerGrant(client, { ...relay(), ...g, deadline });
+      await expect
+        .poll(
+          async () =>
+            Number(
+              ((await client.request({ method: 'txpool_status' as never })) as { pending: Hex })
+                .pending,
+            ),
+          { timeout: 10_000 },
+        )
+        .toBe(2);
+      await client.request({ method: 'evm_mine' as never });
+      expect(await patient).toEqual({ alreadyRegistered: true });
+    } finally {
+      await client.request({ method: 'evm_setAutomine' as never, params: [true] as never });
+    }
+    expect(await active(g)).toBe(true);
+  });
+
+  test('a signature past its deadline is SignatureExpiredError, for each signed call', async () => {
+    const block = await client.getBlock();
+    const past = (Number(block.timestamp) - 10) * 1000;
+    const g = await newGrant();
+    const expired = await caught(registerGrant(client, { ...relay(), ...g, deadline: past }));
+    expect(expired).toBeInstanceOf(SignatureExpiredError);
+    expect(expired).toBeInstanceOf(RegistryRevertError);
+    expect(expired).toMatchObject({
+      code: 'CHAIN_SIGNATURE_EXPIRED',
+      errorName: 'SignatureExpired',
+      deadline: BigInt(past / 1000),
+    });
+    expect(await active(g)).toBe(false);
+    await registerGrant(client, { ...relay(), ...g });
+    expect(
+      await caught(
+        revokeGrant(client, { ...relay(), owner: g.owner, grantId: g.grantId, deadline: past }),
+      ),
+    ).toBeInstanceOf(SignatureExpiredError);
+    expect(await active(g)).toBe(true);
+    const { sk, owner, ledger } = await patientLedger(0);
+    expect(
+      await caught(
+        anchorCheckpoint(client, {
+          ...relay(),
+          checkpoint: await ledger.checkpoint(owner),
+          owner: sk,
+          deadline: past,
+        }),
+      ),
+    ).toBeInstanceOf(SignatureExpiredError);
+    // a deadline still ahead (by block time) is good
+    await anchorCheckpoint(client, {
+      ...relay(),
+      checkpoint: await ledger.checkpoint(owner),
+      owner: sk,
+      deadline: (Number(block.timestamp) + 600) * 1000,
+    });
+  });
+
+  test('the chain learns neither the ledger id, the reader nor the scope (calldata and GrantRegistered log)', async () => {
+    const g = await newGrant();
+    const sent = await registerGrant(client, { ...relay(), ...g });
+    if (sent.alreadyRegistered) throw new Error('expected a registration of ours');
+    const { input, logs } = await publicTrace(sent.hash);
+    const grantee = addressOfKey(g.grantee);
+    const unsalted = keccak256(
+      encodeAbiParameters(
+        [{ type: 'bytes32' }, { type: 'address' }, { type: 'bytes32' }],
+        [bytesToHex(g.ledgerId), grantee, scopeHash(scope)],
+      ),
+    );
+    const secrets = [
+      hex(g.ledgerId),
+      hex(ledgerKey(g.ledgerId)),
+      hex(grantee),
+      hex(g.grantee),
+      hex(scopeHash(scope)),
+      hex(unsalted),
+      hex(g.salt),
+    ];
+    for (const secret of secrets) {
+      expect(input).not.toContain(secret);
+      for (const log of logs) expect(logText(log)).not.toContain(secret);
+    }
+    const decoded = logs.map((l) => decodeEventLog({ abi: registryAbi, ...l }));
+    expect(decoded).toEqual([
+      {
+        eventName: 'GrantRegistered',
+        args: {
+          grantId: bytesToHex(g.grantId),
+          owner: ownerAccountOf(g.owner),
+          commitment: grantCommitment(g),
+          expiresAt: BigInt(Math.floor(g.expiresAt / 1000)),
+        },
+      },
+    ]);
+  });
+
+  test('a party that knows ledger id, reader, scope, host and salt recomputes the commitment on chain', async () => {
+    const g = await newGrant();
+    await registerGrant(client, { ...relay(), ...g });
+    // the reader, say, from the grant entry and its delivery — the host by any URL of its origin
+    const recomputed = grantCommitment({
+      ledgerId: Uint8Array.from(g.ledgerId),
+      grantee: addressOfKey(g.grantee),
+      scope: { categories: ['laboratory'] },
+      ledgerHost: `${LEDGER_HOST}/v1/ledgers/`,
+      salt: Uint8Array.from(g.salt),
+    });
+    const byKey = await getGrant(client, { registry, owner: ownerKey(g), grantId: g.grantId });
+    const byAddress = await getGrant(client, {
+      registry,
+      owner: ownerAccountOf(g.owner),
+      grantId: g.grantId,
+    });
+    expect(byKey?.commitment).toBe(recomputed);
+    expect(byAddress).toEqual(byKey);
+    // without the salt, or with another host, it does not match
+    expect(grantCommitment({ ...g, salt: randomBytes(32) })).not.toBe(byKey?.commitment);
+    expect(grantCommitment({ ...g, ledgerHost: 'https://other.example' })).not.toBe(
+      byKey?.commitment,
+    );
+  });
+
+  test('watchRegistry sees anchors, grants and revocations, decoded', async () => {
+    const anchored: RegistryLog<'Anchored'>[] = [];
+    const granted: RegistryLog<'GrantRegistered'>[] = [];
+    const revoked: RegistryLog<'GrantRevoked'>[] = [];
     const stop = watchRegistry(client, {
       registry,
       pollingInterval: 100,
-      onAnchored: () => seen.push('anchored'),
-      onGrantRegistered: () => seen.push('granted'),
-      onGrantRevoked: () => seen.push('revoked'),
+      onAnchored: (logs) => anchored.push(...logs),
+      onGrantRegistered: (logs) => granted.push(...logs),
+      onGrantRevoked: (logs) => revoked.push(...logs),
     });
     try {
       const { sk, owner, ledger } = await patientLedger(0);
-      const grantId = randomBytes(32);
+      await new Promise((r) => setTimeout(r, 300)); // the watcher starts at the next block
+      const g = { ...(await newGrant()), owner: sk, ledgerId: ledger.id };
       await anchorCheckpoint(client, {
         ...relay(),
         checkpoint: await ledger.checkpoint(owner),
         owner: sk,
       });
-      await registerGrant(client, {
-        ...relay(),
-        owner: sk,
-        grantId,
-        ledgerId: ledger.id,
-        grantee: relayer,
-        scope,
-        expiresAt: Date.now() + 1e9,
+      await registerGrant(client, { ...relay(), ...g });
+      await revokeGrant(client, { ...relay(), owner: sk, grantId: g.grantId });
+      const patient = ownerAccountOf(sk);
+      await expect.poll(() => revoked.length, { timeout: 5000 }).toBeGreaterThan(0);
+      expect(anchored.map((l) => l.args)).toContainEqual({
+        ledgerKey: ledgerKey(ledger.id),
+        owner: patient,
+        size: 1n,
+        root: bytesToHex(ledger.root()),
       });
-      await revokeGrant(client, { ...relay(), owner: sk, grantId });
-      await expect
-        .poll(() => seen, { timeout: 5000 })
-        .toEqual(expect.arrayContaining(['anchored', 'granted', 'revoked']));
+      expect(granted.map((l) => l.args)).toContainEqual({
+        grantId: bytesToHex(g.grantId),
+        owner: patient,
+        commitment: grantCommitment(g),
+        expiresAt: BigInt(Math.floor(g.expiresAt / 1000)),
+      });
+      expect(revoked.map((l) => l.args)).toContainEqual({
+        grantId: bytesToHex(g.grantId),
+        owner: patient,
+      });
     } finally {
       stop();
     }
@@ -386,7 +699,9 @@ describe('artifact and failures', () => {
       transport: http('http://127.0.0.1:9', { retryCount: 0, timeout: 3000 }),
     }).extend(publicActions);
     const started = Date.now();
-    const error = await caught(isGrantActive(down, { registry, grantId: randomBytes(32) }));
+    const error = await caught(
+      isGrantActive(down, { registry, owner: relayer, grantId: randomBytes(32) }),
+    );
     expect(error).toBeInstanceOf(RpcUnreachableError);
     expect((error as RpcUnreachableError).code).toBe('CHAIN_RPC_UNREACHABLE');
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -2,7 +2,9 @@
  * On-chain grant status for the proxy: one chain call answers all the
  * requests that arrive while it is in flight, and its answer is reused for
  * `ttlMs` (a revocation takes effect within that; the proxy also forgets a
- * revoked grant's fragment when it sees the event).
+ * revoked grant's fragment when it sees the event, or at its next
+ * reconcile). Grant ids are their owner's own on chain: `ask` looks the
+ * owner up (server.ts: the patient of the fragment held).
  */
 export class GrantStatusCache {
   readonly #ask: (grantId: string) => Promise<boolean>;
