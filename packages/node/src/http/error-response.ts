@@ -14,7 +14,7 @@ import {
   SequenceError,
   UnauthorizedEntryError,
 } from '@medvault/core/ledger';
-import { ProxyRequestError } from '@medvault/core/proxy';
+import { RequestError } from '@medvault/core/proxy';
 import { BodyTooLargeError } from './body.js';
 import { HttpError } from './http-error.js';
 import type { ServiceCodes } from './router.js';
@@ -49,7 +49,7 @@ const STATUS_BY_CODE: Record<string, number> = {
  * ```
  */
 export function statusOf(error: BaseError): number {
-  if (error instanceof ProxyRequestError) return error.status;
+  if (error instanceof RequestError) return error.status;
   return STATUS_BY_CODE[error.code] ?? 400;
 }
 

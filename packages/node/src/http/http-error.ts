@@ -18,7 +18,7 @@ export type HttpErrorOptions = {
  * ```
  */
 export class HttpError extends BaseError {
-  override readonly name = 'HttpError';
+  override readonly name: string = 'HttpError';
   readonly status: number;
   /** The code the answer carries, e.g. `LEDGER_HOST_NOT_FOUND` (the server's). */
   override readonly code: string;

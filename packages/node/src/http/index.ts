@@ -17,6 +17,12 @@ export { type ErrorResponse, errorResponse, statusOf } from './error-response.js
 export { HttpError, type HttpErrorOptions } from './http-error.js';
 export { listen, shutdown } from './listen.js';
 export {
+  clientKey,
+  RateLimiter,
+  type RateLimiterOptions,
+  TooManyRequestsError,
+} from './rate-limit.js';
+export {
   compileRoutes,
   type Handler,
   type Reply,

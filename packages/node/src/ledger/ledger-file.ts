@@ -8,13 +8,14 @@
  * a CBOR item (corruption, not a crash) are `MalformedLedgerDataError` and
  * are never repaired away.
  */
-import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
+import { stat, truncate } from 'node:fs/promises';
 import {
   decodeCanonical,
   decodeSequenceItem,
   SequenceError,
   TornEntryError,
 } from '@medvault/core/ledger';
+import { FileHandlePool } from './file-handle-pool.js';
 
 type Loaded = { entries: Uint8Array[]; checkpoints: Uint8Array[]; validBytes: number };
 
@@ -38,7 +39,11 @@ function parse(bytes: Uint8Array): Loaded & { torn: boolean } {
 }
 
 /**
- * A ledger file, opened lazily; appends are serialised.
+ * A ledger file, opened lazily; appends are serialised. Its descriptors come
+ * from a `FileHandlePool` (shared by a store's files, or its own): the
+ * append handle stays open between writes only as long as the pool allows.
+ * What `load` returns is only what is durable — an append shows once it is
+ * fsync'ed.
  *
  * @example
  * ```ts
@@ -49,33 +54,54 @@ function parse(bytes: Uint8Array): Loaded & { torn: boolean } {
  */
 export class LedgerFile {
   readonly path: string;
+  readonly #pool: FileHandlePool;
+  readonly #ownPool: boolean;
   #loaded: Loaded | undefined;
-  #handle: FileHandle | undefined;
+  #loading: Promise<Loaded> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Appends queued or running, and loads running. */
+  #pending = 0;
 
-  constructor(path: string) {
+  constructor(path: string, pool?: FileHandlePool) {
     this.path = path;
+    this.#ownPool = pool === undefined;
+    this.#pool = pool ?? new FileHandlePool({ maxOpen: 2 });
+  }
+
+  /** True while an append or a load is queued or running: the file must not be dropped. */
+  get busy(): boolean {
+    return this.#pending > 0;
   }
 
   /** Reads the file (once); throws `TornEntryError` if it ends with a torn item. */
-  async load(): Promise<Loaded> {
-    if (this.#loaded) return this.#loaded;
+  load(): Promise<Loaded> {
+    if (this.#loaded) return Promise.resolve(this.#loaded);
+    if (!this.#loading) {
+      this.#pending += 1;
+      this.#loading = this.#read().finally(() => {
+        this.#pending -= 1;
+        this.#loading = undefined;
+      });
+    }
+    return this.#loading;
+  }
+
+  async #read(): Promise<Loaded> {
     let bytes: Uint8Array;
     try {
-      const handle = await open(this.path, 'r');
-      try {
-        bytes = new Uint8Array(await handle.readFile());
-      } finally {
-        await handle.close();
-      }
+      bytes = new Uint8Array(await this.#pool.read(this.path, (handle) => handle.readFile()));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       bytes = new Uint8Array(0);
     }
     const parsed = parse(bytes);
     if (parsed.torn) throw new TornEntryError(parsed.entries.length, parsed.validBytes);
-    this.#loaded = parsed;
-    return parsed;
+    this.#loaded = {
+      entries: parsed.entries,
+      checkpoints: parsed.checkpoints,
+      validBytes: parsed.validBytes,
+    };
+    return this.#loaded;
   }
 
   /** Cuts a torn tail off the file; returns how many bytes were dropped. */
@@ -96,43 +122,62 @@ export class LedgerFile {
 
   /** Appends entry `seq` durably; rejects with `SequenceError` unless it is the next one. */
   appendEntry(seq: number, entry: Uint8Array): Promise<void> {
-    return this.#append(entry, (loaded) => {
-      if (seq !== loaded.entries.length) throw new SequenceError(loaded.entries.length, seq);
-      loaded.entries.push(Uint8Array.from(entry));
-    });
+    return this.#append(
+      entry,
+      (loaded) => {
+        if (seq !== loaded.entries.length) throw new SequenceError(loaded.entries.length, seq);
+      },
+      (loaded) => loaded.entries.push(Uint8Array.from(entry)),
+    );
   }
 
   /** Appends a checkpoint durably. */
   appendCheckpoint(checkpoint: Uint8Array): Promise<void> {
-    return this.#append(checkpoint, (loaded) =>
-      loaded.checkpoints.push(Uint8Array.from(checkpoint)),
+    return this.#append(
+      checkpoint,
+      () => {},
+      (loaded) => loaded.checkpoints.push(Uint8Array.from(checkpoint)),
     );
   }
 
-  #append(item: Uint8Array, record: (loaded: Loaded) => void): Promise<void> {
+  /**
+   * Checks `item` against what is loaded, writes and fsyncs it, and only
+   * then records it. A failed write is cut off again, so that it cannot
+   * become a torn tail under later appends.
+   */
+  #append(
+    item: Uint8Array,
+    check: (loaded: Loaded) => void,
+    record: (loaded: Loaded) => void,
+  ): Promise<void> {
+    this.#pending += 1;
     const run = this.#queue.then(async () => {
       const loaded = await this.load();
-      const before = { e: loaded.entries.length, c: loaded.checkpoints.length };
+      check(loaded);
+      await this.#pool.append(this.path, async (handle) => {
+        try {
+          await handle.write(item);
+          await handle.datasync();
+        } catch (error) {
+          await handle.truncate(loaded.validBytes).catch(() => undefined);
+          throw error;
+        }
+      });
+      loaded.validBytes += item.length;
       record(loaded);
-      try {
-        this.#handle ??= await open(this.path, 'a');
-        await this.#handle.write(item);
-        await this.#handle.datasync();
-        loaded.validBytes += item.length;
-      } catch (error) {
-        loaded.entries.length = before.e;
-        loaded.checkpoints.length = before.c;
-        throw error;
-      }
     });
-    this.#queue = run.catch(() => undefined);
+    const settled = run.catch(() => undefined);
+    this.#queue = settled;
+    void settled.then(() => {
+      this.#pending -= 1;
+    });
     return run;
   }
 
-  /** Closes the file handle. */
+  /** Waits for the appends queued, then closes the file's kept handle. */
   async close(): Promise<void> {
     await this.#queue;
-    await this.#handle?.close();
-    this.#handle = undefined;
+    if (this.#ownPool) await this.#pool.close();
+    else await this.#pool.release(this.path);
   }
 }

@@ -1,39 +1,43 @@
 import { RateLimitedError } from '@medvault/core/proxy';
+import { RateLimiter as TokenBuckets } from '../http/rate-limit.js';
 
 /**
- * A token bucket per key: `perSecond` tokens a second up to `burst`. Keys
- * idle long enough to be full again are dropped, so memory follows the
- * number of active keys.
+ * The proxy's request rates, token buckets in bounded maps (the kit's
+ * `RateLimiter`): per client address before anything else is done for a
+ * request — before it takes an in-flight place or its signature is checked,
+ * so a flood from one address costs next to nothing and holds no place —
+ * at twice the per-key rate (a few readers behind one address), answered
+ * 429 `HTTP_RATE_LIMITED`; and per signing key once the signature verifies,
+ * answered 429 `PROXY_RATE_LIMITED`.
+ *
+ * @example
+ * ```ts
+ * const limiter = new RateLimiter(50, 100); // per key: 50/s, bursts of 100; per address: 100/s, 200
+ * limiter.takeAddress(clientKey(ctx.req));
+ * limiter.take(signerKeyHex);
+ * ```
  */
 export class RateLimiter {
-  readonly #perSecond: number;
-  readonly #burst: number;
-  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  readonly #perKey: TokenBuckets;
+  readonly #perAddress: TokenBuckets;
 
   constructor(perSecond: number, burst: number) {
-    this.#perSecond = perSecond;
-    this.#burst = burst;
+    this.#perKey = new TokenBuckets({
+      rate: perSecond,
+      perMs: 1000,
+      burst,
+      refuse: () => new RateLimitedError(),
+    });
+    this.#perAddress = new TokenBuckets({ rate: 2 * perSecond, perMs: 1000, burst: 2 * burst });
   }
 
-  /** Takes a token for `key`, or throws `RateLimitedError` (429). */
-  take(key: string, now = performance.now()): void {
-    if (this.#buckets.size > 10_000) this.#sweep(now);
-    const bucket = this.#buckets.get(key) ?? { tokens: this.#burst, at: now };
-    bucket.tokens = Math.min(
-      this.#burst,
-      bucket.tokens + ((now - bucket.at) / 1000) * this.#perSecond,
-    );
-    bucket.at = now;
-    if (bucket.tokens < 1) {
-      this.#buckets.set(key, bucket);
-      throw new RateLimitedError();
-    }
-    bucket.tokens -= 1;
-    this.#buckets.set(key, bucket);
+  /** Takes a token for a signing key, or throws `RateLimitedError` (429 `PROXY_RATE_LIMITED`). */
+  take(key: string): void {
+    this.#perKey.take(key);
   }
 
-  #sweep(now: number): void {
-    const refill = (this.#burst / this.#perSecond) * 1000;
-    for (const [key, b] of this.#buckets) if (now - b.at > refill) this.#buckets.delete(key);
+  /** Takes a token for a client address, or throws `TooManyRequestsError` (429 `HTTP_RATE_LIMITED`). */
+  takeAddress(address: string): void {
+    this.#perAddress.take(address);
   }
 }
