@@ -6,7 +6,8 @@
  */
 
 export type { ReadingJson } from './clinic/reading-json.js';
-export { type ClinicSiteOptions, startClinicSite } from './clinic/server.js';
+export { type ClinicSite, type ClinicSiteOptions, startClinicSite } from './clinic/server.js';
+export type { StaffCredentials } from './clinic/staff-account.js';
 export type { ChartSummary } from './hospital/charts.js';
 export { type HospitalSiteOptions, startHospitalSite } from './hospital/server.js';
 export { generateSamples, type SamplePatient, type SampleRecord } from './samples/index.js';

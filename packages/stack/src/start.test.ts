@@ -1,7 +1,8 @@
 /**
  * `npm start` as a newcomer runs it: the whole stack comes up, says where
- * everything is and how to load the extension, serves both sites, stops
- * cleanly on Ctrl-C, and comes back with the same chain state.
+ * everything is, how to load the extension and how to sign in to the
+ * clinic, serves both sites, stops cleanly on Ctrl-C, and comes back with
+ * the same chain state.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -80,8 +81,23 @@ describe('npm start', () => {
     const hospital = await fetch(url(out, 'hospital portal'));
     expect(hospital.status).toBe(200);
     expect(await hospital.text()).toContain('St. Mary’s Hospital');
-    const clinic = await (await fetch(url(out, 'clinic'))).text();
+    const clinicUrl = url(out, 'clinic');
+    const clinic = await (await fetch(clinicUrl)).text();
     expect(clinic).toContain('<medvault-share-button');
+    // the clinic's API is for its staff, who sign in as printed
+    expect((await fetch(`${clinicUrl}/api/grants`)).status).toBe(401);
+    const [, username, password] = /clinic staff sign-in\s+(\S+) \/ (\S+)/.exec(out) ?? [];
+    expect(username).toBe('staff');
+    const signIn = await fetch(`${clinicUrl}/api/session`, {
+      method: 'POST',
+      headers: { origin: clinicUrl, 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    expect(signIn.status).toBe(200);
+    const grants = await fetch(`${clinicUrl}/api/grants`, {
+      headers: { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0] as string },
+    });
+    expect(await grants.json()).toEqual([]);
     expect((await fetch(`${url(out, 'blob service')}/health`)).status).toBe(200);
     console.error('fetched');
     const registry = /registry (0x[0-9a-fA-F]{40})/.exec(out)?.[1];

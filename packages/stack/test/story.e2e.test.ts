@@ -3,8 +3,9 @@
  * whole local stack (chain, ledger host, blob service, three proxies, both
  * sites) started by this test: a patient onboards; the hospital portal
  * seals records to them and they confirm them into their ledger; the clinic's
- * share button asks, the patient approves in the extension's prompt, and the
- * clinic page renders the decrypted records with their verification.
+ * staff sign in, its share button asks, the patient approves in the
+ * extension's prompt, and the clinic page renders the decrypted records with
+ * their verification — to its signed-in staff, and to no one else.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -133,11 +134,28 @@ describe('the whole story in Chromium', () => {
     await dashboard.close();
   }, 120_000);
 
-  test('the clinic asks with the share button; approved in the prompt, the page renders the decrypted records, verified', async () => {
+  test('the clinic staff sign in and ask with the share button; approved in the prompt, the page renders the decrypted records, verified', async () => {
     const clinic = await browser.context.newPage();
     clinic.on('pageerror', (e) => console.error('clinic page error:', e));
     clinic.on('console', (m) => console.error('clinic console:', m.text()));
     await clinic.goto(stack.clinic.url);
+    // signed out, the page asks for the staff's sign-in and shows nothing else
+    await clinic.locator('#sign-in:not([hidden])').waitFor();
+    await expect(clinic.locator('#staff-area').isHidden()).resolves.toBe(true);
+    const { username, password } = stack.clinic.staff;
+    await clinic.locator('#username').fill(username);
+    await clinic.locator('#password').fill('not the password');
+    await clinic.locator('#sign-in-form button[type=submit]').click();
+    await expect
+      .poll(() => clinic.locator('#sign-in-status').textContent())
+      .toMatch(/CLINIC_BAD_CREDENTIALS/);
+    await clinic.screenshot({ path: join(SHOTS, 'story-clinic-sign-in.png') });
+    await clinic.locator('#password').fill(password);
+    await clinic.locator('#sign-in-form button[type=submit]').click();
+    await clinic.locator('#staff-area:not([hidden])').waitFor();
+    await expect(clinic.locator('#signed-in-as').textContent()).resolves.toBe(
+      `Signed in as ${username}`,
+    );
     await clinic.locator('input[name=scope][value*="problem-list"]').check();
     const share = clinic.locator('medvault-share-button');
     await expect.poll(() => share.getAttribute('state')).toBe('ready');
@@ -189,13 +207,34 @@ describe('the whole story in Chromium', () => {
       .evaluate((el) => (el as HTMLIFrameElement).src || (el as HTMLObjectElement).data);
     expect(src).toMatch(/^blob:/);
     await expect(shared.textContent()).resolves.toMatch(/anchored at block \d+/);
-    // the badge's proof link answers with a verified inclusion proof
-    const proofUrl = await shared.locator('a[href*="/proofs/"]').first().getAttribute('href');
-    const proof = await (await fetch(new URL(proofUrl as string, stack.clinic.url))).json();
+    // the badge's proof link answers the staff's page with a verified inclusion proof
+    const proofUrl = (await shared
+      .locator('a[href*="/proofs/"]')
+      .first()
+      .getAttribute('href')) as string;
+    const proof = await clinic.evaluate(async (url) => (await fetch(url)).json(), proofUrl);
     expect(proof).toMatchObject({ status: 'anchored', verified: true });
+    // and nothing to anyone else: no session, no proof and no records
+    const grantId = /\/api\/grants\/([0-9a-f]{64})\//.exec(proofUrl)?.[1] as string;
+    const stranger = [
+      await fetch(new URL(proofUrl, stack.clinic.url)),
+      await fetch(`${stack.clinic.url}/api/grants`),
+      await fetch(`${stack.clinic.url}/api/grants/${grantId}/read`, {
+        method: 'POST',
+        headers: { origin: stack.clinic.url, 'content-type': 'application/json' },
+        body: '{}',
+      }),
+    ];
+    expect(stranger.map((r) => r.status)).toEqual([401, 401, 401]);
     // the patient's wallet lists the grant for this site
     const grants = await ask(clinic, 'medvault_listGrants');
     expect(grants).toMatchObject({ ok: true });
     expect((grants as { value: unknown[] }).value).toHaveLength(1);
+    // signing out clears the records from the page and ends the session
+    await clinic.locator('#sign-out').click();
+    await clinic.locator('#sign-in:not([hidden])').waitFor();
+    await expect(shared.innerHTML()).resolves.toBe('');
+    const after = await clinic.evaluate(async (url) => (await fetch(url)).status, proofUrl);
+    expect(after).toBe(401);
   }, 150_000);
 });

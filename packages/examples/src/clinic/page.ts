@@ -1,11 +1,23 @@
-/** The clinic's page: ask with the share button, then read as a clinician. */
+/**
+ * The clinic's page: staff sign in, ask with the share button, then read as
+ * a clinician. The page is public; what it shows after sign-in comes from
+ * the API, which answers signed-in staff only.
+ */
 import { escapeText } from '../sites/site-server.js';
 import { pageHead } from '../sites/site-styles.js';
 
 /** What the page needs from the server. */
 export type ClinicPageConfig = { readerKey: string; readerName: string; purpose: string };
 
-/** The page's HTML. */
+/**
+ * The page's HTML: the sign-in form, and (hidden until signed in) the share
+ * button and what was shared.
+ *
+ * @example
+ * ```ts
+ * const html = clinicPage({ readerKey: '02…', readerName: 'Riverside Clinic', purpose: 'Diabetes follow-up' }, renderStyles());
+ * ```
+ */
 export function clinicPage(config: ClinicPageConfig, recordStyles: string): string {
   return `${pageHead(
     'Riverside Clinic — Shared records',
@@ -13,7 +25,12 @@ export function clinicPage(config: ClinicPageConfig, recordStyles: string): stri
 medvault-share-button { --medvault-accent: #0f766e; }
 .scope-choice { display: flex; gap: 18px; flex-wrap: wrap; margin: 6px 0 14px; font-size: 14px; }
 .scope-choice label { display: flex; gap: 6px; align-items: center; }
-.proxy-report { font-size: 13px; color: var(--warn); margin: 8px 0 0; }`,
+.proxy-report { font-size: 13px; color: var(--warn); margin: 8px 0 0; }
+#staff-area:not([hidden]) { display: grid; gap: 18px; }
+#staff-area > * { min-width: 0; overflow-x: auto; }
+.sign-in { max-width: 420px; }
+.sign-in form { display: grid; gap: 4px; }
+.staff-bar { margin: 0; display: flex; justify-content: space-between; align-items: center; gap: 12px; font-size: 14px; color: var(--muted); }`,
   )}
 <body>
 <header class="site">
@@ -21,6 +38,18 @@ medvault-share-button { --medvault-accent: #0f766e; }
   <div><strong>Riverside Clinic</strong><span>Dr. Okafor · endocrinology</span></div>
 </header>
 <main>
+  <section class="card sign-in" id="sign-in" hidden>
+    <h2>Staff sign-in</h2>
+    <p class="muted">What patients share with the clinic is for its staff only.</p>
+    <form id="sign-in-form">
+      <label class="field">Username <input id="username" name="username" autocomplete="username" required maxlength="1024"></label>
+      <label class="field">Password <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"></label>
+      <div class="row"><button class="primary" type="submit">Sign in</button>
+      <p id="sign-in-status" class="status" role="status" aria-live="polite"></p></div>
+    </form>
+  </section>
+  <div id="staff-area" hidden>
+  <p class="staff-bar"><span id="signed-in-as"></span><button id="sign-out" class="secondary">Sign out</button></p>
   <section class="card">
     <h2><span class="step">1</span> Ask the patient</h2>
     <p class="muted">The patient approves in their MedVault wallet. Their records stay encrypted; any 2 of 3 independent proxies re-encrypt them for this clinic’s key, and each access is written to the patient’s ledger.</p>
@@ -47,6 +76,7 @@ medvault-share-button { --medvault-accent: #0f766e; }
     <p id="proxy-report" class="proxy-report" hidden></p>
     <div id="shared"></div>
   </section>
+  </div>
 </main>
 <script type="module" src="/app.js"></script>
 </body>

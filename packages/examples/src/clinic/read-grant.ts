@@ -40,7 +40,7 @@ export async function readGrant(params: {
   chain: AnchorChain;
 }): Promise<GrantReading> {
   const { grant } = params;
-  const listed = await listSharedRecords({ host: params.host, grant });
+  const listed = await listSharedRecords({ host: params.host, grant, reader: params.reader });
   const found = await findAnchor(params.chain, listed.entries);
   if (listed.records.length === 0)
     return { records: [], failures: [], ledgerSize: listed.verified.size };

@@ -1,7 +1,8 @@
 /**
- * The clinic's API: the grants patients shared with it, read with the
- * clinic's reader key on this server, and where each record's ledger entry
- * stands against the chain.
+ * The clinic's API: staff sign-in, the grants patients shared with it, read
+ * with the clinic's reader key on this server, and where each record's
+ * ledger entry stands against the chain. Every grant route is for signed-in
+ * staff only: what it answers is a patient's records.
  */
 import { BaseError } from '@medvault/core';
 import type { LedgerHostClient } from '@medvault/core/ledger-host';
@@ -13,9 +14,10 @@ import type { GrantBook } from './grant-book.js';
 import { type AnchorChain, findAnchor, proofJson, provenanceOf } from './provenance.js';
 import { readGrant } from './read-grant.js';
 import { readingJson } from './reading-json.js';
+import { type StaffDeps, sessionState, signIn, signOut, staffOnly } from './session-routes.js';
 
 /** What the clinic's handlers use. */
-export type ClinicDeps = {
+export type ClinicDeps = StaffDeps & {
   /** The clinic's reader key (kept on this server, never sent to a browser). */
   readerKey: SecretKey;
   host: LedgerHostClient;
@@ -27,11 +29,14 @@ export type ClinicDeps = {
 
 /** The clinic's API routes. */
 export const clinicRoutes: Route<ClinicDeps>[] = [
-  { method: 'GET', path: '/api/grants', handler: listGrants },
-  { method: 'POST', path: '/api/grants', handler: receiveGrant },
-  { method: 'POST', path: '/api/grants/:id/read', handler: readHeldGrant },
-  { method: 'GET', path: '/api/grants/:id/proofs/:seq', handler: recordProof },
-  { method: 'GET', path: '/api/grants/:id/anchor', handler: ledgerAnchor },
+  { method: 'POST', path: '/api/session', handler: signIn, maxBodyBytes: 4096 },
+  { method: 'GET', path: '/api/session', handler: sessionState },
+  { method: 'DELETE', path: '/api/session', handler: signOut },
+  { method: 'GET', path: '/api/grants', handler: staffOnly(listGrants) },
+  { method: 'POST', path: '/api/grants', handler: staffOnly(receiveGrant) },
+  { method: 'POST', path: '/api/grants/:id/read', handler: staffOnly(readHeldGrant) },
+  { method: 'GET', path: '/api/grants/:id/proofs/:seq', handler: staffOnly(recordProof) },
+  { method: 'GET', path: '/api/grants/:id/anchor', handler: staffOnly(ledgerAnchor) },
 ];
 
 /** `GET /api/grants`: the grants held. */
@@ -65,7 +70,9 @@ export function readHeldGrant(ctx: RequestContext, deps: ClinicDeps) {
 export async function recordProof(ctx: RequestContext, deps: ClinicDeps) {
   const grant = grantOf(ctx, deps);
   const seq = ctx.params.seq as string;
-  const listed = await listSharedRecords({ host: deps.host, grant }).catch(upstream);
+  const listed = await listSharedRecords({ host: deps.host, grant, reader: deps.readerKey }).catch(
+    upstream,
+  );
   if (!listed.records.some((r) => r.seq === Number(seq)))
     throw new HttpError(404, 'NO_RECORD', `entry ${seq} is not a record this grant covers`);
   const found = await findAnchor(deps.chain, listed.entries).catch(upstream);
@@ -77,7 +84,9 @@ export async function recordProof(ctx: RequestContext, deps: ClinicDeps) {
 export async function ledgerAnchor(ctx: RequestContext, deps: ClinicDeps) {
   const grant = grantOf(ctx, deps);
   const { registry } = deps.chain;
-  const listed = await listSharedRecords({ host: deps.host, grant }).catch(upstream);
+  const listed = await listSharedRecords({ host: deps.host, grant, reader: deps.readerKey }).catch(
+    upstream,
+  );
   const found = await findAnchor(deps.chain, listed.entries).catch(upstream);
   if (!('anchor' in found)) return { json: { ledgerId: grant.ledgerId, registry, ...found } };
   return {

@@ -1,7 +1,8 @@
 /**
  * The clinic: its page with the share button, and the server side that
  * holds the clinic's reader key and reads what patients share. Grants the
- * clinic received are kept in its data directory across restarts.
+ * clinic received are kept in its data directory across restarts. Only
+ * signed-in staff use its API, from its own origin and under its own names.
  */
 import { join } from 'node:path';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
@@ -13,7 +14,11 @@ import { renderStyles } from '../render/index.js';
 import { type RunningSite, startSite } from '../sites/site-server.js';
 import { GrantBook } from './grant-book.js';
 import { clinicPage } from './page.js';
+import { requestGuard } from './request-guard.js';
 import { clinicRoutes } from './routes.js';
+import { SignInLimiter } from './sign-in-limiter.js';
+import { randomPassword, StaffAccount, type StaffCredentials } from './staff-account.js';
+import { StaffSessions } from './staff-sessions.js';
 
 /** Options of `startClinicSite`. */
 export type ClinicSiteOptions = {
@@ -26,9 +31,39 @@ export type ClinicSiteOptions = {
   registry: Address;
   /** Where received grants are kept. */
   dataDir: string;
+  /**
+   * Who signs in to read what patients shared (the password at least 12
+   * characters). Without it, user `staff` with a random password, which the
+   * running site's `staff` says.
+   */
+  staff?: StaffCredentials;
+  /**
+   * The URL staff open when it is not the address the server listens on
+   * (`https://clinic.example` behind a TLS proxy): its host is allowed, its
+   * origin expected on changes, and under https the cookie is `Secure`.
+   */
+  publicUrl?: string;
+  /** Other names the site answers to (`name` or `name:port`); any other Host is refused. */
+  allowedHosts?: string[];
+  /** A staff session unused this long ends, ms (default 30 minutes). */
+  sessionIdleMs?: number;
   port?: number;
   host?: string;
   log?: (line: string) => void;
+};
+
+/**
+ * A running clinic site, and who signs in to it.
+ *
+ * @example
+ * ```ts
+ * const clinic: ClinicSite = await startClinicSite(options);
+ * clinic.staff; // { username: 'staff', password: '…' } when none was given
+ * ```
+ */
+export type ClinicSite = RunningSite & {
+  /** The staff sign-in: as given, or the one made at start (print it for whoever runs the site). */
+  readonly staff: StaffCredentials;
 };
 
 /**
@@ -37,13 +72,20 @@ export type ClinicSiteOptions = {
  * @example
  * ```ts
  * const clinic = await startClinicSite({ readerKey, ledgerHost, blobService, rpcUrl, registry, dataDir, port: 3001 });
+ * console.log(`sign in at ${clinic.url} as ${clinic.staff.username} / ${clinic.staff.password}`);
  * ```
  */
-export async function startClinicSite(options: ClinicSiteOptions): Promise<RunningSite> {
+export async function startClinicSite(options: ClinicSiteOptions): Promise<ClinicSite> {
   const readerName = options.readerName ?? 'Riverside Clinic — Dr. Okafor';
   const readerKeyHex = bytesToHex(options.readerKey.publicKey().toCompressedBytes());
-  return startSite({
-    ...options,
+  const staff = options.staff ?? { username: 'staff', password: randomPassword() };
+  const secure =
+    options.publicUrl !== undefined && new URL(options.publicUrl).protocol === 'https:';
+  const site = await startSite({
+    port: options.port,
+    host: options.host,
+    log: options.log,
+    guard: requestGuard({ allowedHosts: options.allowedHosts, publicUrl: options.publicUrl }),
     page: () =>
       clinicPage(
         { readerKey: readerKeyHex, readerName, purpose: 'Diabetes follow-up' },
@@ -61,6 +103,10 @@ export async function startClinicSite(options: ClinicSiteOptions): Promise<Runni
       },
       rpcUrl: options.rpcUrl,
       grants: await GrantBook.open(options.dataDir),
+      account: await StaffAccount.create(staff),
+      sessions: new StaffSessions({ secure, idleMs: options.sessionIdleMs }),
+      attempts: new SignInLimiter(),
     },
   });
+  return { ...site, staff: { ...staff } };
 }

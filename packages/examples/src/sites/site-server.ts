@@ -5,7 +5,7 @@
  * otherwise.
  */
 import type { Server } from 'node:http';
-import { type Route, startHttpService } from '@medvault/node/http';
+import { type RequestContext, type Route, startHttpService } from '@medvault/node/http';
 import { build } from 'esbuild';
 import { type SiteDeps, siteRoutes } from './routes.js';
 
@@ -21,6 +21,11 @@ export type SiteOptions<D> = {
   routes: Route<D>[];
   /** What its handlers use. */
   deps: D;
+  /**
+   * Runs before every route's handler, the page's and the bundle's too;
+   * throws to refuse the request (e.g. a Host that is not the site's).
+   */
+  guard?: (ctx: RequestContext) => void;
   port?: number;
   host?: string;
   log?: (line: string) => void;
@@ -63,7 +68,18 @@ export async function startSite<D extends object>(options: SiteOptions<D>): Prom
     `connect-src ${connect.join(' ')}`,
   ].join('; ');
   const site = { page: options.page, csp, script: await bundleBrowserEntry(options.entry) };
-  const routes: Route<D & SiteDeps>[] = [...siteRoutes, ...options.routes];
+  const { guard } = options;
+  const routes: Route<D & SiteDeps>[] = [...siteRoutes, ...options.routes].map((route) =>
+    guard
+      ? {
+          ...route,
+          handler: (ctx, deps) => {
+            guard(ctx);
+            return route.handler(ctx, deps);
+          },
+        }
+      : route,
+  );
   return startHttpService({
     name: 'site',
     routes,

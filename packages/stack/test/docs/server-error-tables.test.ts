@@ -2,8 +2,9 @@
  * The API specs of the servers name exactly the error codes a client can
  * meet: those the server answers with and the reasons the core client
  * reports (literals in their sources), and those it raises (the module's
- * classes). Here, beside the other tests that span packages. A code added on either side without
- * a line in the spec fails here, and so does a spec line for a code gone.
+ * classes); the hospital-site guide, those of the example clinic. Here,
+ * beside the other tests that span packages. A code added on either side
+ * without a line in the spec fails here, and so does a spec line for a code gone.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,5 +50,12 @@ describe('server API specs name exactly their codes', () => {
       ...errorCodesOf(ledgerHost).filter((c) => c.startsWith('LEDGER_HOST_')),
     ];
     expect(codeSet(specCodes('ledger-host-api.md', 'LEDGER_HOST'))).toEqual(codeSet(codes));
+  });
+
+  test('hospital-site.md: the example clinic’s own refusals', () => {
+    const guide = readFileSync(join(REPO, 'docs/guides/hospital-site.md'), 'utf8');
+    const codes = literalCodes('packages/examples/src/clinic', 'CLINIC');
+    expect(codes).toContain('CLINIC_NOT_SIGNED_IN');
+    expect(codeSet(codesIn(guide, ['CLINIC']))).toEqual(codeSet(codes));
   });
 });
