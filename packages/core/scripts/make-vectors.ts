@@ -1,39 +1,52 @@
 /**
  * Writes the fixed test vectors of MedVault's own byte formats to
- * docs/spec/vectors/: envelope.json, ledger-entries.json, checkpoint.json
- * and proxy-request.json, each read by a `*.vectors.test.ts` beside its
- * module.
+ * docs/spec/vectors/, each read by a `*.vectors.test.ts` beside its module.
+ * Name what to write:
  *
- *   npx tsx packages/core/scripts/make-vectors.ts
+ *   npx tsx packages/core/scripts/make-vectors.ts ledger           # ledger-entries.json, checkpoint.json
+ *   npx tsx packages/core/scripts/make-vectors.ts envelope         # envelope.json
+ *   npx tsx packages/core/scripts/make-vectors.ts proxy-request    # proxy-request.json
  *
  * Keys, ids, times and inputs are fixed, but sealing (data key, salt, nonce
- * prefix, capsule), request nonces and ECDSA signatures (hedged RFC 6979) are
- * random: every run writes different bytes that are just as valid. The
- * committed JSON is the reference; run this only to replace it, never to
- * compare against it. Expected error codes are written here from the specs,
- * not observed: the tests check the code against them. The files are left
+ * prefix, capsule; sealed ledger notes), request nonces and ECDSA signatures
+ * (hedged RFC 6979) are random: every run writes different bytes that are
+ * just as valid, so only the files asked for are rewritten. The committed
+ * JSON is the reference; run this only to replace it, never to compare
+ * against it. The ledger's records name the records of the committed
+ * envelope.json. Expected error codes are written here from the specs, not
+ * observed: the tests check the code against them. The files are left
  * formatted as `biome check` wants them.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { sealRecordBytes } from '../src/envelope/index.js';
 import {
+  bodyHashOf,
   decodeEntry,
   type Entry,
+  type EntryBody,
   type EntryKind,
+  type EntryStub,
   encodeCanonical,
   encodeCheckpoint,
   encodeEntry,
   hashEntry,
+  LEDGER_VERSION,
   Ledger,
+  type Note,
+  sealNote,
   signCheckpoint,
   signEntry,
+  signingPayload,
   signKeyRotation,
+  stubOf,
   type UnsignedEntry,
+  verifyLedger,
+  visibilityFor,
 } from '../src/ledger/index.js';
 import { decryptOriginal, SecretKey, Signer } from '../src/pre/index.js';
 import { jsonBody, signRequest } from '../src/proxy/index.js';
@@ -94,7 +107,6 @@ const T0 = 1_764_000_000_000;
 const MINUTE = 60_000;
 const LEDGER_ID = new Uint8Array(32).fill(0xab);
 const GRANT_ID = new Uint8Array(32).fill(0x5a);
-const ENTRY_TAG = utf8ToBytes('medvault/ledger/entry/v1\0');
 const CHECKPOINT_TAG = utf8ToBytes('medvault/ledger/checkpoint/v1\0');
 const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 255);
 
@@ -359,60 +371,148 @@ async function envelope() {
 
 // ---------------------------------------------------------------- ledger
 
-type EnvelopeRefs = Awaited<ReturnType<typeof envelope>>;
+/** What the ledger vectors take of a sealed record: read from the committed envelope.json. */
+type SealedRef = { id: string; cid: string; size: number; header: { capsule: string } };
+type EnvelopeRefs = { small: SealedRef; three: SealedRef; empty: SealedRef };
 
-const signingPayload = (e: Entry) => {
-  const { sig: _, ...unsigned } = e;
-  return concatBytes(ENTRY_TAG, encodeCanonical(unsigned));
+/**
+ * The sealed records the ledger's record entries name, from the committed
+ * envelope.json (not regenerated: the ledger vectors point at its bytes).
+ */
+function envelopeRefs(): EnvelopeRefs {
+  const file = JSON.parse(readFileSync(join(OUT, 'envelope.json'), 'utf8')) as {
+    vectors: SealedRef[];
+  };
+  const byId = (id: string) => {
+    const v = file.vectors.find((x) => x.id === id);
+    if (!v) throw new Error(`envelope.json has no vector ${id}`);
+    return v;
+  };
+  return { small: byId('small'), three: byId('three-segments'), empty: byId('empty') };
+}
+const capsuleOf = (r: SealedRef) => Uint8Array.from(Buffer.from(r.header.capsule, 'hex'));
+
+const ENTRY_TAG = utf8ToBytes('medvault/ledger/entry/v2\0');
+const ENTRY_TAG_V1 = utf8ToBytes('medvault/ledger/entry/v1\0');
+const ROTATION_TAG = utf8ToBytes('medvault/ledger/key-rotation/v1\0');
+const LEDGER_HOST = 'https://ledger.example';
+const GRANT_SALT = new Uint8Array(32).fill(0x22);
+/** 2100-01-01T00:00:00Z: far beyond any verifier's clock skew. */
+const FAR_FUTURE = 4_102_444_800_000;
+
+/** Plaintexts of the sealed notes, and whom each is sealed to. */
+const NOTES = {
+  record: {
+    sealedTo: 'patient',
+    note: { title: 'Fasting glucose', origin: 'https://hospital.example' },
+  },
+  grant: {
+    sealedTo: 'patient',
+    note: {
+      purpose: 'follow-up of diabetes',
+      readerName: 'Riverside Clinic',
+      origin: 'https://clinic.example',
+    },
+  },
+  grantReader: { sealedTo: 'clinic', note: { purpose: 'follow-up of diabetes' } },
+  emergency: { sealedTo: 'patient', note: { reason: 'unconscious in the emergency room' } },
+} as const satisfies Record<string, { sealedTo: Party; note: Note }>;
+const seal = (n: (typeof NOTES)[keyof typeof NOTES]) =>
+  sealNote(secretKey(n.sealedTo).publicKey(), n.note);
+
+/** The signed header of an entry, as the spec derives it: every field but body and sig, and the body's hash. */
+const headerOf = (e: Entry) => ({
+  v: e.v,
+  ledger: e.ledger,
+  seq: e.seq,
+  prev: e.prev,
+  time: e.time,
+  kind: e.kind,
+  bodyHash: sha256(encodeCanonical(e.body)),
+  author: e.author,
+});
+/** "medvault/ledger/entry/v2" ‖ 0x00 ‖ CBOR(header). */
+const payloadOf = (e: Entry) => concatBytes(ENTRY_TAG, encodeCanonical(headerOf(e)));
+/** CBOR(header with sig): the stub, whose SHA-256 is the entry hash. */
+const stubBytesOf = (e: Entry) => encodeCanonical({ ...headerOf(e), sig: e.sig });
+const same = (what: string, a: Uint8Array, b: Uint8Array) => {
+  if (hex(a) !== hex(b)) throw new Error(`the library and the spec disagree on ${what}`);
 };
-const entryAt = <K extends EntryKind>(
+
+/** Entry `seq` of kind `kind` by `author`, signed; dated T0 + seq minutes unless overridden. */
+const signed = <K extends EntryKind>(
   seq: number,
   prev: Uint8Array,
   kind: K,
-  body: UnsignedEntry<K>['body'],
+  body: EntryBody<K>,
   author: Party,
   overrides: Partial<UnsignedEntry> = {},
-): Uint8Array =>
-  encodeEntry(
-    signEntry(
-      {
-        v: 1,
-        ledger: LEDGER_ID,
-        seq,
-        prev,
-        time: T0 + seq * MINUTE,
-        kind,
-        body,
-        author: publicKey(author),
-        ...overrides,
-      } as UnsignedEntry<K>,
-      signer(author),
-    ),
+): Entry<K> =>
+  signEntry(
+    {
+      v: LEDGER_VERSION,
+      ledger: LEDGER_ID,
+      seq,
+      prev,
+      time: T0 + seq * MINUTE,
+      kind,
+      body,
+      author: publicKey(author),
+      ...overrides,
+    } as UnsignedEntry<K>,
+    signer(author),
   );
+const full = (e: Entry) => hex(encodeEntry(e));
+const stub = (e: Entry | EntryStub) => hex(encodeEntry(stubOf(e)));
 
 async function ledgerEntries(records: EnvelopeRefs) {
   let time = T0;
   const ledger = await Ledger.create(signer('patient'), { id: LEDGER_ID, now: () => time });
   const authors: Party[] = ['patient'];
+  const notes: Record<number, { field: string; sealedTo: Party; opens: Note }[]> = {};
   const append = async <K extends EntryKind>(
     kind: K,
-    body: UnsignedEntry<K>['body'],
+    body: EntryBody<K>,
     author: Party,
+    sealed: { field: string; sealedTo: Party; opens: Note }[] = [],
   ) => {
     time = T0 + ledger.size * MINUTE;
+    if (sealed.length > 0) notes[ledger.size] = sealed;
     authors.push(author);
     await ledger.append(kind, body, signer(author));
   };
-  const recordBody = {
+  const noteOf = (field: string, n: (typeof NOTES)[keyof typeof NOTES]) => ({
+    field,
+    sealedTo: n.sealedTo as Party,
+    opens: n.note as Note,
+  });
+
+  // 1: the hospital proposes a record (a note sealed to the patient: title, origin)
+  const proposal = {
     cid: records.small.cid,
-    capsule: Uint8Array.from(Buffer.from(records.small.header.capsule, 'hex')),
+    capsule: capsuleOf(records.small),
     contentType: 'application/fhir+json',
     resourceType: 'Observation',
     category: 'laboratory',
     size: records.small.size,
     recipient: publicKey('patient'),
+    note: seal(NOTES.record),
   };
-  await append('record', recordBody, 'hospital');
+  await append('record', proposal, 'hospital', [noteOf('note', NOTES.record)]);
+  // 2: the patient accepts it: from now on it counts
+  await append('endorse', { proposal: 1, entryHash: ledger.head, accept: true }, 'patient');
+  // 3: the patient's own record (no note), outside the grant's scope: it counts at once
+  const ownRecord = {
+    cid: records.three.cid,
+    capsule: capsuleOf(records.three),
+    contentType: 'application/dicom',
+    resourceType: 'ImagingStudy',
+    category: 'imaging',
+    size: records.three.size,
+    recipient: publicKey('patient'),
+  };
+  await append('record', ownRecord, 'patient');
+  // 4: a grant to the clinic through three proxies, threshold 2
   const proxies: Party[] = ['proxy1', 'proxy2', 'proxy3'];
   await append(
     'grant',
@@ -420,35 +520,53 @@ async function ledgerEntries(records: EnvelopeRefs) {
       grantId: GRANT_ID,
       grantee: publicKey('clinic'),
       scope: { resourceTypes: ['Observation'], categories: ['laboratory'] },
-      purpose: 'follow-up of diabetes',
+      note: seal(NOTES.grant),
+      readerNote: seal(NOTES.grantReader),
       expiresAt: T0 + 30 * 24 * 60 * MINUTE,
+      ledgerHost: LEDGER_HOST,
+      salt: GRANT_SALT,
       proxies: proxies.map((p, i) => ({ url: `http://127.0.0.1:${9000 + i}`, key: publicKey(p) })),
       threshold: 2,
     },
     'patient',
+    [noteOf('note', NOTES.grant), noteOf('readerNote', NOTES.grantReader)],
   );
+  // 5: proxy 1 serves the clinic
   await append(
     'access',
     { grantId: GRANT_ID, proxy: publicKey('proxy1'), capsules: [records.small.cid] },
     'proxy1',
   );
+  // 6: the patient revokes the grant
   await append('revoke', { grantId: GRANT_ID }, 'patient');
+  // 7: a break-glass statement for the hospital
   await append(
     'emergency',
     {
       grantee: publicKey('hospital'),
-      reason: 'unconscious in the emergency room',
+      note: seal(NOTES.emergency),
       expiresAt: T0 + 24 * 60 * MINUTE,
     },
     'patient',
+    [noteOf('note', NOTES.emergency)],
   );
-  const rotation = signKeyRotation(signer('newOwner'), LEDGER_ID, ledger.head);
-  await append('key-rotation', rotation, 'patient');
+  // 8: the patient's key rotates to newOwner
+  await append(
+    'key-rotation',
+    signKeyRotation(signer('newOwner'), LEDGER_ID, ledger.head),
+    'patient',
+  );
 
   const bytes = ledger.allEntryBytes();
-  const hashes = bytes.map((b) => hashEntry(b));
-  const positive = bytes.map((b, seq) => {
-    const entry = decodeEntry(b);
+  const entries = bytes.map((b) => decodeEntry(b));
+  const hashes = entries.map((e) => sha256(stubBytesOf(e)));
+  const positive = entries.map((entry, seq) => {
+    const b = bytes[seq]!;
+    const stubBytes = stubBytesOf(entry);
+    same(`the signing payload of entry ${seq}`, payloadOf(entry), signingPayload(entry));
+    same(`the stub of entry ${seq}`, stubBytes, encodeEntry(stubOf(entry)));
+    same(`the hash of entry ${seq}`, hashes[seq]!, hashEntry(b));
+    same(`the body hash of entry ${seq}`, headerOf(entry).bodyHash, bodyHashOf(entry));
     return {
       seq,
       kind: entry.kind,
@@ -457,37 +575,130 @@ async function ledgerEntries(records: EnvelopeRefs) {
       ...(entry.kind === 'key-rotation'
         ? {
             newOwnerPayload: hex(
-              concatBytes(
-                utf8ToBytes('medvault/ledger/key-rotation/v1\0'),
-                LEDGER_ID,
-                entry.prev,
-                publicKey('newOwner'),
-              ),
+              concatBytes(ROTATION_TAG, LEDGER_ID, entry.prev, publicKey('newOwner')),
             ),
           }
         : {}),
+      ...(notes[seq]
+        ? {
+            notes: notes[seq]!.map((n) => ({
+              ...n,
+              secretKey: hex(secretKey(n.sealedTo).toBEBytes()),
+            })),
+          }
+        : {}),
       entry: toJson(entry),
-      signingPayload: hex(signingPayload(entry)),
+      bodyBytes: hex(encodeCanonical(entry.body)),
+      bodyHash: hex(headerOf(entry).bodyHash),
+      signingPayload: hex(payloadOf(entry)),
       bytes: hex(b),
+      stub: hex(stubBytes),
       hash: hex(hashes[seq]!),
       verify: 'ok',
     };
   });
 
-  const entry1 = decodeEntry(bytes[1]!);
-  const genesis = decodeEntry(bytes[0]!);
-  const canonicalPairs = (e: Entry): [string, Uint8Array][] =>
-    Object.entries(e)
+  // what the host serves each party (visibility.ts), and a view with every body it may withhold
+  const verified = ledger.state;
+  const summary = {
+    size: verified.size,
+    head: hex(verified.head),
+    root: hex(ledger.root()),
+    owner: hex(verified.owner),
+  };
+  const served = (full: number[]) =>
+    entries.map((e, seq) => (full.includes(seq) ? bytes[seq]! : encodeEntry(stubOf(e))));
+  const partyView = (id: string, party: Party, description: string) => {
+    const { role, full } = visibilityFor(entries, publicKey(party));
+    const shown = entries.map((e) => e.seq).filter(full);
+    if (role !== 'none') {
+      const v = verifyLedger(served(shown));
+      if (hex(v.root) !== summary.root) throw new Error(`the ${id} view has another root`);
+    }
+    return {
+      id,
+      description,
+      party,
+      partyKey: hex(publicKey(party)),
+      role,
+      full: shown,
+      stubs: role === 'none' ? [] : entries.map((e) => e.seq).filter((s) => !full(s)),
+      ...(role === 'none' ? {} : { verifies: summary }),
+    };
+  };
+  const withheldAll = entries
+    .filter((e) => e.kind === 'genesis' || e.kind === 'key-rotation')
+    .map((e) => e.seq);
+  const views = [
+    partyView(
+      'clinic',
+      'clinic',
+      'the grant’s reader: genesis and the key rotation, its grant (4), access (5) and revoke (6), the record in scope (1, accepted before the revocation) with its endorsement (2); the imaging record (3, out of scope) and the emergency (7) as stubs',
+    ),
+    partyView(
+      'proxy2',
+      'proxy2',
+      'a proxy of the grant (one that never served): what the reader sees',
+    ),
+    partyView('stranger', 'stranger', 'a key in no grant: served nothing'),
+    {
+      id: 'headers-only',
+      description:
+        'every entry a host may withhold served as a stub (all but genesis and key-rotation): the chain, signatures, owner-only authors and Merkle root still verify',
+      full: withheldAll,
+      stubs: entries.map((e) => e.seq).filter((s) => !withheldAll.includes(s)),
+      verifies: summary,
+    },
+  ];
+
+  const [genesis, proposed, endorsed, , grant, , , , rotation] = entries as [
+    Entry<'genesis'>,
+    Entry<'record'>,
+    Entry<'endorse'>,
+    Entry<'record'>,
+    Entry<'grant'>,
+    Entry<'access'>,
+    Entry<'revoke'>,
+    Entry<'emergency'>,
+    Entry<'key-rotation'>,
+  ];
+  const canonicalPairs = (value: object): [string, Uint8Array][] =>
+    Object.entries(value)
       .map(([k, v]): [string, Uint8Array] => [k, encodeCanonical(v)])
       .sort(([a], [b]) => a.length - b.length || (a < b ? -1 : 1));
-  const reSigned = (e: Entry, changes: Partial<UnsignedEntry>, author: Party = 'hospital') =>
-    entryAt(e.seq, e.prev, e.kind, e.body, author, { time: e.time, ...changes });
+  const reSigned = <K extends EntryKind>(
+    e: Entry<K>,
+    changes: Partial<UnsignedEntry>,
+    author: Party,
+  ) => signed(e.seq, e.prev, e.kind, e.body, author, { time: e.time, ...changes });
+  const v1Genesis = (() => {
+    const { sig: _, ...rest } = genesis;
+    const unsigned = { ...rest, v: 1 };
+    const sig = signer('patient')
+      .sign(concatBytes(ENTRY_TAG_V1, encodeCanonical(unsigned)))
+      .toBEBytes();
+    return encodeCanonical({ ...unsigned, sig });
+  })();
+  const hospitalEndorse = signed(
+    2,
+    hashes[1]!,
+    'endorse',
+    { proposal: 1, entryHash: hashes[1]!, accept: true },
+    'hospital',
+  );
+  const secondProposal = signed(
+    4,
+    hashes[3]!,
+    'record',
+    { ...proposal, capsule: capsuleOf(records.empty), note: seal(NOTES.record) },
+    'hospital',
+  );
   const negative = [
     {
       id: 'bad-signature',
       description: 'entry 1 with one bit of its signature flipped',
       prefix: 1,
-      append: [hex(encodeEntry({ ...entry1, sig: flipped(entry1.sig, -1) }))],
+      append: [full({ ...proposed, sig: flipped(proposed.sig, -1) })],
       code: 'LEDGER_BAD_SIGNATURE',
       seq: 1,
     },
@@ -495,19 +706,19 @@ async function ledgerEntries(records: EnvelopeRefs) {
       id: 'wrong-prev',
       description: 'entry 1 validly signed, but its prev is not the hash of entry 0',
       prefix: 1,
-      append: [hex(reSigned(entry1, { prev: flipped(hashes[0]!, 0) }))],
+      append: [full(reSigned(proposed, { prev: flipped(hashes[0]!, 0) }, 'hospital'))],
       code: 'LEDGER_CHAIN_BROKEN',
       seq: 1,
     },
     {
       id: 'non-canonical-integer',
-      description: 'entry 0 with v = 1 encoded in two bytes (18 01) instead of one (01)',
+      description: 'entry 0 with v = 2 encoded in two bytes (18 02) instead of one (02)',
       prefix: 0,
       append: [
         hex(
           mapOf(
             canonicalPairs(genesis).map(([k, v]): [string, Uint8Array] =>
-              k === 'v' ? [k, Uint8Array.of(0x18, 0x01)] : [k, v],
+              k === 'v' ? [k, Uint8Array.of(0x18, 0x02)] : [k, v],
             ),
           ),
         ),
@@ -530,10 +741,26 @@ async function ledgerEntries(records: EnvelopeRefs) {
       code: 'LEDGER_MALFORMED',
     },
     {
+      id: 'version-1',
+      description:
+        'entry 0 in the version 1 format (v = 1, signed over "medvault/ledger/entry/v1" ‖ 00 ‖ CBOR of the entry with its body): no longer accepted',
+      prefix: 0,
+      append: [hex(v1Genesis)],
+      code: 'LEDGER_MALFORMED',
+    },
+    {
+      id: 'full-entry-with-body-hash',
+      description:
+        'entry 1 in full with a bodyHash field too (an entry is full or a stub, never both)',
+      prefix: 1,
+      append: [hex(encodeCanonical({ ...proposed, bodyHash: bodyHashOf(proposed) }))],
+      code: 'LEDGER_MALFORMED',
+    },
+    {
       id: 'wrong-ledger',
       description: 'entry 1 validly signed for another ledger id (cd…cd)',
       prefix: 1,
-      append: [hex(reSigned(entry1, { ledger: new Uint8Array(32).fill(0xcd) }))],
+      append: [full(reSigned(proposed, { ledger: new Uint8Array(32).fill(0xcd) }, 'hospital'))],
       code: 'LEDGER_WRONG_LEDGER',
       seq: 1,
     },
@@ -549,27 +776,163 @@ async function ledgerEntries(records: EnvelopeRefs) {
       id: 'time-backwards',
       description: 'entry 1 validly signed with a time 1 ms before entry 0',
       prefix: 1,
-      append: [hex(reSigned(entry1, { time: T0 - 1 }))],
+      append: [full(reSigned(proposed, { time: T0 - 1 }, 'hospital'))],
       code: 'LEDGER_TIME_ORDER',
       seq: 1,
     },
     {
-      id: 'grant-not-by-owner',
-      description: 'entry 2 (grant) validly signed by the hospital instead of the owner',
+      id: 'future-entry',
+      description: `entry 1 validly signed with time ${FAR_FUTURE} (2100-01-01): more than MAX_CLOCK_SKEW_MS (5 minutes) ahead of any verifier's clock before then`,
+      prefix: 1,
+      append: [full(reSigned(proposed, { time: FAR_FUTURE }, 'hospital'))],
+      code: 'LEDGER_FUTURE_ENTRY',
+      seq: 1,
+    },
+    {
+      id: 'genesis-stub',
+      description: 'entry 0 served as a stub: genesis is never withheld',
+      prefix: 0,
+      append: [stub(genesis)],
+      code: 'LEDGER_WITHHELD',
+      seq: 0,
+    },
+    {
+      id: 'key-rotation-stub',
+      description: 'entry 8 (key-rotation) served as a stub: a key rotation is never withheld',
+      prefix: 8,
+      append: [stub(rotation)],
+      code: 'LEDGER_WITHHELD',
+      seq: 8,
+    },
+    {
+      id: 'stub-body-hash-changed',
+      description:
+        'entry 1 as a stub whose bodyHash has one bit flipped: the header no longer matches the signature',
+      prefix: 1,
+      append: [stub({ ...stubOf(proposed), bodyHash: flipped(bodyHashOf(proposed), 0) })],
+      code: 'LEDGER_BAD_SIGNATURE',
+      seq: 1,
+    },
+    {
+      id: 'endorse-not-by-owner',
+      description:
+        'entry 2 (endorse, accepting the proposal of entry 1) validly signed by the hospital',
       prefix: 2,
-      append: [hex(reSigned(decodeEntry(bytes[2]!), {}, 'hospital'))],
+      append: [full(hospitalEndorse)],
       code: 'LEDGER_UNAUTHORIZED',
       seq: 2,
     },
     {
-      id: 'access-after-revoke',
-      description: 'an access by proxy 1 after the grant’s revoke (entry 4)',
-      prefix: 5,
+      id: 'endorse-stub-not-by-owner',
+      description:
+        'the same, served as a stub: the author rule of an owner-only kind needs no body',
+      prefix: 2,
+      append: [stub(hospitalEndorse)],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 2,
+    },
+    {
+      id: 'endorse-wrong-hash',
+      description: 'entry 2 by the owner, naming proposal 1 with the hash of entry 0',
+      prefix: 2,
       append: [
-        hex(
-          entryAt(
+        full(reSigned(endorsed, { body: { ...endorsed.body, entryHash: hashes[0]! } }, 'patient')),
+      ],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 2,
+    },
+    {
+      id: 'endorse-twice',
+      description:
+        'after entry 2, a second endorse of proposal 1 (rejecting it): a proposal is decided once',
+      prefix: 3,
+      append: [
+        full(
+          signed(
+            3,
+            hashes[2]!,
+            'endorse',
+            { proposal: 1, entryHash: hashes[1]!, accept: false },
+            'patient',
+          ),
+        ),
+      ],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 3,
+    },
+    {
+      id: 'accept-duplicate-cid',
+      description:
+        'after entry 3, the hospital proposes entry 1’s CID again with envelope.json’s "empty" capsule (entry 4: allowed, a proposal does not count) and the owner accepts it (entry 5): the CID already counts',
+      prefix: 4,
+      append: [
+        full(secondProposal),
+        full(
+          signed(
             5,
-            hashes[4]!,
+            hashEntry(secondProposal),
+            'endorse',
+            { proposal: 4, entryHash: hashEntry(secondProposal), accept: true },
+            'patient',
+          ),
+        ),
+      ],
+      code: 'LEDGER_DUPLICATE_RECORD',
+      seq: 5,
+    },
+    {
+      id: 'owner-record-duplicate-capsule',
+      description: 'entry 3, the owner’s own record, with entry 1’s (counted) capsule',
+      prefix: 3,
+      append: [
+        full(
+          signed(
+            3,
+            hashes[2]!,
+            'record',
+            { ...ownRecord, capsule: capsuleOf(records.small) },
+            'patient',
+          ),
+        ),
+      ],
+      code: 'LEDGER_DUPLICATE_RECORD',
+      seq: 3,
+    },
+    {
+      id: 'record-not-for-owner',
+      description: 'entry 1 proposed with the hospital’s key as recipient, not the owner’s',
+      prefix: 1,
+      append: [
+        full(
+          signed(
+            1,
+            hashes[0]!,
+            'record',
+            { ...proposal, recipient: publicKey('hospital') },
+            'hospital',
+          ),
+        ),
+      ],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 1,
+    },
+    {
+      id: 'grant-not-by-owner',
+      description: 'entry 4 (grant) validly signed by the hospital instead of the owner',
+      prefix: 4,
+      append: [full(reSigned(grant, {}, 'hospital'))],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 4,
+    },
+    {
+      id: 'access-after-revoke',
+      description: 'an access by proxy 1 after the grant’s revoke (entry 6)',
+      prefix: 7,
+      append: [
+        full(
+          signed(
+            7,
+            hashes[6]!,
             'access',
             { grantId: GRANT_ID, proxy: publicKey('proxy1'), capsules: [records.small.cid] },
             'proxy1',
@@ -577,39 +940,18 @@ async function ledgerEntries(records: EnvelopeRefs) {
         ),
       ],
       code: 'LEDGER_ACCESS_OUTSIDE_GRANT',
-      seq: 5,
-    },
-    {
-      id: 'duplicate-record-cid',
-      description: 'a second record entry with the CID of entry 1 (and another capsule)',
-      prefix: 2,
-      append: [
-        hex(
-          entryAt(
-            2,
-            hashes[1]!,
-            'record',
-            {
-              ...recordBody,
-              capsule: Uint8Array.from(Buffer.from(records.three.header.capsule, 'hex')),
-            },
-            'hospital',
-          ),
-        ),
-      ],
-      code: 'LEDGER_DUPLICATE_RECORD',
-      seq: 2,
+      seq: 7,
     },
     {
       id: 'rotation-new-owner-signature',
       description:
-        'entry 6 (key-rotation) whose newOwnerSig was made over 32 zero bytes as prev, not the hash of entry 5',
-      prefix: 6,
+        'entry 8 (key-rotation) whose newOwnerSig was made over 32 zero bytes as prev, not the hash of entry 7',
+      prefix: 8,
       append: [
-        hex(
-          entryAt(
-            6,
-            hashes[5]!,
+        full(
+          signed(
+            8,
+            hashes[7]!,
             'key-rotation',
             signKeyRotation(signer('newOwner'), LEDGER_ID, new Uint8Array(32)),
             'patient',
@@ -617,45 +959,77 @@ async function ledgerEntries(records: EnvelopeRefs) {
         ),
       ],
       code: 'LEDGER_BAD_SIGNATURE',
-      seq: 6,
+      seq: 8,
     },
     {
       id: 'fork',
       description:
-        'two different, validly signed entries for seq 1 (the second records another CID)',
+        'two different, validly signed entries for seq 1 (the second proposes another CID)',
       prefix: 2,
       append: [
-        hex(
-          entryAt(1, hashes[0]!, 'record', { ...recordBody, cid: records.three.cid }, 'hospital'),
-        ),
+        full(signed(1, hashes[0]!, 'record', { ...proposal, cid: records.three.cid }, 'hospital')),
       ],
       code: 'LEDGER_FORK',
       seq: 1,
     },
   ];
-  const verified = ledger.state;
+  const noteNegative = [
+    {
+      id: 'note-wrong-key',
+      description: 'entry 1’s note (sealed to the patient) opened with the clinic’s key',
+      note: hex(proposed.body.note!),
+      secretKey: hex(secretKey('clinic').toBEBytes()),
+      code: 'LEDGER_NOTE_UNREADABLE',
+    },
+    {
+      id: 'note-ciphertext-bit-flip',
+      description:
+        'entry 4’s readerNote with one bit of its last byte (the AEAD tag) flipped, opened with the clinic’s key',
+      note: hex(flipped(grant.body.readerNote, -1)),
+      secretKey: hex(secretKey('clinic').toBEBytes()),
+      code: 'LEDGER_NOTE_UNREADABLE',
+    },
+    {
+      id: 'note-not-a-pair',
+      description:
+        'a note that is CBOR [capsule] only (no ciphertext), opened with the patient’s key',
+      note: hex(encodeCanonical([capsuleOf(records.small)])),
+      secretKey: hex(secretKey('patient').toBEBytes()),
+      code: 'LEDGER_NOTE_UNREADABLE',
+    },
+  ];
   write('ledger-entries.json', {
     description:
-      'One ledger entry of each kind, in one valid 7-entry ledger: decoded fields, the payload the author signs, canonical bytes, entry hash; negative cases as a prefix of that ledger followed by other entries, with the error code verifyLedger must raise.',
-    spec: 'docs/spec/ledger.md §1 Encoding, §2 Entries, §3 Kinds and bodies, §4 Chain rules',
+      'One valid 9-entry ledger with every kind of entry (a record proposed by the hospital and one by the owner): decoded fields, the body’s canonical bytes and hash, the payload the author signs, the full canonical bytes, the stub’s bytes and the entry hash; what the host serves each party; negative cases as a prefix of that ledger followed by other entries, with the error code verifyLedger must raise, and sealed notes that must not open.',
+    spec: 'docs/spec/ledger.md §1 Encoding, §2 Entries, §3 Kinds and bodies, §4 Chain rules, §10 What each party is served',
     generator: GENERATOR,
     signatures: SIGNATURES,
-    keys: keyTable(['patient', 'hospital', 'clinic', 'proxy1', 'proxy2', 'proxy3', 'newOwner']),
+    keys: keyTable([
+      'patient',
+      'hospital',
+      'clinic',
+      'proxy1',
+      'proxy2',
+      'proxy3',
+      'newOwner',
+      'stranger',
+    ]),
     record:
-      'Entry 1 records envelope.json’s "small" vector: its CID, its capsule and its sealed size.',
-    ledger: {
-      id: hex(LEDGER_ID),
-      size: verified.size,
-      head: hex(verified.head),
-      root: hex(ledger.root()),
-      owner: hex(verified.owner),
-    },
+      'Entry 1 (the hospital’s proposal, accepted by entry 2) records envelope.json’s "small" vector and entry 3 (the owner’s own) its "three-segments" vector: CID, capsule and sealed size.',
+    notes:
+      'Sealed notes are random (Umbral encrypt): open them, never re-seal and compare. `notes` lists, per body field, whom it is sealed to (with that secret key) and the map it opens to (openNote). Bytes: CBOR [capsule (105 bytes, pre.md §6), DEM ciphertext (pre.md §5)]; the plaintext is the CBOR map of the note’s fields.',
+    ledger: { id: hex(LEDGER_ID), ...summary },
     verify:
-      '"ok": the entry decodes, re-encodes to the same bytes, its signature verifies over signingPayload, and verifyLedger accepts entries 0..seq.',
+      '"ok": `bytes` decodes (decodeEntry), re-encodes to the same bytes; `bodyBytes` = CBOR(body) and bodyHash = SHA-256(bodyBytes); `stub` = CBOR of the header with sig (decodeAnyEntry gives the same fields with bodyHash for body); hash = SHA-256(stub), for both forms; the signature verifies over signingPayload = "medvault/ledger/entry/v2" ‖ 00 ‖ CBOR(header); verifyLedger accepts entries 0..seq.',
     entries: positive,
+    viewsInput:
+      'A view serves entry seq in full when seq is in `full`, else its `stub`. visibilityFor(entries, partyKey) gives `role` and shows exactly `full`; a view that is served verifies (verifyLedger) to `verifies`: the same size, head, root and owner as the full ledger. Role "none" is served nothing.',
+    views,
     negativeInput:
-      'entries = the first `prefix` entries above, then the `append` hex entries; verifyLedger(entries) must throw `code` (naming `seq` when given).',
+      'entries = the first `prefix` entries above (in full), then the `append` hex entries (full or stubs); verifyLedger(entries) must throw `code` (naming `seq` when given).',
     negative,
+    noteNegativeInput: 'openNote(secretKey, note) must throw `code`.',
+    noteNegative,
   });
   return { ledger, bytes, hashes };
 }
@@ -663,6 +1037,7 @@ async function ledgerEntries(records: EnvelopeRefs) {
 // ---------------------------------------------------------------- checkpoints
 
 async function checkpoints({ ledger, bytes, hashes }: Awaited<ReturnType<typeof ledgerEntries>>) {
+  const last = bytes.length;
   const cp = (size: number, party: Party, root = ledger.root(size), id = LEDGER_ID) =>
     signCheckpoint(
       { ledger: id, size, root, time: T0 + (size - 1) * MINUTE + 1000 },
@@ -680,9 +1055,11 @@ async function checkpoints({ ledger, bytes, hashes }: Awaited<ReturnType<typeof 
     };
   };
   const cp3 = cp(3, 'patient');
-  const cp7 = cp(7, 'newOwner');
-  const inclusion = (seq: number, size: number, checkpoint?: string) => ({
+  const cpLast = cp(last, 'newOwner');
+  const lastId = `size-${last}`;
+  const inclusion = (seq: number, size: number, checkpoint?: string, asStub = false) => ({
     entrySeq: seq,
+    ...(asStub ? { stub: true } : {}),
     ...(checkpoint ? { checkpoint } : {}),
     proof: toJson(ledger.proveInclusion(seq, size)),
     result: 'ok',
@@ -702,9 +1079,9 @@ async function checkpoints({ ledger, bytes, hashes }: Awaited<ReturnType<typeof 
   const negative = [
     {
       id: 'bad-signature',
-      description: 'size-7 with one bit of its signature flipped',
+      description: `${lastId} with one bit of its signature flipped`,
       check: 'decodeCheckpoint',
-      bytes: hex(encodeCheckpoint({ ...cp7, sig: flipped(cp7.sig, -1) })),
+      bytes: hex(encodeCheckpoint({ ...cpLast, sig: flipped(cpLast.sig, -1) })),
       code: 'LEDGER_BAD_SIGNATURE',
     },
     {
@@ -715,18 +1092,33 @@ async function checkpoints({ ledger, bytes, hashes }: Awaited<ReturnType<typeof 
       code: 'LEDGER_MALFORMED',
     },
     {
+      id: 'version-1',
+      description: 'size-3 as a version 1 checkpoint (v = 1), validly signed',
+      check: 'decodeCheckpoint',
+      bytes: hex(
+        (() => {
+          const { sig: _, ...unsigned } = cp3;
+          const v1 = { ...unsigned, v: 1 };
+          const sig = signer('patient')
+            .sign(concatBytes(CHECKPOINT_TAG, encodeCanonical(v1)))
+            .toBEBytes();
+          return encodeCanonical({ ...v1, sig });
+        })(),
+      ),
+      code: 'LEDGER_MALFORMED',
+    },
+    {
       id: 'wrong-root',
-      description: 'a validly signed checkpoint of size 7 whose root is the root at size 6',
+      description: `a validly signed checkpoint of size ${last} whose root is the root at size ${last - 1}`,
       check: 'verifyLedger',
-      bytes: hex(encodeCheckpoint(cp(7, 'newOwner', ledger.root(6)))),
+      bytes: hex(encodeCheckpoint(cp(last, 'newOwner', ledger.root(last - 1)))),
       code: 'LEDGER_CHECKPOINT_MISMATCH',
     },
     {
       id: 'signer-not-owner',
-      description:
-        'size 7 and the right root, validly signed by the old owner, who rotated away at entry 6',
+      description: `size ${last} and the right root, validly signed by the old owner, who rotated away at entry ${last - 1}`,
       check: 'verifyLedger',
-      bytes: hex(encodeCheckpoint(cp(7, 'patient'))),
+      bytes: hex(encodeCheckpoint(cp(last, 'patient'))),
       code: 'LEDGER_CHECKPOINT_MISMATCH',
     },
     {
@@ -738,20 +1130,20 @@ async function checkpoints({ ledger, bytes, hashes }: Awaited<ReturnType<typeof 
     },
     {
       id: 'beyond-ledger',
-      description: 'a validly signed checkpoint of size 8 over the 7-entry ledger',
+      description: `a validly signed checkpoint of size ${last + 1} over the ${last}-entry ledger`,
       check: 'verifyLedger',
-      bytes: hex(encodeCheckpoint(cp(8, 'newOwner', new Uint8Array(32).fill(0x11)))),
+      bytes: hex(encodeCheckpoint(cp(last + 1, 'newOwner', new Uint8Array(32).fill(0x11)))),
       code: 'LEDGER_TRUNCATED',
     },
     {
       id: 'inclusion-node-flipped',
-      description: 'entry 2 in size-7, one bit of the first path node flipped',
+      description: `entry 2 in ${lastId}, one bit of the first path node flipped`,
       check: 'verifyInclusion',
       entrySeq: 2,
-      checkpoint: 'size-7',
+      checkpoint: lastId,
       proof: toJson({
-        ...proofOf(2, 7),
-        path: proofOf(2, 7).path.map((p, i) => (i === 0 ? flipped(p, 0) : p)),
+        ...proofOf(2, last),
+        path: proofOf(2, last).path.map((p, i) => (i === 0 ? flipped(p, 0) : p)),
       }),
       code: 'LEDGER_INCLUSION_PROOF',
     },
@@ -760,56 +1152,54 @@ async function checkpoints({ ledger, bytes, hashes }: Awaited<ReturnType<typeof 
       description: 'entry 3 checked with the proof of entry 2',
       check: 'verifyInclusion',
       entrySeq: 3,
-      checkpoint: 'size-7',
-      proof: toJson(proofOf(2, 7)),
+      checkpoint: lastId,
+      proof: toJson(proofOf(2, last)),
       code: 'LEDGER_INCLUSION_PROOF',
     },
     {
       id: 'inclusion-path-short',
-      description: 'entry 2 in size-7 with the last path node dropped',
+      description: `entry 2 in ${lastId} with the last path node dropped`,
       check: 'verifyInclusion',
       entrySeq: 2,
-      checkpoint: 'size-7',
-      proof: toJson({ ...proofOf(2, 7), path: proofOf(2, 7).path.slice(0, -1) }),
+      checkpoint: lastId,
+      proof: toJson({ ...proofOf(2, last), path: proofOf(2, last).path.slice(0, -1) }),
       code: 'LEDGER_INCLUSION_PROOF',
     },
     {
       id: 'consistency-node-flipped',
-      description: 'size-3 → size-7 with one bit of the last path node flipped',
+      description: `size-3 → ${lastId} with one bit of the last path node flipped`,
       check: 'verifyConsistency',
       older: 'size-3',
-      newer: 'size-7',
+      newer: lastId,
       proof: toJson({
-        ...ledger.proveConsistency(3, 7),
+        ...ledger.proveConsistency(3, last),
         path: ledger
-          .proveConsistency(3, 7)
+          .proveConsistency(3, last)
           .path.map((p, i, all) => (i === all.length - 1 ? flipped(p, 0) : p)),
       }),
       code: 'LEDGER_CONSISTENCY_PROOF',
     },
     {
       id: 'consistency-reversed',
-      description: 'the 3 → 7 proof given with the checkpoints the other way round',
+      description: `the 3 → ${last} proof given with the checkpoints the other way round`,
       check: 'verifyConsistency',
-      older: 'size-7',
+      older: lastId,
       newer: 'size-3',
-      proof: toJson(ledger.proveConsistency(3, 7)),
+      proof: toJson(ledger.proveConsistency(3, last)),
       code: 'LEDGER_CONSISTENCY_PROOF',
     },
     {
       id: 'consistency-other-history',
-      description:
-        'size-3 → a validly signed size-7 checkpoint of another history (its root is SHA-256 of "another history")',
+      description: `size-3 → a validly signed size-${last} checkpoint of another history (its root is SHA-256 of "another history")`,
       check: 'verifyConsistency',
       older: 'size-3',
-      newer: hex(encodeCheckpoint(cp(7, 'newOwner', sha256(utf8ToBytes('another history'))))),
-      proof: toJson(ledger.proveConsistency(3, 7)),
+      newer: hex(encodeCheckpoint(cp(last, 'newOwner', sha256(utf8ToBytes('another history'))))),
+      proof: toJson(ledger.proveConsistency(3, last)),
       code: 'LEDGER_CONSISTENCY_PROOF',
     },
   ];
   write('checkpoint.json', {
-    description:
-      'Checkpoints over the 7-entry ledger of ledger-entries.json: their fields, signed payload and canonical bytes; the Merkle root at every size; inclusion and consistency proofs; negative cases with the error code each check must raise.',
+    description: `Checkpoints over the ${last}-entry ledger of ledger-entries.json: their fields, signed payload and canonical bytes; the Merkle root at every size; inclusion and consistency proofs; negative cases with the error code each check must raise.`,
     spec: 'docs/spec/ledger.md §5 Merkle tree and proofs (RFC 9162), §6 Checkpoints, §7 Verification',
     generator: GENERATOR,
     signatures: SIGNATURES,
@@ -823,25 +1213,24 @@ async function checkpoints({ ledger, bytes, hashes }: Awaited<ReturnType<typeof 
     checkpoints: [
       show('size-3', cp3, 'entries 0..2, signed by the owner (patient)'),
       show(
-        'size-7',
-        cp7,
-        'entries 0..6, signed by the owner after the key rotation of entry 6 (newOwner)',
+        lastId,
+        cpLast,
+        `entries 0..${last - 1}, signed by the owner after the key rotation of entry ${last - 1} (newOwner)`,
       ),
     ],
-    verify:
-      'verifyLedger(entries, { checkpoints: [size-3, size-7] }) accepts; each proof verifies (verifyInclusion / verifyConsistency against the named checkpoints, or the RFC 9162 check against `roots` when none is named).',
+    verify: `verifyLedger(entries, { checkpoints: [size-3, ${lastId}] }) accepts; each proof verifies (verifyInclusion / verifyConsistency against the named checkpoints, or the RFC 9162 check against \`roots\` when none is named). With \`stub\`, the entry is given as its stub (ledger-entries.json \`stub\`): its leaf is the same.`,
     inclusionProofs: [
-      inclusion(2, 7, 'size-7'),
+      inclusion(2, last, lastId),
       inclusion(0, 3, 'size-3'),
-      inclusion(6, 7, 'size-7'),
+      inclusion(last - 1, last, lastId),
+      inclusion(last - 2, last, lastId, true),
     ],
     consistencyProofs: [
-      consistency(3, 7, ['size-3', 'size-7']),
-      consistency(4, 7),
-      consistency(1, 7),
+      consistency(3, last, ['size-3', lastId]),
+      consistency(4, last),
+      consistency(1, last),
     ],
-    negativeInput:
-      'check decodeCheckpoint: decode `bytes`. verifyLedger: the 7 entries with `bytes` as checkpoint. verifyInclusion: entry `entrySeq`, `proof`, the checkpoint named. verifyConsistency: `older`, `newer` (a checkpoint id or checkpoint bytes in hex), `proof`.',
+    negativeInput: `check decodeCheckpoint: decode \`bytes\`. verifyLedger: the ${last} entries with \`bytes\` as checkpoint. verifyInclusion: entry \`entrySeq\`, \`proof\`, the checkpoint named. verifyConsistency: \`older\`, \`newer\` (a checkpoint id or checkpoint bytes in hex), \`proof\`.`,
     negative,
   });
 }
@@ -1033,18 +1422,34 @@ function proxyRequests(cid: string) {
   });
 }
 
+// ---------------------------------------------------------------- main
+
+/** What each target writes. */
+const TARGETS = {
+  envelope: ['envelope.json'],
+  ledger: ['ledger-entries.json', 'checkpoint.json'],
+  'proxy-request': ['proxy-request.json'],
+} as const;
+type Target = keyof typeof TARGETS;
+const asked = process.argv.slice(2);
+if (asked.length === 0 || asked.some((t) => !(t in TARGETS))) {
+  console.error(
+    `usage: npx tsx packages/core/scripts/make-vectors.ts <${Object.keys(TARGETS).join(' | ')}>...\n` +
+      'Writes only the files of the targets named: every run writes new random bytes (seals, signatures), so a file is rewritten only when asked.',
+  );
+  process.exit(2);
+}
+const wants = (t: Target) => asked.includes(t);
 mkdirSync(OUT, { recursive: true });
-const records = await envelope();
-const built = await ledgerEntries(records);
-await checkpoints(built);
-proxyRequests(records.small.cid);
+if (wants('envelope')) await envelope();
+// the ledger's records and the proxy requests name the committed envelope.json's records
+const records = envelopeRefs();
+if (wants('ledger')) await checkpoints(await ledgerEntries(records));
+if (wants('proxy-request')) proxyRequests(records.small.cid);
+const written = (Object.keys(TARGETS) as Target[]).filter(wants).flatMap((t) => TARGETS[t]);
 execFileSync(
   join(import.meta.dirname, '../../../node_modules/.bin/biome'),
-  ['format', '--write', OUT],
-  {
-    stdio: 'inherit',
-  },
+  ['format', '--write', ...written.map((f) => join(OUT, f))],
+  { stdio: 'inherit' },
 );
-console.log(
-  `wrote envelope.json, ledger-entries.json, checkpoint.json, proxy-request.json to ${OUT}`,
-);
+console.log(`wrote ${written.join(', ')} to ${OUT}`);

@@ -1,14 +1,21 @@
 /**
  * The whole MedVault stack on one machine, as `npm start`, `npm run demo`
  * and the end-to-end tests run it: a local EVM chain with the registry, a
- * ledger host, a blob service, three re-encryption proxies (2 of 3), the
- * hospital portal and the clinic — on 127.0.0.1, with every key and datum
+ * ledger host, a blob service, three re-encryption proxies (2 of 3) and a
+ * fourth standing by (it takes a fragment when one of the three is down as
+ * the patient shares), the hospital portal and the clinic — on 127.0.0.1, with every key and datum
  * under one directory, kept across restarts.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SecretKey } from '@medvault/core/pre';
-import { type RunningSite, startClinicSite, startHospitalSite } from '@medvault/examples';
+import {
+  type ClinicSite,
+  type RunningSite,
+  type StaffCredentials,
+  startClinicSite,
+  startHospitalSite,
+} from '@medvault/examples';
 import {
   type DevChain,
   type RunningBlobService,
@@ -67,9 +74,13 @@ export type LocalStack = {
   chain: DevChain;
   ledgerHost: RunningLedgerHost;
   blobService: RunningBlobService;
+  /** The three proxies a share uses (2 of 3). */
   proxies: RunningProxy[];
+  /** The proxy standing by for a share when one of the three is down. */
+  standbyProxies: RunningProxy[];
   hospital: RunningSite;
-  clinic: RunningSite;
+  /** The clinic; `clinic.staff` is who signs in to it. */
+  clinic: ClinicSite;
   /** The clinic's reader key (on its server). */
   clinicKey: SecretKey;
   /** Stops one proxy (the demo's "one proxy down"). */
@@ -93,13 +104,15 @@ async function keptKey(file: string): Promise<SecretKey> {
  * @example
  * ```ts
  * const stack = await startLocalStack({ dataDir: '.medvault', ports: defaultPorts() });
- * console.log(stack.clinic.url);
+ * console.log(stack.clinic.url, stack.clinic.staff.username, stack.clinic.staff.password);
  * await stack.close();
  * ```
  */
 export async function startLocalStack(options: {
   dataDir: string;
   ports?: StackPorts;
+  /** The clinic's staff sign-in (default: user `staff`, a random password). */
+  clinicStaff?: StaffCredentials;
   log?: (line: string) => void;
 }): Promise<LocalStack> {
   const { dataDir } = options;
@@ -127,7 +140,7 @@ export async function startLocalStack(options: {
     stops.push(() => blobService.close());
     const proxies: RunningProxy[] = [];
     const stopped = new Set<number>();
-    for (const [i, name] of ['a', 'b', 'c'].entries()) {
+    for (const [i, name] of ['a', 'b', 'c', 'd'].entries()) {
       const proxy = await startProxy({
         dataDir: join(dataDir, 'proxies', name),
         key: await keptKey(join(dataDir, 'proxies', `${name}.key`)),
@@ -156,6 +169,7 @@ export async function startLocalStack(options: {
       rpcUrl: chain.rpcUrl,
       registry: chain.registry,
       dataDir: join(dataDir, 'clinic'),
+      staff: options.clinicStaff,
       port: ports.clinic,
       ...(log ? { log } : {}),
     });
@@ -165,7 +179,8 @@ export async function startLocalStack(options: {
       chain,
       ledgerHost,
       blobService,
-      proxies,
+      proxies: proxies.slice(0, 3),
+      standbyProxies: proxies.slice(3),
       hospital,
       clinic,
       clinicKey,

@@ -17,7 +17,6 @@ import { encrypt, SecretKey, Signer } from '@medvault/core/pre';
 import {
   ConsentQueue,
   deriveIdentity,
-  RESTORED_ORIGIN,
   Session,
   type Settings,
   UiHandler,
@@ -104,13 +103,14 @@ describe('the lists, restored from the ledger', () => {
     const ended = await first.wallet.share(share('Second opinion'), CLINIC);
     const ongoing = await first.wallet.share(share('Diabetes follow-up'), CLINIC);
     await first.wallet.revoke(ended.grantId);
-    // someone else's record entry: anyone may append one, no list shows it
+    // someone else's record entry: anyone may propose one, no list shows it until the patient accepts
     const { ledgerId, publicKey } = (await first.db.identity()) as {
       ledgerId: string;
       publicKey: string;
     };
     const [stranger] = encrypt(SecretKey.random().publicKey(), randomBytes(32));
-    await new LedgerHostClient({ url: stack.ledgerHost.url }).submit(
+    const strangerKey = new Signer(SecretKey.random());
+    const proposal = await new LedgerHostClient({ url: stack.ledgerHost.url }).submit(
       ledgerId,
       'record',
       {
@@ -120,7 +120,7 @@ describe('the lists, restored from the ledger', () => {
         size: 1,
         recipient: hexToBytes(publicKey),
       },
-      new Signer(SecretKey.random()),
+      strangerKey,
     );
 
     const second = await device();
@@ -132,13 +132,13 @@ describe('the lists, restored from the ledger', () => {
     expect(onboarded.restored).toEqual({ records: 2, grants: 2, revoked: 1 });
     const records = await second.wallet.records();
     expect(records.map((r) => r.cid).sort()).toEqual([hba1c, lipids].sort());
+    // titles and sites come back: sealed to the patient in the ledger, opened with the phrase's key
+    expect(Object.fromEntries(records.map((r) => [r.cid, r.title]))).toEqual({
+      [hba1c]: 'HbA1c 6.1 %',
+      [lipids]: 'Lipid panel',
+    });
     for (const r of records) {
-      expect(r).toMatchObject({
-        origin: RESTORED_ORIGIN,
-        title: 'Observation',
-        category: 'laboratory',
-        size: 2048,
-      });
+      expect(r).toMatchObject({ origin: HOSPITAL, category: 'laboratory', size: 2048 });
     }
     const grants = await second.wallet.grants();
     expect(Object.fromEntries(grants.map((g) => [g.grantId, g.status]))).toEqual({
@@ -147,9 +147,28 @@ describe('the lists, restored from the ledger', () => {
     });
     // the grant as the first device made it, every field the ledger holds
     expect((await second.db.grant(ongoing.grantId))?.grant).toEqual(ongoing);
-    expect(grants.every((g) => g.origin === RESTORED_ORIGIN)).toBe(true);
-    // restored shares are not listed to a site: which site asked is not in the ledger
-    expect(await second.wallet.grants(CLINIC)).toEqual([]);
+    // the reader's name and the site come back too (sealed to the patient), so the site sees its shares
+    expect(grants.map((g) => [g.origin, g.readerName])).toEqual([
+      [CLINIC, 'Riverside Clinic — Dr. Okafor'],
+      [CLINIC, 'Riverside Clinic — Dr. Okafor'],
+    ]);
+    expect((await second.wallet.grants(CLINIC)).length).toBe(2);
+    // the host never saw them: the stored entries hold no title, purpose, name or site in clear
+    const raw = await new LedgerHostClient({ url: stack.ledgerHost.url })
+      .withSigner(new Signer((await deriveIdentity(PHRASE)).secretKey))
+      .entries(ledgerId);
+    const text = Buffer.concat(raw).toString('latin1');
+    for (const secret of [
+      'HbA1c 6.1 %',
+      'Lipid panel',
+      'Second opinion',
+      'Diabetes follow-up',
+      'Riverside',
+      CLINIC,
+      HOSPITAL,
+    ]) {
+      expect(text).not.toContain(secret);
+    }
 
     // the restored grant is whole: revoking it goes through the chain and the proxies
     expect(await second.wallet.revoke(ongoing.grantId)).toEqual({
@@ -165,6 +184,22 @@ describe('the lists, restored from the ledger', () => {
       origin: CLINIC,
       readerName: 'Riverside Clinic — Dr. Okafor',
     });
+    // the stranger's record waits for the patient's decision, with its author; rejected, it is gone
+    expect(await second.wallet.proposals()).toMatchObject([
+      {
+        seq: proposal.seq,
+        author: bytesToHex(strangerKey.verifyingKey().toCompressedBytes()),
+        contentType: 'text/plain',
+      },
+    ]);
+    expect(
+      await second.ui.handle({ type: 'proposal/decide', seq: proposal.seq, accept: false }),
+    ).toEqual({
+      seq: proposal.seq,
+      accepted: false,
+    });
+    expect(await second.wallet.proposals()).toEqual([]);
+    expect((await second.wallet.records()).length).toBe(2);
     // a second pass adds nothing: the rebuild is idempotent
     expect(await second.wallet.restoreFromLedger()).toEqual({ records: 0, grants: 0, revoked: 0 });
   }, 120_000);
@@ -180,7 +215,10 @@ describe('the lists, restored from the ledger', () => {
     expect(onboarded.restored).toEqual({ records: 0, grants: 0, revoked: 0 });
     const { ledgerId } = await deriveIdentity(phrase);
     await expect(
-      new LedgerHostClient({ url: stack.ledgerHost.url }).head(bytesToHex(ledgerId)),
+      new LedgerHostClient({ url: stack.ledgerHost.url }).head(
+        bytesToHex(ledgerId),
+        new Signer(SecretKey.random()),
+      ),
     ).rejects.toMatchObject({ status: 404 });
   });
 
@@ -209,7 +247,7 @@ describe('the lists, restored from the ledger', () => {
         relayer,
         owner: secretKey,
         checkpoint: {
-          v: 1,
+          v: 2,
           ledger: ledgerId,
           size,
           root: randomBytes(32),

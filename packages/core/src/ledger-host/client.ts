@@ -3,10 +3,15 @@
  * verified (fully, or incrementally from a verified head), checkpoints must
  * be signed by the owner, proofs are checked before they are returned.
  * Isomorphic: only `fetch`.
+ *
+ * Reads are signed requests (the proxies' scheme, addressed to this host):
+ * the host serves the owner everything, a grant's reader and proxies what
+ * their grants need (other entries as stubs), anyone else nothing.
  */
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from '../ledger/checkpoint.js';
 import {
+  type AnyEntry,
   type Entry,
   type EntryBody,
   type EntryKind,
@@ -24,6 +29,7 @@ import {
   verifyLedger,
 } from '../ledger/verify.js';
 import type { Signer } from '../pre/signing.js';
+import { signRequest } from '../request-auth/signed-request.js';
 import { LedgerHostRequestError, LedgerHostUnreachableError } from './errors.js';
 
 /** The host's view of a ledger's head. */
@@ -39,7 +45,22 @@ export type LedgerHostClientOptions = {
   timeoutMs?: number;
   /** How often `submit` re-signs after a conflict (default 50). */
   maxRetries?: number;
+  /** Who reads: the owner, a grant's reader or proxy. Reads are signed with it. */
+  signer?: Signer;
 };
+
+/**
+ * The audience a signed request to a ledger host names: the host's origin,
+ * so a request signed for one host is refused by another.
+ *
+ * @example
+ * ```ts
+ * hostAudience('http://127.0.0.1:8787/'); // 'medvault-ledger-host:http://127.0.0.1:8787'
+ * ```
+ */
+export function hostAudience(url: string): string {
+  return `medvault-ledger-host:${new URL(url).origin}`;
+}
 
 const PAGE = 1000;
 
@@ -63,21 +84,47 @@ export class LedgerHostClient {
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
+  readonly #options: LedgerHostClientOptions;
 
   constructor(options: LedgerHostClientOptions) {
     this.url = options.url.replace(/\/$/, '');
+    this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#maxRetries = options.maxRetries ?? 50;
   }
 
-  async #request(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  /** The same host, read as `signer` (the owner, a reader or a proxy). */
+  withSigner(signer: Signer): LedgerHostClient {
+    return new LedgerHostClient({ ...this.#options, signer });
+  }
+
+  async #request(
+    method: string,
+    path: string,
+    body?: unknown,
+    signer = this.#options.signer,
+  ): Promise<Record<string, unknown>> {
     let response: Response;
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> =
+      text === undefined ? {} : { 'content-type': 'application/json' };
+    if (signer) {
+      Object.assign(
+        headers,
+        signRequest(signer, {
+          audience: hostAudience(this.url),
+          method,
+          path,
+          body: utf8ToBytes(text ?? ''),
+        }),
+      );
+    }
     try {
       response = await this.#fetch(`${this.url}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers,
+        body: text,
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (cause) {
@@ -111,8 +158,13 @@ export class LedgerHostClient {
   }
 
   /** The host's current head of a ledger (unverified: use `sync` to verify). */
-  async head(ledgerId: string): Promise<LedgerHead> {
-    return (await this.#request('GET', `/v1/ledgers/${ledgerId}/head`)) as LedgerHead;
+  async head(ledgerId: string, signer?: Signer): Promise<LedgerHead> {
+    return (await this.#request(
+      'GET',
+      `/v1/ledgers/${ledgerId}/head`,
+      undefined,
+      signer ?? this.#options.signer,
+    )) as LedgerHead;
   }
 
   /** Submits an entry signed elsewhere; resolves with its seq and hash. */
@@ -140,7 +192,7 @@ export class LedgerHostClient {
     body: EntryBody<K>,
     signer: Signer,
   ): Promise<Entry<K>> {
-    let head = await this.head(ledgerId);
+    let head = await this.head(ledgerId, signer);
     for (let attempt = 0; ; attempt++) {
       const entry = signEntry(
         {
@@ -173,7 +225,7 @@ export class LedgerHostClient {
     }
   }
 
-  /** Raw entries from `from` on (unverified: use `sync`). */
+  /** Raw entries (in full or stubs) from `from` on (unverified: use `sync`). */
   async entries(ledgerId: string, from = 0): Promise<Uint8Array[]> {
     const out: Uint8Array[] = [];
     for (;;) {
@@ -222,7 +274,7 @@ export class LedgerHostClient {
   /** An inclusion proof of `entry` in `checkpoint`, verified before it is returned. */
   async proveInclusion(
     ledgerId: string,
-    entry: Entry | Uint8Array,
+    entry: AnyEntry | Uint8Array,
     seq: number,
     checkpoint: Checkpoint,
   ): Promise<InclusionProof> {
@@ -250,6 +302,20 @@ export class LedgerHostClient {
     );
     verifyConsistency(older, newer, proof);
     return proof;
+  }
+
+  /**
+   * A consistency proof between the ledger's first `from` and `to` entries,
+   * unverified: check it with `verifyConsistencyProof` against roots you
+   * trust (e.g. an on-chain anchor's and a verified ledger's).
+   */
+  async consistencyProof(ledgerId: string, from: number, to: number): Promise<ConsistencyProof> {
+    return toProof<ConsistencyProof>(
+      await this.#request(
+        'GET',
+        `/v1/ledgers/${ledgerId}/proofs/consistency?from=${from}&to=${to}`,
+      ),
+    );
   }
 
   /**

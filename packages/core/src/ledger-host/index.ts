@@ -4,5 +4,10 @@
  * @module
  */
 
-export { type LedgerHead, LedgerHostClient, type LedgerHostClientOptions } from './client.js';
+export {
+  hostAudience,
+  type LedgerHead,
+  LedgerHostClient,
+  type LedgerHostClientOptions,
+} from './client.js';
 export { LedgerHostRequestError, LedgerHostUnreachableError } from './errors.js';

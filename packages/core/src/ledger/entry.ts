@@ -2,13 +2,19 @@
  * Ledger entries: their shape per kind, canonical encoding, hash and
  * signature.
  *
- * An entry is a deterministic-CBOR map
- *   { v, ledger, seq, prev, time, kind, body, author, sig }
- * where `sig` is the author's ECDSA signature (secp256k1, SHA-256, low-S)
- * over  "medvault/ledger/entry/v1" ‖ 0x00 ‖ CBOR(entry without sig).
- * The author signs seq and prev too: a host that stores the ledger can only
- * accept or refuse an entry, never move or alter it, and two entries signed
- * for one seq are evidence of a fork.
+ * An entry is a signed header and a body. The header is
+ *   { v, ledger, seq, prev, time, kind, bodyHash, author }
+ * with bodyHash = SHA-256(CBOR(body)); `sig` is the author's ECDSA signature
+ * (secp256k1, SHA-256, low-S) over
+ *   "medvault/ledger/entry/v2" ‖ 0x00 ‖ CBOR(header).
+ * The entry's hash — its `prev` link and Merkle leaf — is SHA-256 of the
+ * CBOR of the header with `sig`: it does not need the body. So an entry is
+ * sent either in full, `{ …header without bodyHash, body, sig }`, or as a
+ * *stub*, `{ …header, sig }`: a host shows each party only the bodies it
+ * needs, and the stubs still verify the chain, the signatures and the
+ * Merkle proofs. The author signs seq and prev too: a host can only accept
+ * or refuse an entry, never move or alter it, and two entries signed for one
+ * seq are evidence of a fork.
  */
 import { bytesToHex } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -19,11 +25,13 @@ import { Signature, type Signer } from '../pre/signing.js';
 import { decodeCanonical, encodeCanonical } from './cbor.js';
 import { LedgerSignatureError, MalformedLedgerDataError } from './errors.js';
 
+/** Largest sealed note in an entry, bytes. */
+export const MAX_NOTE_BYTES = 4096;
 /** Format version of entries and checkpoints. */
-export const LEDGER_VERSION = 1;
+export const LEDGER_VERSION = 2;
 /** `prev` of the first entry. */
 export const ZERO_HASH = new Uint8Array(32);
-const ENTRY_TAG = utf8ToBytes('medvault/ledger/entry/v1\0');
+const ENTRY_TAG = utf8ToBytes('medvault/ledger/entry/v2\0');
 
 const anyBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, {
   message: 'expected bytes',
@@ -52,6 +60,10 @@ const publicKeyBytes = bytes(33).refine((b) => publicKeyFrom(b) !== null, {
 });
 const uint = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const text = z.string().min(1).max(1024);
+/** A note sealed to a key (`sealNote`): free text the host never reads. */
+const sealed = anyBytes.refine((b) => b.length > 0 && b.length <= MAX_NOTE_BYTES, {
+  message: `expected 1 to ${MAX_NOTE_BYTES} bytes`,
+});
 
 /** What a grant covers: record CIDs and/or a filter. */
 export const scopeSchema = z.strictObject({
@@ -75,13 +87,29 @@ export const bodySchemas = {
     category: text.optional(),
     size: uint,
     recipient: publicKeyBytes,
+    /** Title and origin, sealed to the owner. */
+    note: sealed.optional(),
+  }),
+  endorse: z.strictObject({
+    /** Seq of the proposed record entry. */
+    proposal: uint,
+    /** Its entry hash. */
+    entryHash: bytes(32),
+    accept: z.boolean(),
   }),
   grant: z.strictObject({
     grantId: bytes(32),
     grantee: publicKeyBytes,
     scope: scopeSchema,
-    purpose: text,
+    /** Purpose, reader's name and site, sealed to the owner. */
+    note: sealed,
+    /** Purpose, sealed to the grantee. */
+    readerNote: sealed,
     expiresAt: uint,
+    /** The ledger host the grant's on-chain commitment names. */
+    ledgerHost: text,
+    /** The salt of the on-chain commitment. */
+    salt: bytes(32),
     proxies: z
       .array(z.strictObject({ url: text, key: publicKeyBytes }))
       .min(1)
@@ -95,7 +123,7 @@ export const bodySchemas = {
     capsules: z.array(text).max(10_000),
   }),
   'key-rotation': z.strictObject({ newOwner: publicKeyBytes, newOwnerSig: bytes(64) }),
-  emergency: z.strictObject({ grantee: publicKeyBytes, reason: text, expiresAt: uint }),
+  emergency: z.strictObject({ grantee: publicKeyBytes, note: sealed, expiresAt: uint }),
 } as const;
 
 /** The kinds of entry. */
@@ -105,32 +133,51 @@ export type EntryBody<K extends EntryKind = EntryKind> = z.infer<(typeof bodySch
 /** What a grant covers. */
 export type GrantScope = z.infer<typeof scopeSchema>;
 
-/** An entry before its author signs it. */
-export type UnsignedEntry<K extends EntryKind = EntryKind> = {
+/** What every entry has besides its body. */
+type HeaderFields<K extends EntryKind> = {
   v: typeof LEDGER_VERSION;
   ledger: Uint8Array;
   seq: number;
   prev: Uint8Array;
   time: number;
   kind: K;
-  body: EntryBody<K>;
   author: Uint8Array;
 };
 
-/** A signed entry. */
+/** An entry before its author signs it. */
+export type UnsignedEntry<K extends EntryKind = EntryKind> = HeaderFields<K> & {
+  body: EntryBody<K>;
+};
+
+/** A signed entry, with its body. */
 export type Entry<K extends EntryKind = EntryKind> = UnsignedEntry<K> & { sig: Uint8Array };
 
-const entrySchema = z.strictObject({
+/** A signed entry whose body is withheld: only the body's hash. */
+export type EntryStub<K extends EntryKind = EntryKind> = HeaderFields<K> & {
+  bodyHash: Uint8Array;
+  sig: Uint8Array;
+};
+
+/** An entry in full or as a stub, as a host may serve it. */
+export type AnyEntry<K extends EntryKind = EntryKind> = Entry<K> | EntryStub<K>;
+
+const headerShape = {
   v: z.literal(LEDGER_VERSION),
   ledger: bytes(32),
   seq: uint,
   prev: bytes(32),
   time: uint,
   kind: z.enum(Object.keys(bodySchemas) as [EntryKind, ...EntryKind[]]),
-  body: z.record(z.string(), z.unknown()),
   author: publicKeyBytes,
   sig: bytes(64),
-});
+};
+const entrySchema = z.strictObject({ ...headerShape, body: z.record(z.string(), z.unknown()) });
+const stubSchema = z.strictObject({ ...headerShape, bodyHash: bytes(32) });
+
+/** Whether `e` is a stub (its body withheld). */
+export function isStub(e: AnyEntry): e is EntryStub {
+  return !('body' in e);
+}
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'entry'}: ${i.message}`).join('; ');
@@ -138,6 +185,12 @@ function describeIssues(error: z.ZodError): string {
 
 /** Checks an entry's shape and its body against its kind; returns it typed. */
 export function parseEntry(value: unknown): Entry {
+  if (value && typeof value === 'object' && 'bodyHash' in value && !('body' in value)) {
+    throw new MalformedLedgerDataError(
+      'entry',
+      'a stub (body withheld) where the full entry is needed',
+    );
+  }
   const outer = entrySchema.safeParse(value);
   if (!outer.success) throw new MalformedLedgerDataError('entry', describeIssues(outer.error));
   const body = bodySchemas[outer.data.kind].safeParse(outer.data.body);
@@ -149,26 +202,59 @@ export function parseEntry(value: unknown): Entry {
   return { ...outer.data, body: body.data } as Entry;
 }
 
-/** Canonical bytes of a signed entry. */
-export function encodeEntry(entry: Entry): Uint8Array {
+/** Checks a stub's or an entry's shape; returns it typed. */
+export function parseAnyEntry(value: unknown): AnyEntry {
+  if (value && typeof value === 'object' && 'bodyHash' in value && !('body' in value)) {
+    const stub = stubSchema.safeParse(value);
+    if (!stub.success) throw new MalformedLedgerDataError('entry stub', describeIssues(stub.error));
+    return stub.data as EntryStub;
+  }
+  return parseEntry(value);
+}
+
+/** Canonical bytes of a signed entry or stub. */
+export function encodeEntry(entry: AnyEntry): Uint8Array {
   return encodeCanonical(entry);
 }
 
-/** Parses canonical entry bytes (shape checked; signature not). */
+/** Parses canonical bytes of a full entry (shape checked; signature not); a stub is refused. */
 export function decodeEntry(bytes: Uint8Array): Entry {
   return parseEntry(decodeCanonical(bytes, 'entry'));
 }
 
-/** The entry's hash: SHA-256 of its canonical bytes. */
-export function hashEntry(entry: Entry | Uint8Array): Uint8Array {
-  return sha256(entry instanceof Uint8Array ? entry : encodeEntry(entry));
+/** Parses canonical bytes of an entry in full or as a stub (shape checked; signature not). */
+export function decodeAnyEntry(bytes: Uint8Array): AnyEntry {
+  return parseAnyEntry(decodeCanonical(bytes, 'entry'));
 }
 
-function signingPayload(entry: UnsignedEntry): Uint8Array {
-  const { v, ledger, seq, prev, time, kind, body, author } = entry;
+/** SHA-256 of the body's canonical CBOR: what the header commits to. */
+export function bodyHashOf(entry: AnyEntry | UnsignedEntry): Uint8Array {
+  return 'body' in entry ? sha256(encodeCanonical(entry.body)) : entry.bodyHash;
+}
+
+/** The entry with its body withheld: what a host serves a party that does not need the body. */
+export function stubOf(entry: AnyEntry): EntryStub {
+  if (isStub(entry)) return entry;
+  const { v, ledger, seq, prev, time, kind, author, sig } = entry;
+  return { v, ledger, seq, prev, time, kind, bodyHash: bodyHashOf(entry), author, sig };
+}
+
+/**
+ * The entry's hash: SHA-256 of the canonical bytes of its stub (the header
+ * and signature), the same whether the entry is held in full or as a stub.
+ */
+export function hashEntry(entry: AnyEntry | Uint8Array): Uint8Array {
+  const e = entry instanceof Uint8Array ? decodeAnyEntry(entry) : entry;
+  return sha256(encodeCanonical(stubOf(e)));
+}
+
+/** The bytes an entry's author signs. */
+export function signingPayload(entry: UnsignedEntry | AnyEntry): Uint8Array {
+  const { v, ledger, seq, prev, time, kind, author } = entry;
+  const bodyHash = bodyHashOf(entry as AnyEntry);
   return concatBytes(
     ENTRY_TAG,
-    encodeCanonical({ v, ledger, seq, prev, time, kind, body, author }),
+    encodeCanonical({ v, ledger, seq, prev, time, kind, bodyHash, author }),
   );
 }
 
@@ -183,7 +269,7 @@ export function signEntry<K extends EntryKind>(
 }
 
 /** Throws `LedgerSignatureError` unless the author's signature verifies. */
-export function verifyEntrySignature(entry: Entry): void {
+export function verifyEntrySignature(entry: AnyEntry): void {
   let valid = false;
   try {
     const author = publicKeyFrom(entry.author);

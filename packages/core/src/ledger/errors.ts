@@ -191,3 +191,26 @@ export class TornEntryError extends LedgerError {
     this.offset = offset;
   }
 }
+
+/** A sealed note cannot be opened with this key: sealed to another key, or altered. */
+export class NoteUnreadableError extends LedgerError {
+  static override readonly code = 'LEDGER_NOTE_UNREADABLE';
+  override readonly name = 'NoteUnreadableError';
+  constructor(cause?: unknown) {
+    super('The sealed note does not open with this key: it was sealed to another key or altered.', {
+      cause,
+    });
+  }
+}
+
+/**
+ * A stub (an entry with its body withheld) where a verifier needs the body:
+ * a genesis or key-rotation entry, which every party must see in full.
+ */
+export class WithheldEntryError extends LedgerError {
+  static override readonly code = 'LEDGER_WITHHELD';
+  override readonly name = 'WithheldEntryError';
+  constructor(kind: string, seq?: number) {
+    super(`A ${kind} entry was served as a stub; every party must see it in full.`, { seq });
+  }
+}

@@ -53,7 +53,7 @@ describe('IndexedDbLedgerStore (fake-indexeddb; real Chromium comes with the ext
       'emergency',
       {
         grantee: owner.verifyingKey().toCompressedBytes(),
-        reason: 'drill',
+        note: new TextEncoder().encode('drill'),
         expiresAt: Date.now() + 1e6,
       },
       owner,

@@ -22,18 +22,27 @@ export {
   signCheckpoint,
 } from './checkpoint.js';
 export {
+  type AnyEntry,
+  bodyHashOf,
   bodySchemas,
+  decodeAnyEntry,
   decodeEntry,
   type Entry,
   type EntryBody,
   type EntryKind,
+  type EntryStub,
   encodeEntry,
   type GrantScope,
   hashEntry,
+  isStub,
   LEDGER_VERSION,
+  MAX_NOTE_BYTES,
+  parseAnyEntry,
   parseEntry,
   scopeSchema,
   signEntry,
+  signingPayload,
+  stubOf,
   type UnsignedEntry,
   verifyEntrySignature,
   ZERO_HASH,
@@ -52,11 +61,14 @@ export {
   verifyConsistencyProof,
   verifyInclusionProof,
 } from './merkle.js';
+export { type Note, openNote, sealNote } from './note.js';
+export { recordInScope, type ScopedRecord } from './scope.js';
 export {
   emptyState,
   type GrantState,
   type LedgerState,
   MAX_CLOCK_SKEW_MS,
+  type Proposal,
   signKeyRotation,
 } from './state.js';
 export { type LedgerStore, MemoryLedgerStore } from './store.js';
@@ -68,3 +80,4 @@ export {
   verifyInclusion,
   verifyLedger,
 } from './verify.js';
+export { type PartyRole, type Visibility, visibilityFor } from './visibility.js';

@@ -50,7 +50,7 @@ function buildEntries(n: number): Uint8Array[] {
       seq === 0
         ? signEntry(
             {
-              v: 1,
+              v: 2,
               ledger,
               seq,
               prev,
@@ -63,7 +63,7 @@ function buildEntries(n: number): Uint8Array[] {
           )
         : signEntry(
             {
-              v: 1,
+              v: 2,
               ledger,
               seq,
               prev,

@@ -48,7 +48,10 @@ async function build(ops: Op[]) {
           grantId: id,
           grantee: clinic,
           scope: { cids: ['bafk1'] },
-          purpose: 'care',
+          note: new TextEncoder().encode('purpose sealed to the owner'),
+          readerNote: new TextEncoder().encode('purpose sealed to the reader'),
+          ledgerHost: 'http://127.0.0.1:8787',
+          salt: new Uint8Array(32).fill(7),
           expiresAt: clock.now() + 1e9,
           proxies: [{ url: 'http://127.0.0.1:1', key: proxy.verifyingKey().toCompressedBytes() }],
           threshold: 1,
@@ -71,7 +74,7 @@ async function build(ops: Op[]) {
     } else {
       await ledger.append(
         'emergency',
-        { grantee: clinic, reason: 'drill', expiresAt: clock.now() + 1e6 },
+        { grantee: clinic, note: new TextEncoder().encode('drill'), expiresAt: clock.now() + 1e6 },
         owner,
       );
     }

@@ -1,11 +1,12 @@
 import { caught } from '@medvault/testing';
-import { randomBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
+import { indexLedger } from '../proxy/record-index.js';
 import { decodeCheckpoint, encodeCheckpoint, signCheckpoint } from './checkpoint.js';
-import { decodeEntry, type EntryBody, encodeEntry, signEntry } from './entry.js';
+import { decodeEntry, type EntryBody, encodeEntry, hashEntry, signEntry } from './entry.js';
 import {
   AccessOutsideGrantError,
   ChainBrokenError,
@@ -84,7 +85,7 @@ describe('a valid ledger', () => {
       'emergency',
       {
         grantee: owner.verifyingKey().toCompressedBytes(),
-        reason: 'test',
+        note: new TextEncoder().encode('test'),
         expiresAt: Date.now() + 1e6,
       },
       owner,
@@ -163,7 +164,7 @@ describe('what verification catches', () => {
     const error = caught(() => {
       const revoke = signEntry(
         {
-          v: 1,
+          v: 2,
           ledger: ledger.id,
           seq: ledger.size,
           prev: ledger.head,
@@ -203,28 +204,88 @@ describe('what verification catches', () => {
   test('a record written again — same CID or same capsule — is refused, so nobody can re-label it into a scope', async () => {
     const { ledger, owner } = await sampleLedger({ records: 1, accesses: 0 });
     const first = decodeEntry(ledger.entryBytes(1)).body as EntryBody<'record'>;
-    // a reader holding a lab grant re-posts a record's capsule as "laboratory"
-    const stranger = new Signer(SecretKey.random());
-    const relabel = (change: Partial<EntryBody<'record'>>) =>
-      ledger.append('record', { ...first, category: 'laboratory', ...change }, stranger);
+    // the owner cannot count one capsule or CID twice
+    const again = (change: Partial<EntryBody<'record'>>) =>
+      ledger.append('record', { ...first, category: 'laboratory', ...change }, owner);
     for (const [change, what] of [
       [{ cid: 'bafkreianother' }, /capsule/],
       [{ capsule: randomBytes(105) }, /CID/],
       [{}, /CID/],
     ] as const) {
-      const error = await relabel(change).catch((e) => e);
+      const error = await again(change).catch((e) => e);
       expect(error).toBeInstanceOf(DuplicateRecordError);
       expect(error.code).toBe('LEDGER_DUPLICATE_RECORD');
       expect(error.message).toMatch(what);
     }
-    // the ledger is untouched and still verifies; a new record is still welcome
-    expect(ledger.size).toBe(3);
+    // a reader holding a lab grant re-posts the capsule as "laboratory": only a proposal,
+    // which nothing counts and which the owner cannot accept either
+    const stranger = new Signer(SecretKey.random());
+    const relabel = await ledger.append('record', { ...first, category: 'laboratory' }, stranger);
+    expect(indexLedger(ledger.allEntryBytes()).records.size).toBe(1);
+    const endorse = await ledger
+      .append(
+        'endorse',
+        { proposal: relabel.seq, entryHash: hashEntry(relabel), accept: true },
+        owner,
+      )
+      .catch((e) => e);
+    expect(endorse).toBeInstanceOf(DuplicateRecordError);
+    // the ledger still verifies; a new record is still welcome
+    expect(ledger.size).toBe(4);
     await ledger.append(
       'record',
       { ...first, cid: 'bafkreinew', capsule: randomBytes(105) },
       owner,
     );
-    expect(verifyLedger(ledger.allEntryBytes()).size).toBe(4);
+    expect(verifyLedger(ledger.allEntryBytes()).size).toBe(5);
+  });
+
+  test('another author’s record is a proposal: it counts only once the owner endorses it, and only the owner can', async () => {
+    const { ledger, owner, hospital } = await sampleLedger({ records: 0, accesses: 0 });
+    const body = {
+      cid: 'bafkreiproposed',
+      capsule: randomBytes(105),
+      contentType: 'application/fhir+json',
+      category: 'laboratory',
+      size: 10,
+      recipient: ledger.owner,
+    };
+    const proposal = await ledger.append('record', body, hospital);
+    expect(indexLedger(ledger.allEntryBytes()).records.size).toBe(0);
+    expect([...indexLedger(ledger.allEntryBytes()).proposals.keys()]).toEqual([proposal.seq]);
+    const decision = { proposal: proposal.seq, entryHash: hashEntry(proposal), accept: true };
+    // nobody but the owner decides, and the hash must be the proposal's
+    expect(await ledger.append('endorse', decision, hospital).catch((e) => e)).toBeInstanceOf(
+      UnauthorizedEntryError,
+    );
+    const wrongHash = { ...decision, entryHash: randomBytes(32) };
+    expect(await ledger.append('endorse', wrongHash, owner).catch((e) => e)).toBeInstanceOf(
+      UnauthorizedEntryError,
+    );
+    const endorsed = await ledger.append('endorse', decision, owner);
+    const index = indexLedger(ledger.allEntryBytes());
+    expect(index.records.get('bafkreiproposed')).toMatchObject({
+      seq: proposal.seq,
+      endorsedAt: endorsed.seq,
+      author: bytesToHex(hospital.verifyingKey().toCompressedBytes()),
+    });
+    // decided once
+    expect(await ledger.append('endorse', decision, owner).catch((e) => e)).toBeInstanceOf(
+      UnauthorizedEntryError,
+    );
+    // a rejected proposal never counts
+    const other = await ledger.append(
+      'record',
+      { ...body, cid: 'bafkreirejected', capsule: randomBytes(105) },
+      hospital,
+    );
+    await ledger.append(
+      'endorse',
+      { proposal: other.seq, entryHash: hashEntry(other), accept: false },
+      owner,
+    );
+    expect(indexLedger(ledger.allEntryBytes()).records.has('bafkreirejected')).toBe(false);
+    expect(verifyLedger(ledger.allEntryBytes()).size).toBe(ledger.size);
   });
 
   test('an access outside a grant: after revoke, after expiry, by an unlisted proxy', async () => {
@@ -285,7 +346,7 @@ describe('what verification catches', () => {
       'emergency',
       {
         grantee: a.clinic.publicKey().toCompressedBytes(),
-        reason: 'rewritten',
+        note: new TextEncoder().encode('rewritten'),
         expiresAt: Date.now() + 1e9,
       },
       a.owner,
@@ -295,7 +356,7 @@ describe('what verification catches', () => {
         'emergency',
         {
           grantee: a.clinic.publicKey().toCompressedBytes(),
-          reason: `x${b.size}`,
+          note: new TextEncoder().encode(`x${b.size}`),
           expiresAt: Date.now() + 1e9,
         },
         a.owner,

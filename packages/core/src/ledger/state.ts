@@ -9,9 +9,11 @@ import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { PublicKey } from '../pre/keys.js';
 import { Signature, type Signer } from '../pre/signing.js';
 import {
+  type AnyEntry,
   type Entry,
   type EntryBody,
   hashEntry,
+  isStub,
   LEDGER_VERSION,
   verifyEntrySignature,
   ZERO_HASH,
@@ -25,6 +27,7 @@ import {
   SequenceError,
   TimeOrderError,
   UnauthorizedEntryError,
+  WithheldEntryError,
   WrongLedgerError,
 } from './errors.js';
 import { MerkleFrontier } from './merkle.js';
@@ -41,6 +44,9 @@ export type GrantState = {
   /** Time of the revoke entry, once revoked. */
   revokedAt?: number;
 };
+
+/** A record proposed by another author, awaiting the owner's decision. */
+export type Proposal = { hash: Uint8Array; cid?: string; capsule?: string };
 
 /** Everything a verifier knows after verifying a prefix of the ledger. */
 export type LedgerState = {
@@ -59,6 +65,12 @@ export type LedgerState = {
   recordCids: Set<string>;
   /** SHA-256 (hex) of the records' capsules so far (each may be recorded once). */
   recordCapsules: Set<string>;
+  /**
+   * Record entries proposed by authors other than the owner and not yet
+   * endorsed or rejected, by seq: their entry hash, and CID and capsule
+   * hash when the body was seen.
+   */
+  proposals: Map<number, Proposal>;
   /** Merkle frontier over the verified entries. */
   frontier: MerkleFrontier;
 };
@@ -74,6 +86,7 @@ export function emptyState(ledgerId: Uint8Array): LedgerState {
     grants: new Map(),
     recordCids: new Set(),
     recordCapsules: new Set(),
+    proposals: new Map(),
     frontier: new MerkleFrontier(),
   };
 }
@@ -85,6 +98,7 @@ export function cloneState(s: LedgerState): LedgerState {
     grants: new Map([...s.grants].map(([k, g]) => [k, { ...g }])),
     recordCids: new Set(s.recordCids),
     recordCapsules: new Set(s.recordCapsules),
+    proposals: new Map(s.proposals),
     frontier: s.frontier.clone(),
   };
 }
@@ -111,7 +125,7 @@ export function signKeyRotation(
   };
 }
 
-function requireOwner(state: LedgerState, entry: Entry): void {
+function requireOwner(state: LedgerState, entry: AnyEntry): void {
   if (!equalBytes(entry.author, state.owner)) {
     throw new UnauthorizedEntryError(
       `a ${entry.kind} entry must be signed by the ledger's owner`,
@@ -120,8 +134,32 @@ function requireOwner(state: LedgerState, entry: Entry): void {
   }
 }
 
+/** Adds a record to those counted, once per CID and per capsule. */
+function countRecord(state: LedgerState, cid: string, capsule: string, seq: number): void {
+  if (state.recordCids.has(cid)) throw new DuplicateRecordError('CID', seq);
+  if (state.recordCapsules.has(capsule)) throw new DuplicateRecordError('capsule', seq);
+  state.recordCids.add(cid);
+  state.recordCapsules.add(capsule);
+}
+
+/**
+ * The rules of a stub's kind that its header alone can check: who signed
+ * it. Genesis and key-rotation change who the owner is: never withheld.
+ */
+function applyStub(state: LedgerState, entry: AnyEntry, hash: Uint8Array): void {
+  const { seq } = entry;
+  if (entry.kind === 'genesis' || entry.kind === 'key-rotation') {
+    throw new WithheldEntryError(entry.kind, seq);
+  }
+  if (seq === 0) throw new UnauthorizedEntryError('entry 0 must be genesis', seq);
+  if (['grant', 'revoke', 'emergency', 'endorse'].includes(entry.kind)) requireOwner(state, entry);
+  if (entry.kind === 'record' && !equalBytes(entry.author, state.owner)) {
+    state.proposals.set(seq, { hash });
+  }
+}
+
 /** Applies the rules of the entry's kind (the chain and signature are already checked). */
-function applyKind(state: LedgerState, entry: Entry): void {
+function applyKind(state: LedgerState, entry: Entry, hash: Uint8Array): void {
   const { seq } = entry;
   if (entry.kind === 'genesis') {
     const body = entry.body as EntryBody<'genesis'>;
@@ -140,10 +178,32 @@ function applyKind(state: LedgerState, entry: Entry): void {
         throw new UnauthorizedEntryError("a record must name the ledger's owner as recipient", seq);
       }
       const capsule = bytesToHex(sha256(body.capsule));
-      if (state.recordCids.has(body.cid)) throw new DuplicateRecordError('CID', seq);
-      if (state.recordCapsules.has(capsule)) throw new DuplicateRecordError('capsule', seq);
-      state.recordCids.add(body.cid);
-      state.recordCapsules.add(capsule);
+      // The owner's own record counts at once; anyone else's is a proposal
+      // that counts only once the owner endorses it.
+      if (equalBytes(entry.author, state.owner)) countRecord(state, body.cid, capsule, seq);
+      else state.proposals.set(seq, { hash, cid: body.cid, capsule });
+      return;
+    }
+    case 'endorse': {
+      requireOwner(state, entry);
+      const body = entry.body as EntryBody<'endorse'>;
+      const proposal = state.proposals.get(body.proposal);
+      if (!proposal) {
+        throw new UnauthorizedEntryError(
+          `entry ${body.proposal} is not a proposed record awaiting a decision`,
+          seq,
+        );
+      }
+      if (!equalBytes(proposal.hash, body.entryHash)) {
+        throw new UnauthorizedEntryError(
+          `the hash given is not that of entry ${body.proposal}`,
+          seq,
+        );
+      }
+      state.proposals.delete(body.proposal);
+      if (body.accept && proposal.cid !== undefined && proposal.capsule !== undefined) {
+        countRecord(state, proposal.cid, proposal.capsule, seq);
+      }
       return;
     }
     case 'grant': {
@@ -228,7 +288,11 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
  * Throws a typed `LedgerError` naming the entry on the first broken rule;
  * an entry dated more than `MAX_CLOCK_SKEW_MS` ahead of this clock is one.
  */
-export function applyEntry(state: LedgerState, entry: Entry, entryHash = hashEntry(entry)): void {
+export function applyEntry(
+  state: LedgerState,
+  entry: AnyEntry,
+  entryHash = hashEntry(entry),
+): void {
   if (entry.v !== LEDGER_VERSION) throw new UnauthorizedEntryError('unknown version', entry.seq);
   if (!equalBytes(entry.ledger, state.ledgerId)) throw new WrongLedgerError(entry.seq);
   if (entry.seq !== state.size) throw new SequenceError(state.size, entry.seq);
@@ -237,7 +301,8 @@ export function applyEntry(state: LedgerState, entry: Entry, entryHash = hashEnt
   const now = Date.now();
   if (entry.time > now + MAX_CLOCK_SKEW_MS) throw new FutureEntryError(entry.seq, entry.time, now);
   verifyEntrySignature(entry);
-  applyKind(state, entry);
+  if (isStub(entry)) applyStub(state, entry, entryHash);
+  else applyKind(state, entry, entryHash);
   state.size += 1;
   state.head = entryHash;
   state.time = entry.time;

@@ -1,5 +1,6 @@
 /**
- * Test helpers: a small realistic ledger (genesis, records from a hospital,
+ * Test helpers: a small realistic ledger (genesis, records the patient
+ * signed as a hospital handed them over,
  * a grant to a clinic through three proxies, accesses, a revoke). Not
  * exported from the package.
  */
@@ -51,7 +52,7 @@ export async function sampleLedger(
         size: 2048 + i,
         recipient: owner,
       },
-      p.hospital,
+      p.owner,
     );
   }
   const grantId = randomBytes(32);
@@ -62,7 +63,10 @@ export async function sampleLedger(
       grantId,
       grantee: p.clinic.publicKey().toCompressedBytes(),
       scope: { resourceTypes: ['Observation'], categories: ['laboratory'] },
-      purpose: 'follow-up of diabetes',
+      note: new TextEncoder().encode('purpose sealed to the owner'),
+      readerNote: new TextEncoder().encode('purpose sealed to the reader'),
+      ledgerHost: 'http://127.0.0.1:8787',
+      salt: new Uint8Array(32).fill(7),
       expiresAt: clock.now() + 30 * 24 * 3600 * 1000,
       proxies: p.proxies.map((s, i) => ({
         url: `http://127.0.0.1:${9000 + i}`,

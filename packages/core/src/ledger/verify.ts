@@ -5,7 +5,13 @@
  */
 import { bytesToHex, equalBytes } from '@noble/curves/utils.js';
 import { type Checkpoint, parseCheckpoint } from './checkpoint.js';
-import { decodeEntry, type Entry, encodeEntry, hashEntry, verifyEntrySignature } from './entry.js';
+import {
+  type AnyEntry,
+  decodeAnyEntry,
+  encodeEntry,
+  hashEntry,
+  verifyEntrySignature,
+} from './entry.js';
 import {
   CheckpointMismatchError,
   ConsistencyProofError,
@@ -42,10 +48,10 @@ export type VerifyLedgerOptions = {
   checkpoints?: readonly Checkpoint[];
 };
 
-type Decoded = { entry: Entry; bytes: Uint8Array };
+type Decoded = { entry: AnyEntry; bytes: Uint8Array };
 
-function toDecoded(e: Entry | Uint8Array): Decoded {
-  if (e instanceof Uint8Array) return { entry: decodeEntry(e), bytes: e };
+function toDecoded(e: AnyEntry | Uint8Array): Decoded {
+  if (e instanceof Uint8Array) return { entry: decodeAnyEntry(e), bytes: e };
   return { entry: e, bytes: encodeEntry(e) };
 }
 
@@ -58,7 +64,8 @@ function findFork(items: Decoded[]): void {
       bySeq.set(item.entry.seq, item);
       continue;
     }
-    if (equalBytes(seen.bytes, item.bytes)) continue; // a duplicate: the sequence check reports it
+    // the same entry twice (in full or as a stub): the sequence check reports it
+    if (equalBytes(hashEntry(seen.entry), hashEntry(item.entry))) continue;
     try {
       verifyEntrySignature(seen.entry);
       verifyEntrySignature(item.entry);
@@ -83,8 +90,8 @@ function applyAll(state: LedgerState, items: Decoded[], checkpoints: readonly Ch
   const owners = new Map<number, Uint8Array>(); // size → owner key after that many entries
   const roots = new Map<number, Uint8Array>();
   const wanted = new Set(checkpoints.map((c) => c.size));
-  for (const { entry, bytes } of items) {
-    applyEntry(state, entry, hashEntry(bytes));
+  for (const { entry } of items) {
+    applyEntry(state, entry, hashEntry(entry));
     if (wanted.has(state.size)) {
       roots.set(state.size, state.frontier.root());
       owners.set(state.size, state.owner);
@@ -117,7 +124,7 @@ function applyAll(state: LedgerState, items: Decoded[], checkpoints: readonly Ch
  * ```
  */
 export function verifyLedger(
-  entries: readonly (Entry | Uint8Array)[],
+  entries: readonly (AnyEntry | Uint8Array)[],
   options: VerifyLedgerOptions = {},
 ): VerifiedLedger {
   const items = entries.map(toDecoded);
@@ -142,7 +149,7 @@ export function verifyLedger(
  */
 export function verifyAppended(
   verified: VerifiedLedger,
-  appended: readonly (Entry | Uint8Array)[],
+  appended: readonly (AnyEntry | Uint8Array)[],
   checkpoints: readonly Checkpoint[] = [],
 ): VerifiedLedger {
   const state = cloneState(verified.state);
@@ -166,12 +173,12 @@ export function verifyAppended(
  * ```
  */
 export function verifyInclusion(
-  entry: Entry | Uint8Array,
+  entry: AnyEntry | Uint8Array,
   proof: InclusionProof,
   checkpoint: Checkpoint,
 ): void {
   const cp = parseCheckpoint(checkpoint);
-  const { entry: e, bytes } = toDecoded(entry);
+  const { entry: e } = toDecoded(entry);
   if (!equalBytes(e.ledger, cp.ledger))
     throw new InclusionProofError('the entry is from another ledger');
   if (proof.leafIndex !== e.seq)
@@ -180,7 +187,7 @@ export function verifyInclusion(
     throw new InclusionProofError(
       `the proof is for size ${proof.treeSize}, the checkpoint is ${cp.size}`,
     );
-  verifyInclusionProof(hashEntry(bytes), proof, cp.root);
+  verifyInclusionProof(hashEntry(e), proof, cp.root);
 }
 
 /**

@@ -3,6 +3,7 @@
  * shared by the server (which validates) and the client (which builds them).
  */
 import { z } from 'zod';
+import { scopeSchema } from '../ledger/entry.js';
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 const publicKeyHex = hex(33);
@@ -19,6 +20,10 @@ export const kfragDeliverySchema = z.strictObject({
   verifyingKey: publicKeyHex,
   /** The reader the grant is for. */
   reader: publicKeyHex,
+  /** The grant's scope, expiry (ms) and commitment salt (hex): with the fields above, what the on-chain commitment binds. */
+  scope: scopeSchema,
+  expiresAt: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  salt: hex(32),
   /** The fragment, encrypted to this proxy's key. */
   kfrag: z.strictObject({
     capsule: z.string().regex(/^[0-9a-f]{2,512}$/),
@@ -39,7 +44,15 @@ export type ReencryptRequest = z.infer<typeof reencryptRequestSchema>;
 
 /** The answer to a re-encryption request: one capsule fragment per CID, in order. */
 export const reencryptResponseSchema = z.strictObject({
-  cfrags: z.array(z.strictObject({ cid: z.string(), cfrag: z.string().regex(/^[0-9a-f]+$/) })),
+  cfrags: z.array(
+    z.union([
+      z.strictObject({ cid: z.string(), cfrag: z.string().regex(/^[0-9a-f]+$/) }),
+      z.strictObject({
+        cid: z.string(),
+        error: z.strictObject({ code: z.string().max(64), message: z.string().max(1024) }),
+      }),
+    ]),
+  ),
 });
 /** Answer of a re-encryption request. */
 export type ReencryptResponse = z.infer<typeof reencryptResponseSchema>;

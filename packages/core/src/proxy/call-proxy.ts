@@ -1,8 +1,8 @@
 /** One signed JSON call to a proxy, with a timeout; every failure is a `ProxyCallError`. */
 import type { Signer } from '../pre/signing.js';
+import { jsonBody, signRequest } from '../request-auth/signed-request.js';
 import { errorResponseSchema } from './api.js';
 import { ProxyCallError, type ProxyFailure } from './errors.js';
-import { jsonBody, signRequest } from './signed-request.js';
 
 /** A proxy as patients and readers know it. */
 export type ProxyEndpoint = {

@@ -1,71 +1,9 @@
-import { BaseError, type BaseErrorParameters } from '../errors/base-error.js';
+import { BaseError } from '../errors/base-error.js';
+import { RequestError } from '../request-auth/errors.js';
 
-/** Base of the errors raised when a proxy checks a request. */
-export abstract class ProxyRequestError extends BaseError {
+/** Base of the errors raised when a proxy checks a request (each carries its HTTP status). */
+export abstract class ProxyRequestError extends RequestError {
   override readonly name: string = 'ProxyRequestError';
-  /** The HTTP status a server answers with. */
-  abstract readonly status: number;
-  constructor(shortMessage: string, params: BaseErrorParameters = {}) {
-    super(shortMessage, { docsPath: 'spec/proxy-api.md', ...params });
-  }
-}
-
-/** The authentication headers are missing or not in their format. */
-export class MalformedRequestAuthError extends ProxyRequestError {
-  static override readonly code = 'PROXY_AUTH_MALFORMED';
-  override readonly name = 'MalformedRequestAuthError';
-  override readonly status = 400;
-  constructor(header: string, expected: string) {
-    super(`Header ${header} is missing or malformed: expected ${expected}.`);
-  }
-}
-
-/** The signature does not verify for this key over this method, path, body, nonce and time. */
-export class RequestSignatureError extends ProxyRequestError {
-  static override readonly code = 'PROXY_AUTH_SIGNATURE';
-  override readonly name = 'RequestSignatureError';
-  override readonly status = 401;
-  constructor() {
-    super(
-      'The request signature does not verify: it was made by another key, for another proxy, or over another method, path, body, nonce or timestamp.',
-    );
-  }
-}
-
-/** The request's timestamp is outside the accepted window. */
-export class StaleRequestError extends ProxyRequestError {
-  static override readonly code = 'PROXY_AUTH_STALE';
-  override readonly name = 'StaleRequestError';
-  override readonly status = 401;
-  constructor(skewMs: number, windowMs: number) {
-    super(
-      `The request was signed ${Math.round(skewMs / 1000)} s away from this server's clock; expected within ±${windowMs / 1000} s. Check the clock and sign a fresh request.`,
-    );
-  }
-}
-
-/** The same key and nonce were seen before: a replay. */
-export class ReplayedRequestError extends ProxyRequestError {
-  static override readonly code = 'PROXY_AUTH_REPLAY';
-  override readonly name = 'ReplayedRequestError';
-  override readonly status = 409;
-  constructor() {
-    super(
-      'This request (key and nonce) was already received: replays are refused. Sign a new request with a fresh nonce.',
-    );
-  }
-}
-
-/** Too many recent requests to remember their nonces: try again shortly. */
-export class ReplayCacheFullError extends ProxyRequestError {
-  static override readonly code = 'PROXY_REPLAY_CACHE_FULL';
-  override readonly name = 'ReplayCacheFullError';
-  override readonly status = 503;
-  constructor() {
-    super(
-      'The server is receiving more requests than it can check for replay; retry after a moment.',
-    );
-  }
 }
 
 /** A delivered key fragment cannot be read or does not verify. */

@@ -5,8 +5,9 @@
  */
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import type { Account, Address, Chain, Client, Transport } from 'viem';
-import { registerGrant } from '../chain/grants.js';
+import { registerGrant, revokeGrant } from '../chain/grants.js';
 import type { GrantScope } from '../ledger/entry.js';
+import { sealNote } from '../ledger/note.js';
 import type { LedgerHostClient } from '../ledger-host/client.js';
 import { generateKFrags } from '../pre/key-frag.js';
 import type { PublicKey, SecretKey } from '../pre/keys.js';
@@ -35,74 +36,122 @@ export type GrantAccessParams = {
   purpose: string;
   /** Expiry, ms since the epoch. */
   expiresAt: number;
+  /** The proxies to hold the grant's fragments (n = their number). */
   proxies: ProxyEndpoint[];
+  /** Proxies to use in turn when one of `proxies` does not take its fragment. */
+  standby?: ProxyEndpoint[];
+  /**
+   * How many fragments to make (n; default: the number of `proxies`). When
+   * more than `proxies`, the extra fragments go to standbys.
+   */
+  fragments?: number;
   threshold: number;
   ledger: LedgerAccess;
   chain: ChainAccess;
+  /** Free text kept for the patient only, sealed in the ledger (the reader's name, the site). */
+  notes?: { readerName?: string; origin?: string };
 } & CallOptions;
+
+/** A grant made, and the proxies that could not take a fragment (a standby or fewer fragments stood in). */
+export type GrantAccessResult = Grant & { proxyFailures: ProxyFailure[] };
 
 /**
  * Grants `reader` access to the records in `scope` until `expiresAt`
- * through `threshold` of `proxies`. Every proxy must take its fragment, or
- * nothing is registered (`GrantDeliveryError`, and the fragments already
- * delivered are withdrawn).
+ * through `threshold` of the proxies.
+ *
+ * The grant is registered on chain first (its salted commitment binds the
+ * ledger, reader, scope and ledger host), so each proxy can check it before
+ * it takes its fragment. A proxy that does not take its fragment is replaced
+ * by the next `standby`; failing that, the grant goes on with fewer
+ * fragments as long as at least threshold + 1 remain (or all n, when n = t).
+ * Otherwise nothing is left behind: the fragments delivered are withdrawn,
+ * the grant revoked on chain, and `GrantDeliveryError` names every proxy
+ * that failed. The result's `proxies` are the ones that hold a fragment.
  *
  * @example
  * ```ts
  * const grant = await grantAccess({ patient, reader: clinicPk, scope: { categories: ['laboratory'] },
  *   purpose: 'follow-up', expiresAt: Date.now() + 30 * 86_400_000, proxies, threshold: 2,
  *   ledger: { host, ledgerId }, chain: { client, registry } });
+ * grant.proxies.length; // n as it really is
  * ```
  */
-export async function grantAccess(params: GrantAccessParams): Promise<Grant> {
+export async function grantAccess(params: GrantAccessParams): Promise<GrantAccessResult> {
   const signer = new Signer(params.patient);
   const grantId = bytesToHex(randomBytes(32));
+  const salt = randomBytes(32);
+  const ledgerHost = params.ledger.host.url;
+  const n = params.fragments ?? params.proxies.length;
   const kfrags = generateKFrags(
     params.patient,
     params.reader,
     signer,
     params.threshold,
-    params.proxies.length,
+    n,
     true,
     true,
   );
   const hex = (pk: PublicKey) => bytesToHex(pk.toCompressedBytes());
-  const results = await Promise.allSettled(
-    params.proxies.map((proxy, i) => {
-      const body: KfragDelivery = {
-        ledgerId: params.ledger.ledgerId,
-        ledgerHost: params.ledger.host.url,
-        patient: hex(params.patient.publicKey()),
-        verifyingKey: hex(signer.verifyingKey()),
-        reader: hex(params.reader),
-        kfrag: sealKfragFor(proxy.publicKey, kfrags[i] as (typeof kfrags)[number]),
-      };
-      return callProxy(proxy, 'PUT', `/v1/grants/${grantId}/kfrag`, body, signer, params);
-    }),
-  );
-  const failures: ProxyFailure[] = results.flatMap((r, i) =>
-    r.status === 'rejected' ? [failureOf(params.proxies[i] as ProxyEndpoint, r.reason)] : [],
-  );
-  if (failures.length > 0) {
-    await Promise.allSettled(
-      params.proxies.map((proxy, i) =>
-        results[i]?.status === 'fulfilled'
-          ? callProxy(proxy, 'DELETE', `/v1/grants/${grantId}`, undefined, signer, params)
-          : undefined,
-      ),
-    );
-    throw new GrantDeliveryError(failures);
-  }
-  await registerGrant(params.chain.client, {
+  const chain = {
     registry: params.chain.registry,
     relayer: params.chain.relayer,
     owner: params.patient,
     grantId: hexToBytes(grantId),
+  };
+  await registerGrant(params.chain.client, {
+    ...chain,
     ledgerId: hexToBytes(params.ledger.ledgerId),
     grantee: params.reader.toCompressedBytes(),
     scope: params.scope,
+    ledgerHost,
+    salt,
     expiresAt: params.expiresAt,
   });
+
+  const standby = [...(params.standby ?? [])];
+  const failures: ProxyFailure[] = [];
+  const deliver = (proxy: ProxyEndpoint, kfrag: (typeof kfrags)[number]) => {
+    const body: KfragDelivery = {
+      ledgerId: params.ledger.ledgerId,
+      ledgerHost,
+      patient: hex(params.patient.publicKey()),
+      verifyingKey: hex(signer.verifyingKey()),
+      reader: hex(params.reader),
+      scope: params.scope,
+      expiresAt: params.expiresAt,
+      salt: bytesToHex(salt),
+      kfrag: sealKfragFor(proxy.publicKey, kfrag),
+    };
+    return callProxy(proxy, 'PUT', `/v1/grants/${grantId}/kfrag`, body, signer, params);
+  };
+  /** Delivers fragment i to its proxy, or to standbys in turn; the proxy that took it. */
+  const place = async (i: number): Promise<ProxyEndpoint | undefined> => {
+    const kfrag = kfrags[i] as (typeof kfrags)[number];
+    const first = i < params.proxies.length ? params.proxies[i] : standby.shift();
+    for (let proxy = first; proxy; proxy = standby.shift()) {
+      try {
+        await deliver(proxy, kfrag);
+        return proxy;
+      } catch (error) {
+        failures.push(failureOf(proxy, error));
+      }
+    }
+    return undefined;
+  };
+  const placed = await Promise.all(kfrags.map((_, i) => place(i)));
+  const holders = placed.filter((p): p is ProxyEndpoint => p !== undefined);
+  const enough = holders.length === n || holders.length >= params.threshold + 1;
+  if (!enough) {
+    await Promise.allSettled(
+      holders.map((proxy) =>
+        callProxy(proxy, 'DELETE', `/v1/grants/${grantId}`, undefined, signer, params),
+      ),
+    );
+    await revokeGrant(params.chain.client, chain).catch(() => undefined);
+    throw new GrantDeliveryError(failures);
+  }
+
+  const owner = params.patient.publicKey();
   await params.ledger.host.submit(
     params.ledger.ledgerId,
     'grant',
@@ -110,23 +159,29 @@ export async function grantAccess(params: GrantAccessParams): Promise<Grant> {
       grantId: hexToBytes(grantId),
       grantee: params.reader.toCompressedBytes(),
       scope: params.scope,
-      purpose: params.purpose,
+      note: sealNote(owner, { purpose: params.purpose, ...params.notes }),
+      readerNote: sealNote(params.reader, { purpose: params.purpose }),
       expiresAt: params.expiresAt,
-      proxies: params.proxies.map((p) => ({ url: p.url, key: p.publicKey.toCompressedBytes() })),
+      proxies: holders.map((p) => ({ url: p.url, key: p.publicKey.toCompressedBytes() })),
       threshold: params.threshold,
+      ledgerHost,
+      salt,
     },
     signer,
   );
   return {
     grantId,
     ledgerId: params.ledger.ledgerId,
-    patient: params.patient.publicKey(),
+    patient: owner,
     verifyingKey: signer.verifyingKey(),
     reader: params.reader,
     scope: params.scope,
     purpose: params.purpose,
     expiresAt: params.expiresAt,
-    proxies: params.proxies,
+    proxies: holders,
     threshold: params.threshold,
+    ledgerHost,
+    salt: bytesToHex(salt),
+    proxyFailures: failures,
   };
 }

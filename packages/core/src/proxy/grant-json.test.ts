@@ -21,6 +21,8 @@ const grant: Grant = {
     { url: 'https://proxy-b.example', publicKey: key() },
   ],
   threshold: 2,
+  ledgerHost: 'http://127.0.0.1:8787',
+  salt: '5a'.repeat(32),
 };
 
 describe('grant JSON', () => {

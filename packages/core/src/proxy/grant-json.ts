@@ -28,6 +28,8 @@ export const grantJsonSchema = z.strictObject({
     .min(1)
     .max(64),
   threshold: z.number().int().min(1).max(64),
+  ledgerHost: z.url({ protocol: /^https?$/ }).max(2048),
+  salt: hex(32),
 });
 /** A grant's JSON form. */
 export type GrantJson = z.infer<typeof grantJsonSchema>;
@@ -54,6 +56,8 @@ export function grantToJson(grant: Grant): GrantJson {
     expiresAt: grant.expiresAt,
     proxies: grant.proxies.map((p) => ({ url: p.url, publicKey: keyToHex(p.publicKey) })),
     threshold: grant.threshold,
+    ledgerHost: grant.ledgerHost,
+    salt: grant.salt,
   };
 }
 
@@ -101,5 +105,7 @@ export function grantFromJson(value: unknown): Grant {
       publicKey: parseKey(p.publicKey, `proxies.${i}.publicKey`),
     })),
     threshold: json.threshold,
+    ledgerHost: json.ledgerHost,
+    salt: json.salt,
   };
 }

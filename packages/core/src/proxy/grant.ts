@@ -19,4 +19,8 @@ export type Grant = {
   expiresAt: number;
   proxies: ProxyEndpoint[];
   threshold: number;
+  /** The ledger host the on-chain commitment names (proxies contact only it). */
+  ledgerHost: string;
+  /** The on-chain commitment's salt, hex. */
+  salt: string;
 };

@@ -4,6 +4,8 @@
  * API's bodies, scope checks, and the patient's and reader's side of a share.
  * @module
  */
+
+export * from '../request-auth/index.js';
 export * from './api.js';
 export { type CallOptions, callProxy, type ProxyEndpoint } from './call-proxy.js';
 export * from './errors.js';
@@ -31,12 +33,3 @@ export {
   recordInScope,
 } from './record-index.js';
 export { type RevokeAccessParams, revokeAccess } from './revoke-access.js';
-export {
-  jsonBody,
-  NonceCache,
-  type RequestAuthHeaders,
-  type SignedRequestParts,
-  signRequest,
-  type VerifyRequestOptions,
-  verifyRequest,
-} from './signed-request.js';

@@ -4,15 +4,18 @@
  * entry by entry before anything in it is believed.
  */
 
-import type { VerifiedLedger } from '../ledger/verify.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { type VerifiedLedger, verifyLedger } from '../ledger/verify.js';
 import type { LedgerHostClient } from '../ledger-host/client.js';
+import type { SecretKey } from '../pre/keys.js';
+import { Signer } from '../pre/signing.js';
 import { GrantNotInLedgerError } from './errors.js';
 import type { Grant } from './grant.js';
 import { indexLedger, type RecordInfo, recordInScope } from './record-index.js';
 
 /** What `listSharedRecords` found. */
 export type SharedRecordList = {
-  /** The records in the grant's scope, oldest first. */
+  /** The records in the grant's scope — the patient's own or endorsed by the patient — oldest first. */
   records: RecordInfo[];
   /** The ledger's entries as verified (for proofs). */
   entries: Uint8Array[];
@@ -23,23 +26,27 @@ export type SharedRecordList = {
 };
 
 /**
- * Lists the records a grant covers, from the patient's verified ledger.
+ * Lists the records a grant covers, from the patient's verified ledger, as
+ * the grant's reader (the host serves a reader its grant's entries and the
+ * records in scope; the rest as stubs, still verified). Only records the
+ * patient signed or endorsed are listed, each with its author.
  *
  * @example
  * ```ts
- * const { records } = await listSharedRecords({ host: new LedgerHostClient({ url }), grant });
+ * const { records } = await listSharedRecords({ host: new LedgerHostClient({ url }), grant, reader: clinicSk });
  * const result = await readShared({ reader, grant, cids: records.map((r) => r.cid), store });
  * ```
  */
 export async function listSharedRecords(params: {
   host: LedgerHostClient;
   grant: Grant;
+  /** The grant's reader: the host's reads are signed with this key. */
+  reader: SecretKey;
 }): Promise<SharedRecordList> {
-  const { host, grant } = params;
-  const entries = await host.entries(grant.ledgerId);
-  const verified = await host.sync(grant.ledgerId);
-  // the entries were fetched before the sync: index only what was verified
-  const checked = entries.slice(0, verified.size);
+  const { grant } = params;
+  const host = params.host.withSigner(new Signer(params.reader));
+  const checked = await host.entries(grant.ledgerId);
+  const verified = verifyLedger(checked, { ledgerId: hexToBytes(grant.ledgerId) });
   const index = indexLedger(checked);
   const inLedger = index.grants.get(grant.grantId);
   if (!inLedger) throw new GrantNotInLedgerError(grant.grantId);

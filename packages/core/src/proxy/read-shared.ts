@@ -6,10 +6,14 @@
  * Requests go to `threshold` proxies at first; another is asked whenever one
  * fails, and all remaining ones once `hedgeAfterMs` passes without enough
  * answers — so up to n − t proxies may be down or hanging.
+ *
+ * Results are per record: a record whose blob is missing, that a proxy
+ * refuses, or that does not open is reported in `failed` with its reason,
+ * and never keeps the others from being read.
  */
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { openRecord } from '../envelope/envelope.js';
-import { decodeHeader, MAX_HEADER_SIZE } from '../envelope/header.js';
+import { decodeHeader, type EnvelopeHeader, MAX_HEADER_SIZE } from '../envelope/header.js';
 import { CapsuleFrag, type VerifiedCapsuleFrag } from '../pre/capsule-frag.js';
 import type { SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
@@ -34,57 +38,99 @@ export type ReadSharedParams = {
 /** One opened record. */
 export type SharedRecord = { cid: string; contentType: string; stream: ReadableStream<Uint8Array> };
 
-/** The result: the records, and the proxies that failed or misbehaved (if any). */
-export type ReadSharedResult = { records: SharedRecord[]; failures: ProxyFailure[] };
+/** A record that could not be read, and why (a typed error's code and message). */
+export type RecordFailure = { cid: string; code: string; message: string };
+
+/**
+ * The result: the records read, those that could not be (each with its
+ * reason), and the proxies that failed or misbehaved (if any).
+ */
+export type ReadSharedResult = {
+  records: SharedRecord[];
+  failed: RecordFailure[];
+  failures: ProxyFailure[];
+};
+
+/** One proxy's answer: per record, a verified fragment or the proxy's reason. */
+type FragmentSet = Map<string, VerifiedCapsuleFrag | { code: string; message: string }>;
+
+function failureOfError(cid: string, error: unknown): RecordFailure {
+  const e = error as { code?: unknown; shortMessage?: unknown; message?: unknown };
+  return {
+    cid,
+    code: typeof e?.code === 'string' ? e.code : 'RECORD_UNREADABLE',
+    message: String(e?.shortMessage ?? e?.message ?? error),
+  };
+}
 
 /**
  * Reads shared records.
  *
  * @example
  * ```ts
- * const { records, failures } = await readShared({ reader: clinicSk, grant, cids, store });
+ * const { records, failed, failures } = await readShared({ reader: clinicSk, grant, cids, store });
  * const bytes = await new Response(records[0].stream).arrayBuffer();
  * ```
  */
 export async function readShared(params: ReadSharedParams): Promise<ReadSharedResult> {
   const { grant } = params;
   const signer = new Signer(params.reader);
-  const headers = await Promise.all(
+  const failed: RecordFailure[] = [];
+  const headers = new Map<string, EnvelopeHeader>();
+  await Promise.all(
     params.cids.map(async (cid) => {
-      const size = await params.store.size(cid);
-      return decodeHeader(await params.store.getRange(cid, 0, Math.min(size, MAX_HEADER_SIZE)));
+      try {
+        const size = await params.store.size(cid);
+        headers.set(
+          cid,
+          decodeHeader(await params.store.getRange(cid, 0, Math.min(size, MAX_HEADER_SIZE))),
+        );
+      } catch (error) {
+        failed.push(failureOfError(cid, error));
+      }
     }),
   );
-  const body: ReencryptRequest = { grantId: grant.grantId, cids: params.cids };
+  const cids = params.cids.filter((cid) => headers.has(cid));
+  if (cids.length === 0) return { records: [], failed, failures: [] };
+  const body: ReencryptRequest = { grantId: grant.grantId, cids };
   const abort = new AbortController();
 
-  /** Asks one proxy; resolves to its verified fragments, one per record. */
-  async function ask(proxy: ProxyEndpoint): Promise<VerifiedCapsuleFrag[]> {
+  /** Asks one proxy; resolves to its verified fragments (or its reason), one per record. */
+  async function ask(proxy: ProxyEndpoint): Promise<FragmentSet> {
     const answer = reencryptResponseSchema.safeParse(
       await callProxy(proxy, 'POST', '/v1/reencrypt', body, signer, {
         ...params,
         signal: abort.signal,
       }),
     );
-    if (!answer.success || answer.data.cfrags.length !== params.cids.length) {
+    if (!answer.success || answer.data.cfrags.length !== cids.length) {
       throw new ProxyCallError(
         proxy.url,
         'PROXY_BAD_ANSWER',
-        'the answer does not have one fragment per record',
+        'the answer does not have one fragment or reason per record',
       );
     }
-    return answer.data.cfrags.map((c, i) => {
-      if (c.cid !== params.cids[i]) {
+    const set: FragmentSet = new Map();
+    answer.data.cfrags.forEach((c, i) => {
+      if (c.cid !== cids[i]) {
         throw new ProxyCallError(proxy.url, 'PROXY_BAD_ANSWER', 'fragments out of order');
       }
+      if ('error' in c) {
+        set.set(c.cid, c.error);
+        return;
+      }
       try {
-        return CapsuleFrag.fromBytes(hexToBytes(c.cfrag)).verify(
-          headers[i]?.capsule as never,
-          grant.verifyingKey,
-          grant.patient,
-          grant.reader,
+        set.set(
+          c.cid,
+          CapsuleFrag.fromBytes(hexToBytes(c.cfrag)).verify(
+            (headers.get(c.cid) as EnvelopeHeader).capsule,
+            grant.verifyingKey,
+            grant.patient,
+            grant.reader,
+          ),
         );
       } catch (cause) {
+        // a fragment that does not verify is a lie: nothing this proxy said is used
         throw new ProxyCallError(
           proxy.url,
           'PROXY_BAD_FRAGMENT',
@@ -94,12 +140,13 @@ export async function readShared(params: ReadSharedParams): Promise<ReadSharedRe
         );
       }
     });
+    return set;
   }
 
-  const collected = await new Promise<{ sets: VerifiedCapsuleFrag[][]; failures: ProxyFailure[] }>(
+  const collected = await new Promise<{ sets: FragmentSet[]; failures: ProxyFailure[] }>(
     (resolve) => {
       const waiting = [...grant.proxies];
-      const sets: VerifiedCapsuleFrag[][] = [];
+      const sets: FragmentSet[] = [];
       const failures: ProxyFailure[] = [];
       let running = 0;
       let settled = false;
@@ -140,17 +187,45 @@ export async function readShared(params: ReadSharedParams): Promise<ReadSharedRe
   if (collected.sets.length < grant.threshold) {
     throw new NotEnoughFragmentsError(grant.threshold, collected.failures);
   }
-  const chosen = collected.sets.slice(0, grant.threshold);
-  const records = await Promise.all(
-    params.cids.map(async (cid, i) => ({
-      cid,
-      contentType: (headers[i] as { contentType: string }).contentType,
-      stream: await openRecord(await params.store.get(cid), {
-        receivingSk: params.reader,
-        delegatingPk: grant.patient,
-        cfrags: chosen.map((set) => set[i] as VerifiedCapsuleFrag),
-      }),
-    })),
+  const records: SharedRecord[] = [];
+  await Promise.all(
+    cids.map(async (cid) => {
+      const cfrags: VerifiedCapsuleFrag[] = [];
+      let reason: { code: string; message: string } | undefined;
+      for (const set of collected.sets) {
+        const got = set.get(cid);
+        if (got && 'code' in got) reason ??= got;
+        else if (got) cfrags.push(got);
+      }
+      if (cfrags.length < grant.threshold) {
+        failed.push({
+          cid,
+          ...(reason ?? {
+            code: NotEnoughFragmentsError.code,
+            message: `fewer than ${grant.threshold} proxies re-encrypted it`,
+          }),
+        });
+        return;
+      }
+      try {
+        records.push({
+          cid,
+          contentType: (headers.get(cid) as EnvelopeHeader).contentType,
+          stream: await openRecord(await params.store.get(cid), {
+            receivingSk: params.reader,
+            delegatingPk: grant.patient,
+            cfrags: cfrags.slice(0, grant.threshold),
+          }),
+        });
+      } catch (error) {
+        failed.push(failureOfError(cid, error));
+      }
+    }),
   );
-  return { records, failures: collected.failures };
+  const order = new Map(params.cids.map((cid, i) => [cid, i]));
+  const byOrder = (a: { cid: string }, b: { cid: string }) =>
+    (order.get(a.cid) ?? 0) - (order.get(b.cid) ?? 0);
+  records.sort(byOrder);
+  failed.sort(byOrder);
+  return { records, failed, failures: collected.failures };
 }

@@ -1,9 +1,23 @@
 /**
  * What a proxy needs from a patient's (verified) ledger: each record's
  * capsule and filters, and each grant's scope and reader, by id.
+ *
+ * Only the patient decides what a record is: a record counts when the
+ * ledger's owner signed it, or when the owner endorsed another author's
+ * proposal. Proposals awaiting a decision are kept apart (`proposals`) and
+ * never enter a scope, whatever any other key signed.
  */
+import { equalBytes } from '@noble/curves/utils.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { decodeEntry, type EntryBody, type GrantScope } from '../ledger/entry.js';
+import {
+  type AnyEntry,
+  decodeAnyEntry,
+  type Entry,
+  type EntryBody,
+  type GrantScope,
+  hashEntry,
+  isStub,
+} from '../ledger/entry.js';
 
 /** A record as the ledger describes it. */
 export type RecordInfo = {
@@ -17,6 +31,12 @@ export type RecordInfo = {
   category: string | undefined;
   /** Time of the record entry (ms). */
   time: number;
+  /** Who signed the record entry (hex of the compressed key). */
+  author: string;
+  /** For another author's record, the seq of the owner's endorsement. */
+  endorsedAt?: number;
+  /** The note sealed to the owner (title, origin), if any. */
+  note?: Uint8Array;
 };
 
 /** A grant as the ledger describes it. */
@@ -26,34 +46,75 @@ export type GrantInfo = {
   scope: GrantScope;
   expiresAt: number;
   revoked: boolean;
+  /** Time of the revocation, once revoked. */
+  revokedAt?: number;
+  /** The ledger host the on-chain commitment names. */
+  ledgerHost: string;
+  /** The commitment's salt. */
+  salt: Uint8Array;
+  /** The proxies' keys. */
+  proxies: Uint8Array[];
+  /** Seq of the grant entry. */
+  seq: number;
 };
 
-/** Records by CID and grants by hex id, from entries already verified. */
-export type RecordIndex = { records: Map<string, RecordInfo>; grants: Map<string, GrantInfo> };
+/**
+ * Records by CID (the owner's, and proposals the owner accepted), proposals
+ * awaiting the owner's decision by seq, and grants by hex id, from entries
+ * already verified.
+ */
+export type RecordIndex = {
+  records: Map<string, RecordInfo>;
+  grants: Map<string, GrantInfo>;
+  proposals: Map<number, RecordInfo & { hash: Uint8Array }>;
+  /** The owner's key as of the last entry indexed. */
+  owner?: Uint8Array;
+};
+
+function recordInfo(entry: Entry<'record'>): RecordInfo {
+  const body = entry.body;
+  return {
+    cid: body.cid,
+    seq: entry.seq,
+    contentType: body.contentType,
+    size: body.size,
+    capsule: body.capsule,
+    resourceType: body.resourceType,
+    category: body.category,
+    time: entry.time,
+    author: bytesToHex(entry.author),
+    ...(body.note ? { note: body.note } : {}),
+  };
+}
 
 /**
- * Builds the index from a verified ledger's entries (the ledger's rules
- * allow one record entry per CID and per capsule), or extends `index` with entries appended since it was built.
+ * Builds the index from a verified ledger's entries (full or stubs; stubs
+ * add nothing), or extends `index` with entries appended since it was built.
  */
 export function indexLedger(
-  entries: readonly Uint8Array[],
-  index: RecordIndex = { records: new Map(), grants: new Map() },
+  entries: readonly (Uint8Array | AnyEntry)[],
+  index: RecordIndex = { records: new Map(), grants: new Map(), proposals: new Map() },
 ): RecordIndex {
-  const { records, grants } = index;
-  for (const bytes of entries) {
-    const entry = decodeEntry(bytes);
-    if (entry.kind === 'record') {
-      const body = entry.body as EntryBody<'record'>;
-      records.set(body.cid, {
-        cid: body.cid,
-        seq: entry.seq,
-        contentType: body.contentType,
-        size: body.size,
-        capsule: body.capsule,
-        resourceType: body.resourceType,
-        category: body.category,
-        time: entry.time,
-      });
+  const { records, grants, proposals } = index;
+  for (const item of entries) {
+    const entry = item instanceof Uint8Array ? decodeAnyEntry(item) : item;
+    if (isStub(entry)) continue;
+    if (entry.kind === 'genesis') {
+      index.owner = (entry.body as EntryBody<'genesis'>).owner;
+    } else if (entry.kind === 'key-rotation') {
+      index.owner = (entry.body as EntryBody<'key-rotation'>).newOwner;
+    } else if (entry.kind === 'record') {
+      const info = recordInfo(entry as Entry<'record'>);
+      if (index.owner && equalBytes(entry.author, index.owner)) records.set(info.cid, info);
+      else proposals.set(entry.seq, { ...info, hash: hashEntry(entry) });
+    } else if (entry.kind === 'endorse') {
+      const body = entry.body as EntryBody<'endorse'>;
+      const proposal = proposals.get(body.proposal);
+      proposals.delete(body.proposal);
+      if (body.accept && proposal) {
+        const { hash: _hash, ...info } = proposal;
+        records.set(info.cid, { ...info, endorsedAt: entry.seq });
+      }
     } else if (entry.kind === 'grant') {
       const body = entry.body as EntryBody<'grant'>;
       const grantId = bytesToHex(body.grantId);
@@ -63,33 +124,20 @@ export function indexLedger(
         scope: body.scope,
         expiresAt: body.expiresAt,
         revoked: false,
+        ledgerHost: body.ledgerHost,
+        salt: body.salt,
+        proxies: body.proxies.map((p) => p.key),
+        seq: entry.seq,
       });
     } else if (entry.kind === 'revoke') {
       const grant = grants.get(bytesToHex((entry.body as EntryBody<'revoke'>).grantId));
-      if (grant) grant.revoked = true;
+      if (grant) {
+        grant.revoked = true;
+        grant.revokedAt = entry.time;
+      }
     }
   }
   return index;
 }
 
-/**
- * Whether a record is covered by a scope: every criterion the scope names
- * must hold (CID listed, resource type listed, category listed, time within
- * [from, until)). A scope that names no criterion covers nothing — sharing
- * everything is said explicitly, e.g. `{ from: 0 }`.
- */
-export function recordInScope(scope: GrantScope, record: RecordInfo): boolean {
-  const criteria = [scope.cids, scope.resourceTypes, scope.categories, scope.from, scope.until];
-  if (criteria.every((c) => c === undefined)) return false;
-  if (scope.cids && !scope.cids.includes(record.cid)) return false;
-  if (
-    scope.resourceTypes &&
-    !(record.resourceType && scope.resourceTypes.includes(record.resourceType))
-  )
-    return false;
-  if (scope.categories && !(record.category && scope.categories.includes(record.category)))
-    return false;
-  if (scope.from !== undefined && record.time < scope.from) return false;
-  if (scope.until !== undefined && record.time >= scope.until) return false;
-  return true;
-}
+export { recordInScope } from '../ledger/scope.js';

@@ -96,3 +96,12 @@ export class NoOriginError extends BaseError {
     super('The wallet answers requests from http(s) pages only.');
   }
 }
+
+/** The patient decided on a record that is not a proposal awaiting a decision. */
+export class NoSuchProposalError extends BaseError {
+  static override readonly code = 'WALLET_NO_SUCH_PROPOSAL';
+  override readonly name = 'NoSuchProposalError';
+  constructor(seq: number) {
+    super(`Entry ${seq} of your ledger is not a proposed record awaiting your decision.`);
+  }
+}

@@ -6,12 +6,20 @@
  * the key only in `anchor`, which the chain's registry needs.
  */
 import { anchorCheckpoint, getAnchor } from '@medvault/core/chain';
-import type { EntryBody, Ledger, LedgerStore } from '@medvault/core/ledger';
+import {
+  type EntryBody,
+  type Ledger,
+  type LedgerStore,
+  type Note,
+  openNote,
+  sealNote,
+} from '@medvault/core/ledger';
 import { LedgerHostRequestError } from '@medvault/core/ledger-host';
 import { Capsule } from '@medvault/core/pre';
-import type { LedgerAccess } from '@medvault/core/proxy';
+import { indexLedger, type LedgerAccess } from '@medvault/core/proxy';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { ReceiveRecordRequest } from '../shared/provider-schema.js';
+import { NoSuchProposalError } from './errors.js';
 import type { IdentityVault } from './identity-vault.js';
 import { type AdoptedFromLedger, adoptFromLedger } from './lists-from-ledger.js';
 import { PatientLedger } from './patient-ledger.js';
@@ -32,6 +40,32 @@ export type AccessSummary = {
   readerName: string;
   proxy: string;
   records: string[];
+};
+
+/**
+ * A record another author (a hospital, without the patient present) put in
+ * the ledger, awaiting the patient's decision: until the patient accepts
+ * it, no share covers it and no reader sees it.
+ *
+ * @example
+ * ```ts
+ * const [first]: ProposedRecord[] = await ledgerSync.proposals();
+ * await ledgerSync.decideProposal(first.seq, true);
+ * ```
+ */
+export type ProposedRecord = {
+  seq: number;
+  cid: string;
+  /** The proposing author's key (hex). */
+  author: string;
+  /** The title the author sealed to the patient, if it opens. */
+  title?: string;
+  origin?: string;
+  contentType: string;
+  resourceType?: string;
+  category?: string;
+  size: number;
+  time: number;
 };
 
 /**
@@ -131,6 +165,60 @@ export class LedgerSync {
     return result;
   }
 
+  /** Opens a note sealed to the patient (undefined when locked, absent or unreadable). */
+  #readNote = (sealed: Uint8Array | undefined): Note | undefined => {
+    if (!sealed || !this.#deps.identity.unlocked) return undefined;
+    try {
+      return this.#deps.identity.withSecretKey((sk) => openNote(sk, sealed));
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** Records other authors proposed, awaiting the patient's decision, oldest first. */
+  async proposals(): Promise<ProposedRecord[]> {
+    const ledger = await this.latest();
+    const { proposals } = indexLedger(ledger.allEntryBytes());
+    return [...proposals.values()]
+      .sort((a, b) => a.seq - b.seq)
+      .map((p) => {
+        const note = this.#readNote(p.note);
+        return {
+          seq: p.seq,
+          cid: p.cid,
+          author: p.author,
+          ...(note?.title ? { title: note.title } : {}),
+          ...(note?.origin ? { origin: note.origin } : {}),
+          contentType: p.contentType,
+          ...(p.resourceType ? { resourceType: p.resourceType } : {}),
+          ...(p.category ? { category: p.category } : {}),
+          size: p.size,
+          time: p.time,
+        };
+      });
+  }
+
+  /**
+   * The patient's decision on a proposed record, signed into the ledger
+   * (an `endorse` entry naming the proposal and its hash). An accepted
+   * record joins the records list.
+   */
+  async decideProposal(seq: number, accept: boolean): Promise<{ seq: number; accepted: boolean }> {
+    const owner = this.#deps.identity.signer();
+    const host = await this.#deps.settings.ledgerHost();
+    const patientLedger = await this.#patientLedger();
+    const ledger = await patientLedger.sync(host, owner);
+    const proposal = indexLedger(ledger.allEntryBytes()).proposals.get(seq);
+    if (!proposal) throw new NoSuchProposalError(seq);
+    await patientLedger.submit(host, owner, 'endorse', {
+      proposal: seq,
+      entryHash: proposal.hash,
+      accept,
+    });
+    if (accept) await adoptFromLedger(patientLedger.ledger, this.#deps.db, this.#readNote);
+    return { seq, accepted: accept };
+  }
+
   /** Adds a record a hospital handed over to the ledger (after the patient approved). */
   async receive(
     record: ReceiveRecordRequest,
@@ -146,6 +234,8 @@ export class LedgerSync {
       recipient: owner.verifyingKey().toCompressedBytes(),
       ...(record.resourceType ? { resourceType: record.resourceType } : {}),
       ...(record.category ? { category: record.category } : {}),
+      // the title and the site, for the patient only (and a wallet restored from the phrase)
+      note: sealNote(owner.verifyingKey(), { title: record.title, origin }),
     };
     const ledger = await this.#patientLedger();
     const after = await ledger.submit(
@@ -208,7 +298,7 @@ export class LedgerSync {
     const host = await this.#deps.settings.ledgerHost();
     const patientLedger = await this.#patientLedger();
     try {
-      await host.head(patientLedger.idHex);
+      await host.head(patientLedger.idHex, this.#deps.identity.signer());
     } catch (error) {
       if (error instanceof LedgerHostRequestError && error.status === 404) {
         return { records: 0, grants: 0, revoked: 0 };
@@ -218,6 +308,7 @@ export class LedgerSync {
     return adoptFromLedger(
       await patientLedger.sync(host, this.#deps.identity.signer()),
       this.#deps.db,
+      this.#readNote,
     );
   }
 
@@ -234,7 +325,7 @@ export class LedgerSync {
         await this.#deps.settings.ledgerHost(),
         this.#deps.identity.signer(),
       );
-      const adopted = await adoptFromLedger(ledger, this.#deps.db);
+      const adopted = await adoptFromLedger(ledger, this.#deps.db, this.#readNote);
       const { client, registry } = await this.#deps.settings.chain();
       const anchor = await getAnchor(client, {
         registry,

@@ -3,12 +3,15 @@
  * verified ledger — for a wallet restored from its recovery phrase on a new
  * device, or one that missed what another device of the patient did. The
  * ledger holds every record the patient accepted and every grant and
- * revocation the patient signed; it never held a record's title, the site
- * that asked, or the reader's name, so entries rebuilt here say they were
- * restored (an empty `origin`) and name the reader by key.
+ * revocation the patient signed. A record's title and site and a grant's
+ * purpose, reader's name and site are sealed to the patient in the entries
+ * (the host cannot read them): `readNote` opens them with the patient's key.
+ * An entry whose note does not open says it was restored (an empty
+ * `origin`) and names the reader by key.
  */
-import type { EntryBody, Ledger } from '@medvault/core/ledger';
+import type { EntryBody, Ledger, Note } from '@medvault/core/ledger';
 import type { GrantJson } from '@medvault/core/proxy';
+import { indexLedger } from '@medvault/core/proxy';
 import { equalBytes } from '@noble/curves/utils.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { StoredGrant, StoredRecord, WalletDb } from './wallet-db.js';
@@ -25,8 +28,14 @@ export type AdoptedFromLedger = { records: number; grants: number; revoked: numb
  * revokes. What is listed already is kept as it is, title and site
  * included. Idempotent.
  */
-export async function adoptFromLedger(ledger: Ledger, db: WalletDb): Promise<AdoptedFromLedger> {
+export async function adoptFromLedger(
+  ledger: Ledger,
+  db: WalletDb,
+  readNote: (sealed: Uint8Array | undefined) => Note | undefined = () => undefined,
+): Promise<AdoptedFromLedger> {
   const owner = ledger.owner;
+  // records that count: the patient's own and the proposals the patient accepted
+  const counted = indexLedger(ledger.allEntryBytes()).records;
   const ownerHex = bytesToHex(owner);
   const ledgerId = bytesToHex(ledger.id);
   const records = new Set((await db.records()).map((r) => r.cid));
@@ -35,17 +44,17 @@ export async function adoptFromLedger(ledger: Ledger, db: WalletDb): Promise<Ado
   const revokedAt = new Map<string, number>();
   for (let seq = 0; seq < ledger.size; seq++) {
     const entry = ledger.entry(seq);
-    // anyone may append a record entry; the lists show what the patient signed
-    if (!equalBytes(entry.author, owner)) continue;
     if (entry.kind === 'record') {
       const body = entry.body as EntryBody<'record'>;
-      if (records.has(body.cid)) continue;
+      // anyone may propose a record; the lists show what the patient signed or accepted
+      if (counted.get(body.cid)?.seq !== seq || records.has(body.cid)) continue;
+      const note = readNote(body.note);
       const record: StoredRecord = {
         cid: body.cid,
-        title: body.resourceType ?? 'Record',
+        title: note?.title ?? body.resourceType ?? 'Record',
         contentType: body.contentType,
         size: body.size,
-        origin: RESTORED_ORIGIN,
+        origin: note?.origin ?? RESTORED_ORIGIN,
         receivedAt: entry.time,
         ...(body.resourceType ? { resourceType: body.resourceType } : {}),
         ...(body.category ? { category: body.category } : {}),
@@ -53,11 +62,15 @@ export async function adoptFromLedger(ledger: Ledger, db: WalletDb): Promise<Ado
       await db.putRecord(record);
       records.add(body.cid);
       adopted.records++;
-    } else if (entry.kind === 'grant') {
+      continue;
+    }
+    if (!equalBytes(entry.author, owner)) continue;
+    if (entry.kind === 'grant') {
       const body = entry.body as EntryBody<'grant'>;
       const grantId = bytesToHex(body.grantId);
       if (grants.has(grantId)) continue;
       const reader = bytesToHex(body.grantee);
+      const note = readNote(body.note);
       const grant: GrantJson = {
         grantId,
         ledgerId,
@@ -65,15 +78,17 @@ export async function adoptFromLedger(ledger: Ledger, db: WalletDb): Promise<Ado
         verifyingKey: ownerHex,
         reader,
         scope: body.scope,
-        purpose: body.purpose,
+        purpose: note?.purpose ?? 'restored from the ledger',
         expiresAt: body.expiresAt,
         proxies: body.proxies.map((p) => ({ url: p.url, publicKey: bytesToHex(p.key) })),
         threshold: body.threshold,
+        ledgerHost: body.ledgerHost,
+        salt: bytesToHex(body.salt),
       };
       const stored: StoredGrant = {
         grant,
-        origin: RESTORED_ORIGIN,
-        readerName: `Reader ${reader.slice(0, 10)}…`,
+        origin: note?.origin ?? RESTORED_ORIGIN,
+        readerName: note?.readerName ?? `Reader ${reader.slice(0, 10)}…`,
         createdAt: entry.time,
       };
       await db.putGrant(stored);

@@ -56,7 +56,9 @@ export class PatientLedger {
     return run;
   }
 
-  async #sync(host: LedgerHostClient, owner: Signer): Promise<Ledger> {
+  async #sync(anyHost: LedgerHostClient, owner: Signer): Promise<Ledger> {
+    // reads are signed as the owner, whom the host serves every entry in full
+    const host = anyHost.withSigner(owner);
     let hostSize: number;
     try {
       hostSize = (await host.head(this.idHex)).size;

@@ -252,6 +252,8 @@ describe('provider permissions', () => {
       expiresAt: Date.now() + DAY,
       proxies: [{ url: 'http://127.0.0.1:9001', publicKey: reader }],
       threshold: 1,
+      ledgerHost: 'http://127.0.0.1:8787',
+      salt: '5a'.repeat(32),
     };
     await w.db.putGrant({ grant, origin: CLINIC, readerName: 'Dr. Okafor', createdAt: 1 });
     const listed = (await w.ask(CLINIC, 'medvault_listGrants')) as { value: { grantId: string }[] };
@@ -421,7 +423,7 @@ describe('provider errors', () => {
       origin: CLINIC,
       details: {
         request: share,
-        proxies: DEFAULT_SETTINGS.proxies.map((p) => p.url),
+        proxies: DEFAULT_SETTINGS.proxies.slice(0, 3).map((p) => p.url),
         threshold: DEFAULT_SETTINGS.threshold,
         matches: [],
       },

@@ -141,7 +141,10 @@ export class ProviderHandler {
     const settings = await this.#deps.wallet.settings();
     return {
       request,
-      proxies: request.proxies?.map((p) => p.url) ?? settings.proxies.map((p) => p.url),
+      // the proxies that will hold fragments (the patient's first n; the rest stand by)
+      proxies:
+        request.proxies?.map((p) => p.url) ??
+        settings.proxies.slice(0, settings.fragments ?? settings.proxies.length).map((p) => p.url),
       threshold: request.threshold ?? settings.threshold,
       matches: await this.#deps.wallet.recordsInScope(request.scope),
     };

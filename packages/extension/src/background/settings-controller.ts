@@ -87,27 +87,36 @@ export class SettingsController {
   /**
    * The proxies `include` selects (all when omitted), each with its key —
    * fetched from the proxy and pinned on first use — passed through `use`.
-   * Keys fetched here are saved only once `use` accepted every proxy: a
-   * `use` that throws leaves the settings as they were.
+   * A proxy whose key is not pinned yet and that does not answer is left
+   * out (`unreachable`): it could not take a fragment anyway. Keys fetched
+   * here are saved only once `use` accepted every proxy: a `use` that
+   * throws leaves the settings as they were.
    */
   async keyedProxies<T>(
     include: ((url: string) => boolean) | undefined,
     use: (proxy: KeyedProxy) => T,
-  ): Promise<{ settings: Settings; proxies: T[] }> {
+  ): Promise<{ settings: Settings; proxies: T[]; unreachable: string[] }> {
     const settings = await this.get();
     const chosen = include ? settings.proxies.filter((p) => include(p.url)) : settings.proxies;
     let pinned = false;
-    const proxies = await Promise.all(
+    const unreachable: string[] = [];
+    const keyed = await Promise.all(
       chosen.map(async (proxy) => {
         if (!proxy.publicKey) {
-          proxy.publicKey = await fetchProxyKey(proxy.url);
+          try {
+            proxy.publicKey = await fetchProxyKey(proxy.url);
+          } catch {
+            unreachable.push(proxy.url);
+            return undefined;
+          }
           pinned = true;
         }
-        return use({ url: proxy.url, publicKey: proxy.publicKey });
+        return { url: proxy.url, publicKey: proxy.publicKey };
       }),
     );
+    const proxies = keyed.flatMap((p) => (p ? [use(p)] : []));
     if (pinned) await this.#deps.db.putSettings(settings);
-    return { settings, proxies };
+    return { settings, proxies, unreachable };
   }
 
   /** A client of the ledger host the settings name. */

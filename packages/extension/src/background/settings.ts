@@ -29,6 +29,12 @@ export const settingsSchema = z
       .min(1)
       .max(16),
     threshold: z.number().int().min(1).max(16),
+    /**
+     * How many of the proxies hold a share's fragments (n; default: all).
+     * The proxies after the first n stand by: one takes the place of a
+     * proxy that is down when the patient shares.
+     */
+    fragments: z.number().int().min(1).max(16).optional(),
     autoLockMinutes: z
       .number()
       .int()
@@ -36,9 +42,13 @@ export const settingsSchema = z
       .max(24 * 60),
     promptTimeoutSeconds: z.number().int().min(10).max(3600),
   })
-  .refine((s) => s.threshold <= s.proxies.length, {
-    message: 'the threshold must not exceed the number of proxies',
+  .refine((s) => s.threshold <= (s.fragments ?? s.proxies.length), {
+    message: 'the threshold must not exceed the number of proxies per share',
     path: ['threshold'],
+  })
+  .refine((s) => (s.fragments ?? 0) <= s.proxies.length, {
+    message: 'there are fewer proxies than proxies per share',
+    path: ['fragments'],
   });
 /** The settings. */
 export type Settings = z.infer<typeof settingsSchema>;
@@ -53,7 +63,10 @@ export const DEFAULT_SETTINGS: Settings = {
     { url: 'http://127.0.0.1:9001' },
     { url: 'http://127.0.0.1:9002' },
     { url: 'http://127.0.0.1:9003' },
+    // standing by: takes a fragment when one of the first three is down
+    { url: 'http://127.0.0.1:9004' },
   ],
+  fragments: 3,
   threshold: 2,
   autoLockMinutes: 15,
   promptTimeoutSeconds: 300,

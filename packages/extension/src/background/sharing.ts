@@ -135,7 +135,12 @@ export class Sharing {
    * provider already refused any other). Keys always come from the
    * patient's settings, pinned on first use — never from the site.
    */
-  async #proxies(request: ShareRequest): Promise<{ proxies: ProxyEndpoint[]; threshold: number }> {
+  async #proxies(request: ShareRequest): Promise<{
+    proxies: ProxyEndpoint[];
+    standby: ProxyEndpoint[];
+    threshold: number;
+    n: number;
+  }> {
     const named = request.proxies;
     const { settings, proxies } = await this.#deps.settings.keyedProxies(
       named ? (url) => named.some((r) => sameUrl(r.url, url)) : undefined,
@@ -153,14 +158,23 @@ export class Sharing {
         };
       },
     );
-    return { proxies, threshold: request.threshold ?? settings.threshold };
+    // n fragments: the site's proxies, or the first `fragments` of the patient's; the rest
+    // stand by. A proxy that could not even be asked for its key counts as down: a standby
+    // takes its place, or the grant goes on with fewer fragments when at least t + 1 remain
+    // (grantAccess decides and says so).
+    const n = named ? named.length : (settings.fragments ?? settings.proxies.length);
+    const threshold = request.threshold ?? settings.threshold;
+    const firstN = new Set(settings.proxies.slice(0, n).map((p) => p.url));
+    const primary = proxies.filter((p) => firstN.has(p.url));
+    const standby = proxies.filter((p) => !firstN.has(p.url));
+    return { proxies: primary, standby, threshold, n };
   }
 
   /** Grants the reader access (after the patient approved). Sees the patient's key. */
   async share(request: ShareRequest, origin: string): Promise<GrantJson> {
     return this.#deps.identity.withSecretKey((patient) =>
       this.#deps.ledgerSync.writing(async (ledger) => {
-        const { proxies, threshold } = await this.#proxies(request);
+        const { proxies, standby, threshold, n } = await this.#proxies(request);
         const grant = await grantAccess({
           patient,
           reader: PublicKey.fromCompressedBytes(hexToBytes(request.reader.publicKey)),
@@ -168,11 +182,15 @@ export class Sharing {
           purpose: request.purpose,
           expiresAt: request.expiresAt,
           proxies,
+          standby,
+          fragments: n,
           threshold,
           ledger,
           chain: await this.#deps.settings.chain(),
+          notes: { readerName: request.reader.name, origin },
         });
-        const json = grantToJson(grant);
+        const { proxyFailures: _failures, ...made } = grant;
+        const json = grantToJson(made);
         await this.#deps.db.putGrant({
           grant: json,
           origin,

@@ -98,6 +98,8 @@ export class UiHandler {
       case 'dashboard':
         return {
           records: await wallet.records(),
+          // best effort: a host that is down leaves the proposals for the next look
+          proposals: session.unlocked ? await wallet.proposals().catch(() => []) : [],
           grants: await wallet.grants(),
           accesses: await wallet.accesses(),
           permissions: await db.permissions(),
@@ -108,6 +110,8 @@ export class UiHandler {
         return wallet.anchor();
       case 'grant/revoke':
         return wallet.revoke(message.grantId);
+      case 'proposal/decide':
+        return wallet.decideProposal(message.seq, message.accept);
       case 'backup/reveal':
         return { mnemonic: await wallet.revealMnemonic(message.passphrase) };
       case 'settings/get':

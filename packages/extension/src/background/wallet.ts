@@ -7,7 +7,12 @@ import type { GrantScope, LedgerStore } from '@medvault/core/ledger';
 import type { GrantJson } from '@medvault/core/proxy';
 import type { ReceiveRecordRequest, ShareRequest } from '../shared/provider-schema.js';
 import { IdentityVault } from './identity-vault.js';
-import { type AccessSummary, type LedgerStatus, LedgerSync } from './ledger-sync.js';
+import {
+  type AccessSummary,
+  type LedgerStatus,
+  LedgerSync,
+  type ProposedRecord,
+} from './ledger-sync.js';
 import type { AdoptedFromLedger } from './lists-from-ledger.js';
 import type { Session } from './session.js';
 import type { Settings } from './settings.js';
@@ -111,6 +116,14 @@ export class Wallet {
   /** `LedgerSync.receive`. */
   receive(record: ReceiveRecordRequest, origin: string): Promise<{ cid: string; seq: number }> {
     return this.#ledgerSync.receive(record, origin);
+  }
+  /** `LedgerSync.proposals`. */
+  proposals(): Promise<ProposedRecord[]> {
+    return this.#ledgerSync.proposals();
+  }
+  /** `LedgerSync.decideProposal`. */
+  decideProposal(seq: number, accept: boolean): Promise<{ seq: number; accepted: boolean }> {
+    return this.#ledgerSync.decideProposal(seq, accept);
   }
   /** `LedgerSync.records`. */
   records(): Promise<StoredRecord[]> {

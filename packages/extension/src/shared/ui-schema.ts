@@ -20,6 +20,11 @@ export const uiMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ledger/status') }),
   z.strictObject({ type: z.literal('ledger/anchor') }),
   z.strictObject({ type: z.literal('grant/revoke'), grantId: z.string().regex(/^[0-9a-f]{64}$/) }),
+  z.strictObject({
+    type: z.literal('proposal/decide'),
+    seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    accept: z.boolean(),
+  }),
   z.strictObject({ type: z.literal('backup/reveal'), passphrase }),
   z.strictObject({ type: z.literal('settings/get') }),
   z.strictObject({ type: z.literal('settings/save'), settings: z.unknown() }),

@@ -4,6 +4,7 @@
  * the chain, backup of the recovery phrase, and settings.
  */
 
+import type { ProposedRecord } from '../background/ledger-sync.js';
 import type { Settings } from '../background/settings.js';
 import type { AccessSummary, GrantSummary, LedgerStatus } from '../background/wallet.js';
 import type { Permission, StoredRecord } from '../background/wallet-db.js';
@@ -20,6 +21,7 @@ import { brand, h, inputValue, passphraseField, render, showError } from './dom.
 type State = { onboarded: boolean; unlocked: boolean; publicKey?: string };
 type Overview = {
   records: StoredRecord[];
+  proposals: ProposedRecord[];
   grants: GrantSummary[];
   accesses: AccessSummary[];
   permissions: Permission[];
@@ -79,6 +81,12 @@ async function load() {
               ),
             ),
       ),
+      overview.proposals.length
+        ? section(
+            `Waiting for your decision (${overview.proposals.length})`,
+            proposalsView(overview.proposals),
+          )
+        : null,
       section(`Records (${overview.records.length})`, recordsView(overview.records)),
       section(
         `Shares (${overview.grants.filter((g) => g.status === 'active').length} active)`,
@@ -128,6 +136,60 @@ function section(title: string, ...body: (Node | null)[]) {
 
 function empty(text: string) {
   return h('p', { class: 'empty' }, text);
+}
+
+/**
+ * Records a provider added to your ledger without you: none counts (no
+ * share covers it) until you accept it.
+ */
+function proposalsView(proposals: ProposedRecord[]) {
+  const decide = async (seq: number, accept: boolean) => {
+    try {
+      await call({ type: 'proposal/decide', seq, accept });
+      await load();
+    } catch (error) {
+      showError((error as Error).message);
+    }
+  };
+  return h(
+    'div',
+    {},
+    h(
+      'p',
+      { class: 'hint' },
+      'A provider added these to your records without you. Until you accept one, nobody you share with can see it.',
+    ),
+    h(
+      'ul',
+      { class: 'records', id: 'proposals' },
+      proposals.map((p) =>
+        h(
+          'li',
+          { 'data-seq': String(p.seq) },
+          h('strong', {}, p.title ?? p.resourceType ?? 'Record'),
+          h(
+            'span',
+            { class: 'hint' },
+            ` from ${p.origin ?? 'an unknown sender'} · key ${keyFingerprint(p.author)} · ${describeTime(p.time)}`,
+          ),
+          h(
+            'span',
+            { class: 'actions' },
+            h(
+              'button',
+              { class: 'primary small accept', onclick: () => void decide(p.seq, true) },
+              'Accept',
+            ),
+            h(
+              'button',
+              { class: 'secondary small reject', onclick: () => void decide(p.seq, false) },
+              'Reject',
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function recordsView(records: StoredRecord[]) {
@@ -333,6 +395,7 @@ async function settingsView() {
           ...(inputValue('s-relayer') ? { relayer: inputValue('s-relayer') } : {}),
           proxies,
           threshold: Number(inputValue('s-threshold')),
+          ...(inputValue('s-fragments') ? { fragments: Number(inputValue('s-fragments')) } : {}),
           autoLockMinutes: Number(inputValue('s-autolock')),
           promptTimeoutSeconds: Number(inputValue('s-timeout')),
         };
@@ -375,6 +438,12 @@ async function settingsView() {
       'div',
       { class: 'row' },
       field('s-threshold', 'Threshold', settings.threshold, 'number'),
+      field(
+        's-fragments',
+        'Proxies per share (the rest stand by)',
+        settings.fragments ?? settings.proxies.length,
+        'number',
+      ),
       field('s-autolock', 'Auto-lock (minutes)', settings.autoLockMinutes, 'number'),
       field('s-timeout', 'Prompt timeout (s)', settings.promptTimeoutSeconds, 'number'),
     ),

@@ -185,21 +185,27 @@ export type WalletSettings = {
   registry: string;
   proxies: { url: string; publicKey?: string }[];
   threshold: number;
+  fragments?: number;
   autoLockMinutes: number;
   promptTimeoutSeconds: number;
 };
 
-/** The wallet's settings for a local stack: its ledger host, chain and three proxies, 2 of 3. */
+/**
+ * The wallet's settings for a local stack: its ledger host, chain and three
+ * proxies, 2 of 3, then the stack's standby proxies.
+ */
 export function stackSettings(stack: {
   ledgerHost: { url: string };
   chain: { rpcUrl: string; registry: string };
   proxies: { url: string }[];
+  standbyProxies?: { url: string }[];
 }): WalletSettings {
   return {
     ledgerHost: stack.ledgerHost.url,
     rpcUrl: stack.chain.rpcUrl,
     registry: stack.chain.registry,
-    proxies: stack.proxies.map((p) => ({ url: p.url })),
+    proxies: [...stack.proxies, ...(stack.standbyProxies ?? [])].map((p) => ({ url: p.url })),
+    fragments: stack.proxies.length,
     threshold: 2,
     autoLockMinutes: 15,
     promptTimeoutSeconds: 300,

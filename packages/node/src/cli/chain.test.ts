@@ -58,7 +58,7 @@ test('anchor a ledger, verify it against the chain, catch tampering, keep state 
       '--body',
       JSON.stringify({
         grantee: (await medvault('keygen', '--out', join(dir, 'x.key'))).stdout.trim(),
-        reason: 'drill',
+        note: { reason: 'drill' },
         expiresAt: Date.now() + 1e9,
       }),
     );

@@ -1,8 +1,12 @@
 /**
  * JSON ⇄ ledger values for the CLI: bodies with hex byte strings, proofs
- * with hex paths.
+ * with hex paths. A body's `note` and `readerNote` may be given as JSON
+ * objects of text (e.g. `{"purpose":"follow-up"}`): they are sealed — the
+ * note to the ledger's owner, the reader's note to the grantee — so the
+ * host never reads them.
  */
-import { bodySchemas, type EntryBody, type EntryKind } from '@medvault/core/ledger';
+import { bodySchemas, type EntryBody, type EntryKind, sealNote } from '@medvault/core/ledger';
+import { PublicKey } from '@medvault/core/pre';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { CliError } from './cli-error.js';
 
@@ -17,6 +21,10 @@ const BYTE_FIELDS = new Set([
   'capsule',
   'newOwner',
   'newOwnerSig',
+  'salt',
+  'entryHash',
+  'note',
+  'readerNote',
 ]);
 
 function toBytes(value: unknown, field: string): unknown {
@@ -44,6 +52,7 @@ export function parseBody<K extends EntryKind>(
   kind: K,
   json: string,
   defaults: Record<string, unknown> = {},
+  owner?: Uint8Array,
 ): EntryBody<K> {
   let value: unknown;
   try {
@@ -53,7 +62,22 @@ export function parseBody<K extends EntryKind>(
   }
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new CliError('--body must be a JSON object', 2);
-  const body = { ...defaults, ...(convert(value, 'body') as object) };
+  const { note, readerNote, ...rest } = value as Record<string, unknown>;
+  const body: Record<string, unknown> = { ...defaults, ...(convert(rest, 'body') as object) };
+  const seal = (text: unknown, to: unknown, field: string) => {
+    if (text === undefined) return undefined;
+    if (typeof text === 'string') return toBytes(text, field);
+    try {
+      return sealNote(
+        PublicKey.fromCompressedBytes(to as Uint8Array),
+        text as Record<string, string>,
+      );
+    } catch (cause) {
+      throw new CliError(`body field "${field}" cannot be sealed: ${(cause as Error).message}`);
+    }
+  };
+  if (note !== undefined) body.note = seal(note, owner, 'note');
+  if (readerNote !== undefined) body.readerNote = seal(readerNote, body.grantee, 'readerNote');
   const parsed = bodySchemas[kind].safeParse(body);
   if (!parsed.success) {
     throw new CliError(

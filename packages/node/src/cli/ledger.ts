@@ -38,7 +38,8 @@ const USAGE = `usage:
   medvault ledger prove FILE --seq N [--size M]
   medvault ledger prove FILE --consistency OLD_SIZE [--size NEW_SIZE]
   medvault ledger check-proof PROOF.json
-kinds: ${Object.keys(bodySchemas).join(', ')}; byte fields in --body are hex strings`;
+kinds: ${Object.keys(bodySchemas).join(', ')}; byte fields in --body are hex strings;
+--body's note and readerNote may be JSON objects of text, sealed to the owner and the grantee`;
 
 function usage(message?: string): never {
   throw new CliError(message ? `${message}\n${USAGE}` : USAGE, 2);
@@ -83,7 +84,12 @@ async function append(
     );
   } else {
     if (values.body === undefined) usage('missing --body JSON');
-    body = parseBody(kind, values.body, kind === 'record' ? { recipient: ledger.owner } : {});
+    body = parseBody(
+      kind,
+      values.body,
+      kind === 'record' ? { recipient: ledger.owner } : {},
+      ledger.owner,
+    );
   }
   const entry = await ledger.append(kind, body as never, signer);
   process.stdout.write(`seq ${entry.seq} ${bytesToHex(hashEntry(ledger.entryBytes(entry.seq)))}\n`);

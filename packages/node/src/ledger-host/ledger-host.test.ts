@@ -7,17 +7,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Checkpoint,
+  decodeAnyEntry,
+  type Entry,
   encodeEntry,
+  isStub,
   LEDGER_VERSION,
   Ledger,
   LedgerError,
   MemoryLedgerStore,
+  openNote,
+  sealNote,
   signEntry,
   TruncatedLedgerError,
   verifyLedger,
 } from '@medvault/core/ledger';
 import { LedgerHostClient, LedgerHostRequestError } from '@medvault/core/ledger-host';
 import { SecretKey, Signer } from '@medvault/core/pre';
+import { indexLedger } from '@medvault/core/proxy';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type SpawnedService, spawnService } from '../cli/run-cli.js';
@@ -62,7 +68,10 @@ async function newPatient() {
     grantId,
     grantee: clinic.publicKey().toCompressedBytes(),
     scope: { categories: ['laboratory'] },
-    purpose: 'care',
+    note: sealNote(owner.verifyingKey(), { purpose: 'follow-up', readerName: 'Riverside Clinic' }),
+    readerNote: sealNote(clinic.publicKey(), { purpose: 'follow-up' }),
+    ledgerHost: 'http://127.0.0.1:8787',
+    salt: new Uint8Array(32).fill(7),
     expiresAt: Date.now() + 3_600_000,
     proxies: [{ url: 'http://127.0.0.1:1', key: proxy.verifyingKey().toCompressedBytes() }],
     threshold: 1,
@@ -71,6 +80,7 @@ async function newPatient() {
     owner,
     hospital,
     proxy,
+    clinic,
     local,
     grantId,
     grant,
@@ -119,8 +129,8 @@ function hospitalRecord(
 describe('ledger host', () => {
   test('three writers submitting concurrently lose nothing, and the result verifies', async () => {
     const host = await startHost(join(dir, 'concurrent'));
-    const client = new LedgerHostClient({ url: host.url });
     const p = await newPatient();
+    const client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const id = await client.createLedger(p.local.entryBytes(0));
     await client.submit(id, 'grant', p.grant, p.owner);
     // three writers, each submitting its ten entries one after another, all at once
@@ -149,7 +159,11 @@ describe('ledger host', () => {
             client.submit(
               id,
               'emergency',
-              { grantee: p.ownerKey, reason: `drill ${i}`, expiresAt: Date.now() + 60_000 },
+              {
+                grantee: p.ownerKey,
+                note: new TextEncoder().encode(`drill ${i}`),
+                expiresAt: Date.now() + 60_000,
+              },
               p.owner,
             ),
           ),
@@ -165,8 +179,8 @@ describe('ledger host', () => {
 
   test('an entry dated far in the future is refused, and the ledger goes on', async () => {
     const host = await startHost(join(dir, 'future'));
-    const client = new LedgerHostClient({ url: host.url });
     const p = await newPatient();
+    const client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const id = await client.createLedger(p.local.entryBytes(0));
     // the attack: anyone may append a record; dated at the end of time, it
     // would make every later entry "before" it
@@ -183,10 +197,68 @@ describe('ledger host', () => {
     await stop(host);
   });
 
+  test('reads are private: anonymous 401, a stranger 403, a reader its grant and records in scope, the rest as stubs that verify', async () => {
+    const host = await startHost(join(dir, 'private'));
+    const p = await newPatient();
+    const owner = new LedgerHostClient({ url: host.url, signer: p.owner });
+    const id = await owner.createLedger(p.local.entryBytes(0));
+    const recordAs = (cid: string, category: string) =>
+      owner.submit(id, 'record', { ...record(p.ownerKey, 0), cid, category }, p.owner);
+    await recordAs('bafkreilab', 'laboratory');
+    await recordAs('bafkreipsych', 'psychiatry');
+    await owner.submit(id, 'grant', p.grant, p.owner);
+    // a stranger's proposal in the grant's category: not served in full to anyone but the owner
+    await owner.submit(
+      id,
+      'record',
+      { ...record(p.ownerKey, 9), category: 'laboratory' },
+      p.hospital,
+    );
+
+    // the attacker of today: no credentials at all
+    const anonymous = await fetch(`${host.url}/v1/ledgers/${id}/entries`);
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.code).toBe('LEDGER_HOST_UNAUTHENTICATED');
+    // a stranger who signs its request
+    const stranger = new LedgerHostClient({
+      url: host.url,
+      signer: new Signer(SecretKey.random()),
+    });
+    expect(await caught(stranger.entries(id))).toMatchObject({
+      status: 403,
+      code: 'LEDGER_HOST_FORBIDDEN',
+    });
+    expect(await caught(stranger.latestCheckpoint(id, p.ownerKey))).toMatchObject({ status: 403 });
+    // a request signed for another host is refused
+    const elsewhere = new LedgerHostClient({
+      url: host.url,
+      signer: p.owner,
+      fetch: (input, init) => fetch(String(input).replace('127.0.0.1', 'localhost'), init),
+    });
+    expect((await elsewhere.entries(id)).length).toBe(5); // localhost is this host's own name too
+
+    const ownerView = await owner.entries(id);
+    const reader = new LedgerHostClient({ url: host.url, signer: new Signer(p.clinic) });
+    const readerView = await reader.entries(id);
+    // the same ledger, verified to the same root; the reader sees its grant and the lab record only
+    expect(verifyLedger(readerView).root).toEqual(verifyLedger(ownerView).root);
+    const shown = readerView.map((b) =>
+      isStub(decodeAnyEntry(b)) ? 'stub' : decodeAnyEntry(b).kind,
+    );
+    expect(shown).toEqual(['genesis', 'record', 'stub', 'grant', 'stub']);
+    expect(indexLedger(readerView).records.has('bafkreilab')).toBe(true);
+    const proxyView = await new LedgerHostClient({ url: host.url, signer: p.proxy }).entries(id);
+    expect(proxyView).toEqual(readerView);
+    // the purpose the reader sees is sealed to it; the host's copy never has it in clear
+    const grant = decodeAnyEntry(readerView[3]!) as Entry<'grant'>;
+    expect(openNote(p.clinic, grant.body.readerNote)).toEqual({ purpose: 'follow-up' });
+    await stop(host);
+  });
+
   test('invalid and unauthorised entries are refused with typed errors', async () => {
     const host = await startHost(join(dir, 'refusals'));
-    const client = new LedgerHostClient({ url: host.url });
     const p = await newPatient();
+    const client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const id = await client.createLedger(p.local.entryBytes(0));
     await client.submit(id, 'grant', p.grant, p.owner);
 
@@ -230,16 +302,16 @@ describe('ledger host', () => {
       JSON.stringify({ entry: 'ab'.repeat(600_000) }),
     );
     expect(huge.status).toBe(413);
-    const unknown = await fetch(`${host.url}/v1/ledgers/${'00'.repeat(32)}/head`);
-    expect(unknown.status).toBe(404);
+    const unknown = await caught(client.head('00'.repeat(32)));
+    expect(unknown).toMatchObject({ status: 404 });
     expect((await client.sync(id)).size).toBe(2); // nothing refused was stored
     await stop(host);
   });
 
   test('proofs from the host verify against the owner’s checkpoints', async () => {
     const host = await startHost(join(dir, 'proofs'));
-    const client = new LedgerHostClient({ url: host.url });
     const p = await newPatient();
+    const client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const id = await client.createLedger(p.local.entryBytes(0));
     for (let i = 0; i < 5; i++)
       await client.submit(id, 'record', record(p.ownerKey, i), p.hospital);
@@ -263,8 +335,8 @@ describe('ledger host', () => {
   test('a host serving a cut or rewritten history is caught against a checkpoint the client holds', async () => {
     const dataDir = join(dir, 'rewrite');
     let host = await startHost(dataDir);
-    let client = new LedgerHostClient({ url: host.url });
     const p = await newPatient();
+    let client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const id = await client.createLedger(p.local.entryBytes(0));
     for (let i = 0; i < 6; i++)
       await client.submit(id, 'record', record(p.ownerKey, i), p.hospital);
@@ -285,7 +357,7 @@ describe('ledger host', () => {
     );
     await writeFile(file, cut);
     host = await startHost(dataDir);
-    client = new LedgerHostClient({ url: host.url });
+    client = new LedgerHostClient({ url: host.url, signer: p.owner });
     expect(await caught(client.sync(id, { checkpoints: [held] }))).toBeInstanceOf(
       TruncatedLedgerError,
     );
@@ -305,7 +377,7 @@ describe('ledger host', () => {
       ),
     );
     host = await startHost(dataDir);
-    client = new LedgerHostClient({ url: host.url });
+    client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const error = await caught(client.sync(id, { checkpoints: [held] }));
     expect(error).toBeInstanceOf(LedgerError);
     expect((error as LedgerError).code).toBe('LEDGER_CHECKPOINT_MISMATCH');
@@ -319,8 +391,13 @@ describe('ledger host', () => {
   test('kill -9 mid-write loses no acknowledged entry; a torn tail is reported and repaired', async () => {
     const dataDir = join(dir, 'crash');
     let host = await startHost(dataDir);
-    let client = new LedgerHostClient({ url: host.url, timeoutMs: 2000, maxRetries: 50 });
     const p = await newPatient();
+    let client = new LedgerHostClient({
+      url: host.url,
+      signer: p.owner,
+      timeoutMs: 2000,
+      maxRetries: 50,
+    });
     const id = await client.createLedger(p.local.entryBytes(0));
     const acknowledged: Uint8Array[] = [];
     let crashed = false;
@@ -365,7 +442,7 @@ describe('ledger host', () => {
     await appendFile(file, torn.subarray(0, 60));
 
     host = await startHost(dataDir);
-    client = new LedgerHostClient({ url: host.url });
+    client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const entries = await client.entries(id);
     const stored = new Set(entries.map((e) => bytesToHex(e)));
     for (const entry of acknowledged) expect(stored.has(bytesToHex(entry))).toBe(true);

@@ -1,12 +1,22 @@
 /**
  * The ledger host's routes (docs/spec/ledger-host-api.md). Writes to a
  * ledger go through its write queue, one at a time, and are acknowledged
- * only once fsync'ed.
+ * only once fsync'ed. Reads are signed requests: the owner is served every
+ * entry, a grant's reader and proxies what their grants need (the rest as
+ * stubs), anyone else 403 (read-access.ts).
  */
 import { decodeEntry, encodeCheckpoint, Ledger } from '@medvault/core/ledger';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { HttpError, type RequestContext, type Route } from '../http/index.js';
+import {
+  clientKey,
+  HttpError,
+  type RateLimiter,
+  type RequestContext,
+  type Route,
+} from '../http/index.js';
 import type { FileLedgerStore } from '../ledger/file-ledger-store.js';
+import type { LedgerCache } from './ledger-cache.js';
+import { authenticate, authorizeRead, type ReadAccessDeps, servedEntry } from './read-access.js';
 import type { WriteQueue } from './write-queue.js';
 
 const MAX_PAGE = 1000;
@@ -14,9 +24,13 @@ const MAX_PAGE = 1000;
 /** What the ledger host's handlers use. */
 export type LedgerHostDeps = {
   store: FileLedgerStore;
-  /** Open ledgers by lower-case hex id. */
-  ledgers: Map<string, Ledger>;
+  /** The host's ledgers by lower-case hex id (the most recently used in memory). */
+  ledgers: LedgerCache;
   queue: WriteQueue;
+  /** Per client address: ledger creations, and entries written. */
+  limits: { create: RateLimiter; write: RateLimiter };
+  /** How reads are authenticated (the host's public URLs, the nonces seen). */
+  read: ReadAccessDeps;
 };
 
 /** The ledger host's route table. */
@@ -39,13 +53,14 @@ export function health(_ctx: RequestContext, deps: LedgerHostDeps) {
 
 /** `POST /v1/ledgers`: a new ledger from its signed genesis entry. */
 export async function createLedger(ctx: RequestContext, deps: LedgerHostDeps) {
+  deps.limits.create.take(clientKey(ctx.req));
   const genesisBytes = hex((await jsonObject(ctx)).genesis, 'genesis');
   const genesis = decodeEntry(genesisBytes);
   if (genesis.kind !== 'genesis')
     throw new HttpError(400, 'LEDGER_HOST_NOT_GENESIS', 'a ledger starts with a genesis entry');
   const id = bytesToHex(genesis.ledger);
   return deps.queue.run(id, async () => {
-    if (deps.ledgers.has(id) || (await deps.store.size(genesis.ledger)) > 0) {
+    if ((await deps.ledgers.has(id)) || (await deps.store.size(genesis.ledger)) > 0) {
       throw new HttpError(409, 'LEDGER_HOST_EXISTS', `ledger ${id} already exists`);
     }
     const ledger = await Ledger.open(genesis.ledger, { store: deps.store });
@@ -55,17 +70,23 @@ export async function createLedger(ctx: RequestContext, deps: LedgerHostDeps) {
   });
 }
 
-/** `GET /v1/ledgers/{id}/head`. */
-export function head(ctx: RequestContext, deps: LedgerHostDeps) {
-  return { json: headOf(find(ctx, deps)) };
+/**
+ * `GET /v1/ledgers/{id}/head`: size, head hash and time — to anyone who
+ * signs the request (an author needs them to write; a 409 tells them too).
+ */
+export async function head(ctx: RequestContext, deps: LedgerHostDeps) {
+  authenticate(ctx, deps.read, new Uint8Array(0));
+  return { json: headOf(await find(ctx, deps)) };
 }
 
 /** `POST /v1/ledgers/{id}/entries`: the next entry, or a 409 with the head to build on. */
 export async function appendEntry(ctx: RequestContext, deps: LedgerHostDeps) {
-  const ledger = find(ctx, deps);
+  deps.limits.write.take(clientKey(ctx.req));
+  const id = bytesToHex((await find(ctx, deps)).id);
   const bytes = hex((await jsonObject(ctx)).entry, 'entry');
   const entry = decodeEntry(bytes);
-  return deps.queue.run(bytesToHex(ledger.id), async () => {
+  return deps.queue.run(id, async () => {
+    const ledger = await find(ctx, deps); // in the queue: the ledger as the writes before left it
     if (entry.seq !== ledger.size || bytesToHex(entry.prev) !== bytesToHex(ledger.head)) {
       const message = `the next entry is ${ledger.size} on top of the current head`;
       throw new HttpError(409, 'LEDGER_HOST_CONFLICT', message, {
@@ -77,30 +98,34 @@ export async function appendEntry(ctx: RequestContext, deps: LedgerHostDeps) {
   });
 }
 
-/** `GET /v1/ledgers/{id}/entries?from&limit`: a page of entries. */
-export function listEntries(ctx: RequestContext, deps: LedgerHostDeps) {
-  const ledger = find(ctx, deps);
+/** `GET /v1/ledgers/{id}/entries?from&limit`: a page of entries, in full or as stubs. */
+export async function listEntries(ctx: RequestContext, deps: LedgerHostDeps) {
+  const ledger = await find(ctx, deps);
+  const visibility = authorizeRead(ctx, deps.read, ledger);
   const from = uintParam(ctx, 'from', 0);
   const limit = Math.min(uintParam(ctx, 'limit', MAX_PAGE), MAX_PAGE);
   const entries: string[] = [];
   for (let seq = from; seq < Math.min(ledger.size, from + limit); seq++)
-    entries.push(bytesToHex(ledger.entryBytes(seq)));
+    entries.push(bytesToHex(servedEntry(ledger, visibility, seq)));
   return { json: { entries, size: ledger.size } };
 }
 
 /** `POST /v1/ledgers/{id}/checkpoints`: the owner's signed checkpoint. */
 export async function addCheckpoint(ctx: RequestContext, deps: LedgerHostDeps) {
-  const ledger = find(ctx, deps);
+  deps.limits.write.take(clientKey(ctx.req));
+  const id = bytesToHex((await find(ctx, deps)).id);
   const bytes = hex((await jsonObject(ctx)).checkpoint, 'checkpoint');
-  return deps.queue.run(bytesToHex(ledger.id), async () => {
-    const cp = await ledger.addCheckpoint(bytes);
+  return deps.queue.run(id, async () => {
+    const cp = await (await find(ctx, deps)).addCheckpoint(bytes);
     return { status: 201, json: { size: cp.size, root: bytesToHex(cp.root) } };
   });
 }
 
 /** `GET /v1/ledgers/{id}/checkpoints/latest`. */
-export function latestCheckpoint(ctx: RequestContext, deps: LedgerHostDeps) {
-  const latest = find(ctx, deps).checkpoints.at(-1);
+export async function latestCheckpoint(ctx: RequestContext, deps: LedgerHostDeps) {
+  const ledger = await find(ctx, deps);
+  authorizeRead(ctx, deps.read, ledger);
+  const latest = ledger.checkpoints.at(-1);
   if (!latest) {
     const message = 'the owner has not checkpointed this ledger yet';
     throw new HttpError(404, 'LEDGER_HOST_NO_CHECKPOINT', message);
@@ -109,8 +134,9 @@ export function latestCheckpoint(ctx: RequestContext, deps: LedgerHostDeps) {
 }
 
 /** `GET /v1/ledgers/{id}/proofs/inclusion?seq&size`. */
-export function inclusionProof(ctx: RequestContext, deps: LedgerHostDeps) {
-  const ledger = find(ctx, deps);
+export async function inclusionProof(ctx: RequestContext, deps: LedgerHostDeps) {
+  const ledger = await find(ctx, deps);
+  authorizeRead(ctx, deps.read, ledger);
   const seq = uintParam(ctx, 'seq');
   const size = uintParam(ctx, 'size', ledger.size);
   if (size > ledger.size || seq >= size)
@@ -119,8 +145,9 @@ export function inclusionProof(ctx: RequestContext, deps: LedgerHostDeps) {
 }
 
 /** `GET /v1/ledgers/{id}/proofs/consistency?from&to`. */
-export function consistencyProof(ctx: RequestContext, deps: LedgerHostDeps) {
-  const ledger = find(ctx, deps);
+export async function consistencyProof(ctx: RequestContext, deps: LedgerHostDeps) {
+  const ledger = await find(ctx, deps);
+  authorizeRead(ctx, deps.read, ledger);
   const from = uintParam(ctx, 'from');
   const to = uintParam(ctx, 'to', ledger.size);
   if (from < 1 || from > to || to > ledger.size)
@@ -128,9 +155,9 @@ export function consistencyProof(ctx: RequestContext, deps: LedgerHostDeps) {
   return { json: proofJson(ledger.proveConsistency(from, to)) };
 }
 
-function find(ctx: RequestContext, deps: LedgerHostDeps): Ledger {
+async function find(ctx: RequestContext, deps: LedgerHostDeps): Promise<Ledger> {
   const id = ctx.params.id as string;
-  const ledger = deps.ledgers.get(id.toLowerCase());
+  const ledger = await deps.ledgers.get(id.toLowerCase());
   if (!ledger) throw new HttpError(404, 'LEDGER_HOST_NOT_FOUND', `no ledger ${id} on this host`);
   return ledger;
 }

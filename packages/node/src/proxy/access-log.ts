@@ -5,6 +5,11 @@
  * a few entries a second instead of one per request and never races itself
  * for the ledger's next sequence number. Every request still waits until
  * its access is in the ledger before it is answered.
+ *
+ * Queues are keyed by ledger host and ledger id: a grant naming the same
+ * ledger id at another host (a reader's attempt to have accesses logged
+ * somewhere the patient never looks) gets a queue of its own, never
+ * another grant's.
  */
 import type { LedgerHostClient } from '@medvault/core/ledger-host';
 import type { Signer } from '@medvault/core/pre';
@@ -38,20 +43,21 @@ export class AccessLog {
     grantId: string,
     cids: string[],
   ): Promise<void> {
-    let queue = this.#queues.get(ledgerId);
+    const key = `${client.url} ${ledgerId}`;
+    let queue = this.#queues.get(key);
     if (!queue) {
       queue = { client, pending: [], busy: false };
-      this.#queues.set(ledgerId, queue);
+      this.#queues.set(key, queue);
     }
     const done = new Promise<void>((resolve, reject) => {
       queue.pending.push({ grantId, cids, resolve, reject });
     });
-    if (!queue.busy) void this.#drain(ledgerId);
+    if (!queue.busy) void this.#drain(key, ledgerId);
     return done;
   }
 
-  async #drain(ledgerId: string): Promise<void> {
-    const queue = this.#queues.get(ledgerId);
+  async #drain(key: string, ledgerId: string): Promise<void> {
+    const queue = this.#queues.get(key);
     if (!queue) return;
     queue.busy = true;
     try {
@@ -83,6 +89,7 @@ export class AccessLog {
       }
     } finally {
       queue.busy = false;
+      if (queue.pending.length === 0) this.#queues.delete(key);
     }
   }
 

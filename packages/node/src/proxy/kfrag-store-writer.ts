@@ -17,6 +17,9 @@ for (;;) {
     patient: key,
     verifyingKey: key,
     reader: key,
+    scope: { categories: ['laboratory'] },
+    expiresAt: 1_900_000_000_000,
+    salt: '5a'.repeat(32),
     kfrag: randomBytes(300).toString('hex'),
     storedAt: Date.now(),
   });

@@ -23,6 +23,9 @@ const grant = (id: string) => ({
   patient: key,
   verifyingKey: key,
   reader: key,
+  scope: { categories: ['laboratory'] },
+  expiresAt: 1_900_000_000_000,
+  salt: '5a'.repeat(32),
   kfrag: 'cd'.repeat(150),
   storedAt: 1,
 });

@@ -9,6 +9,7 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BaseError } from '@medvault/core';
+import { scopeSchema } from '@medvault/core/ledger';
 import { z } from 'zod';
 import { cleanTemporaryFiles, writeFileAtomic } from '../storage/atomic-file.js';
 
@@ -21,6 +22,10 @@ const storedGrantSchema = z.strictObject({
   patient: hex(33),
   verifyingKey: hex(33),
   reader: hex(33),
+  /** The grant's scope, expiry (ms) and commitment salt, as checked against the chain at delivery. */
+  scope: scopeSchema,
+  expiresAt: z.number().int().nonnegative(),
+  salt: hex(32),
   /** The verified key fragment, hex. */
   kfrag: z.string().regex(/^[0-9a-f]+$/),
   storedAt: z.number().int().nonnegative(),

@@ -2,20 +2,54 @@
  * The proxy's view of each patient ledger it serves: verified and indexed
  * once, then kept up to date with only the entries appended since (each new
  * entry verified against the state already held, so a host that rewrote
- * history is caught).
+ * history is caught). Reads are signed with the proxy's key (the host serves
+ * a proxy what its grants need). When the patient has anchored the ledger on
+ * chain, the view must contain the anchored entries, unchanged (a
+ * consistency proof from the anchor to the view): a host cannot show a
+ * proxy a forked or cut history the patient anchored differently.
  */
-import { type VerifiedLedger, verifyAppended, verifyLedger } from '@medvault/core/ledger';
+import {
+  ConsistencyProofError,
+  TruncatedLedgerError,
+  type VerifiedLedger,
+  verifyAppended,
+  verifyConsistencyProof,
+  verifyLedger,
+} from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
+import type { Signer } from '@medvault/core/pre';
 import { indexLedger, type RecordIndex } from '@medvault/core/proxy';
-import { hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
 type View = { client: LedgerHostClient; verified: VerifiedLedger; index: RecordIndex };
+
+/** The latest on-chain anchor of a ledger by its owner, if any. */
+export type AnchorLookup = (
+  ledgerId: Uint8Array,
+  owner: Uint8Array,
+) => Promise<{ size: number; root: string } | undefined>;
+
+/** Options of `LedgerViews`. */
+export type LedgerViewsOptions = {
+  /** The proxy's signer: reads are signed with it. */
+  signer: Signer;
+  /** The latest anchor (omit when no chain is configured). */
+  anchorOf?: AnchorLookup;
+  /** How long an anchor read from the chain is reused, ms (default 5 000). */
+  anchorTtlMs?: number;
+};
 
 export class LedgerViews {
   readonly #views = new Map<string, View>();
   readonly #refreshing = new Map<string, Promise<View>>();
+  readonly #anchors = new Map<string, { at: number; checkedSize: number; anchorSize: number }>();
+  readonly #options: LedgerViewsOptions;
 
-  /** The ledger, verified and indexed up to the host's current head. */
+  constructor(options: LedgerViewsOptions) {
+    this.#options = options;
+  }
+
+  /** The ledger, verified, checked against its anchor and indexed up to the host's current head. */
   refresh(ledgerHost: string, ledgerId: string): Promise<View> {
     const key = `${ledgerHost} ${ledgerId}`;
     // concurrent requests share one refresh
@@ -29,13 +63,48 @@ export class LedgerViews {
 
   async #load(key: string, ledgerHost: string, ledgerId: string): Promise<View> {
     const held = this.#views.get(key);
-    const client = held?.client ?? new LedgerHostClient({ url: ledgerHost });
+    const client =
+      held?.client ?? new LedgerHostClient({ url: ledgerHost, signer: this.#options.signer });
     const fresh = await client.entries(ledgerId, held?.verified.size ?? 0);
     const verified = held
       ? verifyAppended(held.verified, fresh)
       : verifyLedger(fresh, { ledgerId: hexToBytes(ledgerId) });
+    await this.#checkAnchor(key, client, ledgerId, verified);
     const view = { client, verified, index: indexLedger(fresh, held?.index) };
     this.#views.set(key, view);
     return view;
+  }
+
+  async #checkAnchor(
+    key: string,
+    client: LedgerHostClient,
+    ledgerId: string,
+    verified: VerifiedLedger,
+  ): Promise<void> {
+    const { anchorOf, anchorTtlMs = 5_000 } = this.#options;
+    if (!anchorOf) return;
+    const known = this.#anchors.get(key);
+    if (known && performance.now() - known.at < anchorTtlMs && known.checkedSize === verified.size)
+      return;
+    const anchor = await anchorOf(hexToBytes(ledgerId), verified.owner);
+    if (!anchor) return;
+    if (anchor.size > verified.size) throw new TruncatedLedgerError(verified.size, anchor.size);
+    const anchoredRoot = hexToBytes(anchor.root.replace(/^0x/, ''));
+    if (anchor.size === verified.size) {
+      if (bytesToHex(anchoredRoot) !== bytesToHex(verified.root)) {
+        throw new ConsistencyProofError('the view is not the history anchored on chain');
+      }
+    } else {
+      const proof = await client.consistencyProof(ledgerId, anchor.size, verified.size);
+      if (proof.oldSize !== anchor.size || proof.newSize !== verified.size) {
+        throw new ConsistencyProofError('the host sent a proof for other sizes');
+      }
+      verifyConsistencyProof(proof, anchoredRoot, verified.root);
+    }
+    this.#anchors.set(key, {
+      at: performance.now(),
+      checkedSize: verified.size,
+      anchorSize: anchor.size,
+    });
   }
 }

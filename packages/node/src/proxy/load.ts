@@ -49,7 +49,16 @@ const chain = await startDevChain();
 const children: ChildProcess[] = [];
 try {
   const host = await launch(
-    ['ledger-host', '--port', '0', '--data-dir', join(dir, 'ledgers')],
+    // one proxy logs every access from one address: far above the per-address default
+    [
+      'ledger-host',
+      '--port',
+      '0',
+      '--data-dir',
+      join(dir, 'ledgers'),
+      '--writes-per-minute',
+      '1000000',
+    ],
     /listening on (\S+)/,
   );
   children.push(host.proc);
@@ -103,7 +112,7 @@ try {
       size: sealed.size,
       recipient: new Signer(patient).verifyingKey().toCompressedBytes(),
     },
-    new Signer(SecretKey.random()),
+    new Signer(patient), // the patient's own record (another author's would need the patient's endorsement)
   );
   const { client, relayer } = await devClient(chain.rpcUrl);
   const grant = await grantAccess({

@@ -2,8 +2,10 @@
  * The proxy's routes (docs/spec/proxy-api.md): health and metrics, key
  * fragment delivery and removal, and re-encryption.
  */
-import { type BaseError, walkCauses } from '@medvault/core/errors';
-import { AccessOutsideGrantError } from '@medvault/core/ledger';
+
+import { grantCommitment, type OnChainGrant } from '@medvault/core/chain';
+import { BaseError, walkCauses } from '@medvault/core/errors';
+import { AccessOutsideGrantError, recordInScope } from '@medvault/core/ledger';
 import {
   Capsule,
   KeyFrag,
@@ -23,14 +25,19 @@ import {
   OutOfScopeError,
   openKfragDelivery,
   ProxyBusyError,
-  recordInScope,
   reencryptRequestSchema,
   UpstreamUnavailableError,
   verifyRequest,
 } from '@medvault/core/proxy';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { z } from 'zod';
-import { type Handler, HttpError, type RequestContext, type Route } from '../http/index.js';
+import {
+  clientKey,
+  type Handler,
+  HttpError,
+  type RequestContext,
+  type Route,
+} from '../http/index.js';
 import type { AccessLog } from './access-log.js';
 import type { GrantStatusCache } from './grant-status-cache.js';
 import type { KfragStore, StoredGrant } from './kfrag-store.js';
@@ -49,6 +56,8 @@ export type ProxyDeps = {
   views: LedgerViews;
   accessLog: AccessLog;
   grantStatus: GrantStatusCache;
+  /** The grant as the registry holds it under the owner's key (undefined: not registered). */
+  onChainGrant: (owner: Uint8Array, grantId: string) => Promise<OnChainGrant | undefined>;
   /** Accepted clock skew of signed requests, ms. */
   windowMs: number;
   /** Requests handled at once before answering 503. */
@@ -93,7 +102,13 @@ export function metricsText(_ctx: RequestContext, deps: ProxyDeps) {
   return { body: text, headers: { 'content-type': 'text/plain; version=0.0.4' } };
 }
 
-/** `PUT /v1/grants/{id}/kfrag`: takes a patient's key fragment for a grant, once. */
+/**
+ * `PUT /v1/grants/{id}/kfrag`: takes a patient's key fragment for a grant,
+ * once — only from the patient who registered the grant on chain, and only
+ * when the registered commitment binds exactly the ledger, reader, scope and
+ * ledger host delivered (so the proxy later contacts only that host, and
+ * logs accesses in that ledger).
+ */
 export async function deliverKfrag(ctx: RequestContext, deps: ProxyDeps) {
   const { grantId } = ctx.params as { grantId: string };
   const body = await ctx.bytes();
@@ -101,6 +116,9 @@ export async function deliverKfrag(ctx: RequestContext, deps: ProxyDeps) {
   const delivery = parseBody(kfragDeliverySchema, body);
   if (!signerKey.equals(PublicKey.fromCompressedBytes(hexToBytes(delivery.verifyingKey)))) {
     throw new NotAuthorizedError("the key that signed the fragment (the body's verifyingKey)");
+  }
+  if (delivery.patient !== delivery.verifyingKey) {
+    throw new NotAuthorizedError('the patient who registered the grant');
   }
   const kfrag = openKfragDelivery(deps.key, delivery.kfrag);
   let verified: VerifiedKeyFrag;
@@ -116,6 +134,7 @@ export async function deliverKfrag(ctx: RequestContext, deps: ProxyDeps) {
       cause,
     );
   }
+  await checkOnChain(deps, grantId, delivery);
   const kfragHex = bytesToHex(verified.toBytes());
   const held = deps.store.get(grantId);
   if (held?.kfrag === kfragHex) return { json: { grantId, stored: true } };
@@ -123,11 +142,46 @@ export async function deliverKfrag(ctx: RequestContext, deps: ProxyDeps) {
     const message = `grant ${grantId} already has another fragment here`;
     throw new HttpError(409, 'PROXY_GRANT_EXISTS', message);
   }
-  const { ledgerId, ledgerHost, patient, verifyingKey, reader } = delivery;
-  const stored = { ledgerId, ledgerHost, patient, verifyingKey, reader, kfrag: kfragHex };
-  await deps.store.put({ grantId, ...stored, storedAt: Date.now() });
+  const { ledgerId, ledgerHost, patient, verifyingKey, reader, scope, expiresAt, salt } = delivery;
+  const stored = { ledgerId, ledgerHost, patient, verifyingKey, reader, scope, expiresAt, salt };
+  await deps.store.put({ grantId, ...stored, kfrag: kfragHex, storedAt: Date.now() });
   deps.metrics.count('medvault_proxy_kfrags_stored_total');
   return { status: 201, json: { grantId, stored: true } };
+}
+
+/** The delivery matches the grant its patient registered on chain, active. */
+async function checkOnChain(
+  deps: ProxyDeps,
+  grantId: string,
+  delivery: z.infer<typeof kfragDeliverySchema>,
+): Promise<void> {
+  let onChain: OnChainGrant | undefined;
+  try {
+    onChain = await deps.onChainGrant(hexToBytes(delivery.patient), grantId);
+  } catch (cause) {
+    throw new UpstreamUnavailableError('the chain', cause);
+  }
+  if (!onChain) {
+    throw new KfragDeliveryError('the patient has registered no grant with this id on chain');
+  }
+  if (onChain.revoked || onChain.expiresAt <= Date.now()) {
+    throw new GrantInactiveError(grantId, 'revoked or expired on chain');
+  }
+  const commitment = grantCommitment({
+    ledgerId: hexToBytes(delivery.ledgerId),
+    grantee: hexToBytes(delivery.reader),
+    scope: delivery.scope,
+    ledgerHost: delivery.ledgerHost,
+    salt: hexToBytes(delivery.salt),
+  });
+  if (
+    commitment !== onChain.commitment ||
+    Math.floor(delivery.expiresAt / 1000) !== Math.floor(onChain.expiresAt / 1000)
+  ) {
+    throw new KfragDeliveryError(
+      'its ledger, reader, scope, ledger host or expiry differ from the grant registered on chain',
+    );
+  }
 }
 
 /** `DELETE /v1/grants/{id}`: the patient (or the fragment's signer) takes a fragment back. */
@@ -145,8 +199,10 @@ export async function forgetGrant(ctx: RequestContext, deps: ProxyDeps) {
 
 /**
  * `POST /v1/reencrypt`: capsule fragments for the grant's reader, for records
- * in the patient's verified ledger and the grant's scope, once the access is
- * logged in that ledger.
+ * the patient signed or endorsed, in the patient's verified ledger and the
+ * grant's scope, once the access is logged in that ledger. The answer is per
+ * record: a record that is missing, out of scope or malformed gets its
+ * reason in place of a fragment and never fails the others.
  */
 export async function reencryptRecords(ctx: RequestContext, deps: ProxyDeps) {
   const body = await ctx.bytes();
@@ -159,25 +215,42 @@ export async function reencryptRecords(ctx: RequestContext, deps: ProxyDeps) {
   }
   const { client, index, grant } = await activeGrant(deps, grantId, held);
   const kfrag = KeyFrag.fromBytes(hexToBytes(held.kfrag)).skipVerification();
+  const served: string[] = [];
   const cfrags = cids.map((cid) => {
     const record = index.records.get(cid);
-    if (!record) throw new OutOfScopeError(cid, "it is not in the patient's ledger");
-    if (!recordInScope(grant.scope, record))
-      throw new OutOfScopeError(cid, 'it is outside the grant’s scope');
-    const cfrag = reencrypt(Capsule.fromBytes(record.capsule), kfrag);
-    return { cid, cfrag: bytesToHex(cfrag.toBytes()) };
+    const refuse = (error: BaseError) => ({
+      cid,
+      error: { code: error.code, message: error.shortMessage },
+    });
+    if (!record) {
+      return refuse(new OutOfScopeError(cid, 'it is not a record the patient signed or endorsed'));
+    }
+    if (!recordInScope(grant.scope, record) || !recordInScope(held.scope, record)) {
+      return refuse(new OutOfScopeError(cid, 'it is outside the grant’s scope'));
+    }
+    try {
+      const cfrag = reencrypt(Capsule.fromBytes(record.capsule), kfrag);
+      served.push(cid);
+      return { cid, cfrag: bytesToHex(cfrag.toBytes()) };
+    } catch (error) {
+      return refuse(
+        error instanceof BaseError ? error : new OutOfScopeError(cid, 'its capsule is malformed'),
+      );
+    }
   });
   // Logged before answering: no access goes unrecorded in the patient's ledger.
-  try {
-    await deps.accessLog.record(client, held.ledgerId, grantId, cids);
-  } catch (cause) {
-    // the host refused the entry by the ledger's own rule (its code, or the error itself)
-    if (walkCauses(cause, (e) => (e as BaseError)?.code === AccessOutsideGrantError.code)) {
-      throw new GrantInactiveError(grantId, 'the ledger refuses the access entry');
+  if (served.length > 0) {
+    try {
+      await deps.accessLog.record(client, held.ledgerId, grantId, served);
+    } catch (cause) {
+      // the host refused the entry by the ledger's own rule (its code, or the error itself)
+      if (walkCauses(cause, (e) => (e as BaseError)?.code === AccessOutsideGrantError.code)) {
+        throw new GrantInactiveError(grantId, 'the ledger refuses the access entry');
+      }
+      throw new UpstreamUnavailableError('the ledger host, to log the access', cause);
     }
-    throw new UpstreamUnavailableError('the ledger host, to log the access', cause);
   }
-  deps.metrics.count('medvault_proxy_reencryptions_total', cfrags.length);
+  deps.metrics.count('medvault_proxy_reencryptions_total', served.length);
   return { json: { cfrags } };
 }
 
@@ -202,15 +275,23 @@ async function activeGrant(deps: ProxyDeps, grantId: string, held: StoredGrant) 
   if (!grant || grant.revoked || grant.expiresAt <= Date.now()) {
     throw new GrantInactiveError(grantId, 'revoked, expired or missing in the ledger');
   }
-  if (bytesToHex(grant.grantee) !== held.reader) {
-    throw new GrantInactiveError(grantId, 'the ledger names another reader');
+  if (
+    bytesToHex(grant.grantee) !== held.reader ||
+    bytesToHex(grant.salt) !== held.salt ||
+    grant.ledgerHost !== held.ledgerHost
+  ) {
+    throw new GrantInactiveError(grantId, 'the ledger names another reader, salt or ledger host');
   }
   return { client, index, grant };
 }
 
-/** Past `maxInFlight` requests at once, answers 503 before reading the body. */
+/**
+ * Past its address's rate, answers 429; past `maxInFlight` requests at once,
+ * 503 — both before reading the body.
+ */
 function limited(handler: Handler<ProxyDeps>): Handler<ProxyDeps> {
   return async (ctx, deps) => {
+    deps.limiter.takeAddress(clientKey(ctx.req));
     if (deps.load.inFlight >= deps.maxInFlight) throw new ProxyBusyError();
     deps.load.inFlight += 1;
     try {
@@ -226,7 +307,7 @@ function authenticate(ctx: RequestContext, deps: ProxyDeps, body: Buffer): Publi
   const key = verifyRequest(
     ctx.req.headers,
     { audience: deps.publicKey, method: ctx.method, path: ctx.url.pathname, body },
-    { nonces: deps.nonces, windowMs: deps.windowMs },
+    { nonces: deps.nonces, windowMs: deps.windowMs, partition: clientKey(ctx.req) },
   );
   deps.limiter.take(bytesToHex(key.toCompressedBytes()));
   return key;

@@ -1,16 +1,20 @@
 /**
  * The proxy's HTTP surface on bad input, limits and overload (real HTTP on
- * 127.0.0.1; the chain is not reached by these requests, or is down on
- * purpose). The full share runs in share.e2e.test.ts.
+ * 127.0.0.1; a real dev chain where a delivery is checked against the
+ * registry, a dead one where the chain is down on purpose). The full share
+ * runs in share.e2e.test.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { registerGrant } from '@medvault/core/chain';
+import type { GrantScope } from '@medvault/core/ledger';
 import { generateKFrags, SecretKey, Signer } from '@medvault/core/pre';
 import { jsonBody, type KfragDelivery, sealKfragFor, signRequest } from '@medvault/core/proxy';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type DevChain, devClient, startDevChain } from '../chain/dev-chain.js';
 import { type ProxyOptions, type RunningProxy, startProxy } from './server.js';
 
 const dirs: string[] = [];
@@ -70,6 +74,10 @@ async function signed(
   };
 }
 
+const SCOPE: GrantScope = { categories: ['laboratory'] };
+const EXPIRES = Date.now() + 3_600_000;
+const SALT = '5a'.repeat(32);
+
 function delivery(proxyKey: SecretKey, forReader = reader): KfragDelivery {
   const [kfrag] = generateKFrags(patient, forReader.publicKey(), patientSigner, 1, 1, true, true);
   return {
@@ -78,14 +86,44 @@ function delivery(proxyKey: SecretKey, forReader = reader): KfragDelivery {
     patient: hex(patient.publicKey()),
     verifyingKey: hex(patientSigner.verifyingKey()),
     reader: hex(reader.publicKey()),
+    scope: SCOPE,
+    expiresAt: EXPIRES,
+    salt: SALT,
     kfrag: sealKfragFor(proxyKey.publicKey(), kfrag!),
   };
 }
 
+let chain: DevChain;
+/** The delivery's grant, registered on chain by `owner` (the patient by default) under a new id. */
+async function registered(body: KfragDelivery, owner = patient): Promise<string> {
+  const grantId = randomBytes(32);
+  const { client, relayer } = await devClient(chain.rpcUrl);
+  await registerGrant(client, {
+    registry: chain.registry,
+    relayer,
+    owner,
+    grantId,
+    ledgerId: Buffer.from(body.ledgerId, 'hex'),
+    grantee: Buffer.from(body.reader, 'hex'),
+    scope: body.scope,
+    ledgerHost: body.ledgerHost,
+    salt: Buffer.from(body.salt, 'hex'),
+    expiresAt: body.expiresAt,
+  });
+  return bytesToHex(grantId);
+}
+
+beforeAll(async () => {
+  chain = await startDevChain();
+});
+afterAll(async () => {
+  await chain?.anvil.stop();
+});
+
 describe('proxy HTTP surface', () => {
   let p: Awaited<ReturnType<typeof proxy>>;
   beforeAll(async () => {
-    p = await proxy();
+    p = await proxy({ rpcUrl: chain.rpcUrl, registry: chain.registry });
   });
 
   test('health and metrics', async () => {
@@ -104,8 +142,8 @@ describe('proxy HTTP surface', () => {
   });
 
   test('a key fragment is stored once; the same again is fine, another is a conflict', async () => {
-    const grantId = bytesToHex(randomBytes(32));
     const body = delivery(p.key);
+    const grantId = await registered(body);
     expect((await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, body)).status).toBe(201);
     expect((await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, body)).status).toBe(200);
     const other = await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, delivery(p.key));
@@ -187,16 +225,47 @@ describe('proxy HTTP surface', () => {
     expect(r).toMatchObject({ status: 404, json: { error: { code: 'PROXY_GRANT_UNKNOWN' } } });
   });
 
+  test('a delivery that differs from the grant registered on chain is refused with 422', async () => {
+    const body = delivery(p.key);
+    const grantId = await registered(body);
+    const put = (b: KfragDelivery, signer = patientSigner) =>
+      signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, b, signer);
+    // the access-log hijack and the outbound URL: another host, another ledger
+    for (const changed of [
+      { ledgerHost: 'http://attacker.example:8080' },
+      { ledgerId: 'ee'.repeat(32) },
+      { scope: { categories: ['psychiatry'] } },
+      { salt: '00'.repeat(32) },
+      { expiresAt: EXPIRES + 86_400_000 },
+    ]) {
+      const r = await put({ ...body, ...changed });
+      expect(r, JSON.stringify(changed)).toMatchObject({
+        status: 422,
+        json: { error: { code: 'PROXY_KFRAG_INVALID' } },
+      });
+    }
+    // an id the patient never registered
+    const unknown = await signed(p, 'PUT', `/v1/grants/${'ab'.repeat(32)}/kfrag`, body);
+    expect(unknown.json.error.code).toBe('PROXY_KFRAG_INVALID');
+    // a stranger registers the same terms under its own key and delivers its own fragment
+    const stranger = SecretKey.random();
+    const strangerSigner = new Signer(stranger);
+    const [kfrag] = generateKFrags(stranger, reader.publicKey(), strangerSigner, 1, 1, true, true);
+    const own = {
+      ...body,
+      patient: hex(stranger.publicKey()),
+      verifyingKey: hex(strangerSigner.verifyingKey()),
+      kfrag: sealKfragFor(p.key.publicKey(), kfrag!),
+    };
+    const theirs = await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, own, strangerSigner);
+    expect(theirs.json.error.code).toBe('PROXY_KFRAG_INVALID');
+    expect((await put(body)).status).toBe(201);
+  });
+
   test('the chain unreachable is a 503 with Retry-After, not a crash', async () => {
+    const dead = await proxy();
     const grantId = bytesToHex(randomBytes(32));
-    await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, delivery(p.key));
-    const r = await signed(
-      p,
-      'POST',
-      '/v1/reencrypt',
-      { grantId, cids: ['bafy'] },
-      new Signer(reader),
-    );
+    const r = await signed(dead, 'PUT', `/v1/grants/${grantId}/kfrag`, delivery(dead.key));
     expect(r).toMatchObject({
       status: 503,
       json: { error: { code: 'PROXY_UPSTREAM_UNAVAILABLE' } },

@@ -6,12 +6,22 @@
  * is active on chain, that each record is in the patient's (verified) ledger
  * and in the grant's scope, and after logging the access in that ledger.
  * It never sees a data key or a record: a fragment alone opens nothing.
+ * It drops a fragment when the chain says its grant is revoked (the
+ * `GrantRevoked` watcher, and at start and every `reconcileIntervalMs`:
+ * reconcile.ts), expired, or never registered.
  */
-import { isGrantActive, watchRegistry } from '@medvault/core/chain';
+import {
+  addressOfKey,
+  getAnchor,
+  getGrant,
+  isGrantActive,
+  watchRegistry,
+} from '@medvault/core/chain';
 import { type PublicKey, type SecretKey, Signer } from '@medvault/core/pre';
 import { NonceCache } from '@medvault/core/proxy';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { type Address, createPublicClient, http } from 'viem';
+import { getBlock } from 'viem/actions';
 import { startHttpService } from '../http/index.js';
 import { AccessLog } from './access-log.js';
 import { GrantStatusCache } from './grant-status-cache.js';
@@ -19,6 +29,7 @@ import { KfragStore } from './kfrag-store.js';
 import { LedgerViews } from './ledger-view.js';
 import { ProxyMetrics } from './metrics.js';
 import { RateLimiter } from './rate-limiter.js';
+import { startReconciling } from './reconcile.js';
 import { type ProxyDeps, proxyRoutes } from './routes.js';
 
 /** Options of `startProxy`. */
@@ -48,6 +59,14 @@ export type ProxyOptions = {
   chainCacheMs?: number;
   /** How often to poll the registry for revocations, ms (default 1 000; 0 disables). */
   watchIntervalMs?: number;
+  /**
+   * How often to reconcile the fragments held with the chain, ms (default
+   * 600 000; 0 disables, at start too): a fragment whose grant is revoked,
+   * expired, or unregistered past `registrationGraceMs` is dropped.
+   */
+  reconcileIntervalMs?: number;
+  /** How long a fragment may wait for its grant's registration on chain, ms (default 600 000). */
+  registrationGraceMs?: number;
   /** Where reports go (default: stderr). */
   log?: (line: string) => void;
 };
@@ -64,20 +83,32 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const chain = createPublicClient({ transport: http(options.rpcUrl, { retryCount: 0 }) });
   const perKeyPerSecond = options.perKeyPerSecond ?? 50;
+  const registry = options.registry;
+  const store = await KfragStore.open(options.dataDir);
   const deps: ProxyDeps = {
     key: options.key,
     publicKey: options.key.publicKey(),
-    store: await KfragStore.open(options.dataDir),
+    store,
     nonces: new NonceCache(),
     limiter: new RateLimiter(perKeyPerSecond, 2 * perKeyPerSecond),
     metrics: new ProxyMetrics(),
-    views: new LedgerViews(),
+    views: new LedgerViews({
+      signer: new Signer(options.key),
+      anchorOf: (ledgerId, owner) => getAnchor(chain, { registry, ledgerId, owner }),
+    }),
     accessLog: new AccessLog(new Signer(options.key)),
-    grantStatus: new GrantStatusCache(
-      (grantId) =>
-        isGrantActive(chain, { registry: options.registry, grantId: hexToBytes(grantId) }),
-      options.chainCacheMs ?? 1_000,
-    ),
+    grantStatus: new GrantStatusCache(async (grantId) => {
+      // grant ids are the owner's own on chain: ask under the patient of the fragment held
+      const held = store.get(grantId);
+      if (!held) return false;
+      return isGrantActive(chain, {
+        registry,
+        owner: hexToBytes(held.patient),
+        grantId: hexToBytes(grantId),
+      });
+    }, options.chainCacheMs ?? 1_000),
+    onChainGrant: (owner, grantId) =>
+      getGrant(chain, { registry, owner, grantId: hexToBytes(grantId) }),
     windowMs: options.windowMs ?? 60_000,
     maxInFlight: options.maxInFlight ?? 16,
     load: { inFlight: 0 },
@@ -107,22 +138,51 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           registry: options.registry,
           pollingInterval: options.watchIntervalMs ?? 1_000,
           onGrantRevoked: (logs) => {
-            for (const entry of logs) {
-              const grantId = (entry as { args?: { grantId?: string } }).args?.grantId;
-              if (!grantId) continue;
-              const id = grantId.replace(/^0x/, '').toLowerCase();
+            for (const { args } of logs) {
+              const id = args.grantId.replace(/^0x/, '').toLowerCase();
+              const held = store.get(id);
+              // the same id in another owner's namespace is another grant
+              if (!held || !sameAddress(ownerOf(held.patient), args.owner)) continue;
               deps.grantStatus.forget(id);
-              void deps.store.delete(id);
+              store.delete(id).then(
+                () => dropped(id, 'revoked'),
+                (error: Error) => log(`proxy: dropping grant ${id}: ${error.message}`),
+              );
             }
           },
           onError: (error) => log(`proxy: watching the registry: ${error.message}`),
+        });
+  const dropped = (grantId: string, reason: string) => {
+    deps.grantStatus.forget(grantId);
+    deps.metrics.count('medvault_proxy_kfrags_dropped_total');
+    log(`proxy: dropped the fragment of grant ${grantId} (${reason} on chain)`);
+  };
+  const stopReconciling =
+    options.reconcileIntervalMs === 0
+      ? async () => {}
+      : startReconciling({
+          store,
+          getGrant: (owner, grantId) =>
+            getGrant(chain, { registry, owner: hexToBytes(owner), grantId: hexToBytes(grantId) }),
+          chainTime: async () =>
+            Number((await getBlock(chain, { blockTag: 'latest' })).timestamp) * 1000,
+          graceMs: options.registrationGraceMs ?? 600_000,
+          intervalMs: options.reconcileIntervalMs ?? 600_000,
+          onDrop: (grantId, reason) =>
+            dropped(grantId, reason === 'unregistered' ? 'still not registered' : reason),
+          onError: (error) =>
+            log(`proxy: reconciling fragments with the registry: ${error.message.split('\n')[0]}`),
         });
   return {
     url: service.url,
     publicKey: deps.publicKey,
     async close() {
       stopWatching();
+      await stopReconciling();
       await service.close();
     },
   };
 }
+
+const ownerOf = (patientHex: string): Address => addressOfKey(hexToBytes(patientHex));
+const sameAddress = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase();

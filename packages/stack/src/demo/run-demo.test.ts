@@ -6,8 +6,11 @@ describe('npm run demo', () => {
     const lines: string[] = [];
     const summary = await runDemo({ print: (line) => lines.push(line) });
     const steps = lines.filter((l) => l.startsWith('  ✓'));
-    expect(steps.map((s) => s.slice(4, 40))).toHaveLength(8);
-    expect(lines.join('\n')).toMatch(/read \d+ lab records through the proxies/);
+    expect(steps.map((s) => s.slice(4, 40))).toHaveLength(9);
+    expect(lines.join('\n')).toMatch(/the patient endorsed each one/);
+    expect(lines.join('\n')).toMatch(/a stranger proposed a fake lab result/);
+    expect(lines.join('\n')).toMatch(/signed in and read \d+ lab records through the proxies/);
+    expect(lines.join('\n')).toMatch(/without a staff session is refused — CLINIC_NOT_SIGNED_IN/);
     expect(lines.join('\n')).toMatch(/stopped: the clinic still read/);
     expect(lines.join('\n')).toMatch(/the clinic is refused — PROXY_/);
     expect(lines.join('\n')).toMatch(/the ledger verifies against the chain/);

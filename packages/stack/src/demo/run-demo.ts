@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BaseError } from '@medvault/core';
 import { anchorCheckpoint, verifyLedgerAgainstChain } from '@medvault/core/chain';
 import { sealRecordBytes } from '@medvault/core/envelope';
-import { decodeEntry, Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
+import { decodeEntry, hashEntry, Ledger, MemoryLedgerStore, sealNote } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
 import { SecretKey, Signer } from '@medvault/core/pre';
 import { type Grant, grantAccess, grantToJson, revokeAccess } from '@medvault/core/proxy';
@@ -36,16 +36,42 @@ type ClinicAnswer =
   | { ok: true; reading: ReadingJson }
   | { ok: false; code: string; message: string };
 
-async function clinicCall(stack: LocalStack, path: string, body?: unknown): Promise<ClinicAnswer> {
+/** What a call to the clinic's API carries: its origin, and the staff's session when signed in. */
+type ClinicCaller = { cookie?: string; csrfToken?: string };
+
+async function clinicCall(
+  stack: LocalStack,
+  caller: ClinicCaller,
+  path: string,
+  body?: unknown,
+): Promise<ClinicAnswer> {
   const response = await fetch(`${stack.clinic.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      origin: stack.clinic.url,
+      ...(caller.cookie ? { cookie: caller.cookie } : {}),
+      ...(caller.csrfToken ? { 'x-csrf-token': caller.csrfToken } : {}),
+    },
     body: JSON.stringify(body ?? {}),
   });
   const json = await response.json();
   return response.ok
     ? { ok: true, reading: json as ReadingJson }
     : { ok: false, code: json.error?.code, message: json.error?.message };
+}
+
+/** Signs in to the clinic as its staff, as its page does. */
+async function clinicStaff(stack: LocalStack): Promise<ClinicCaller> {
+  const response = await fetch(`${stack.clinic.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: stack.clinic.url },
+    body: JSON.stringify(stack.clinic.staff),
+  });
+  const json = await response.json();
+  check(response.ok, `the clinic's staff could not sign in: ${json.error?.code}`);
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+  return { cookie, csrfToken: json.csrfToken };
 }
 
 /**
@@ -68,12 +94,13 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
   hospital ${stack.hospital.url}, clinic ${stack.clinic.url}\n`);
     const { client: chainClient, relayer } = await devClient(stack.chain.rpcUrl);
     const chain = { client: chainClient, registry: stack.chain.registry, relayer };
-    const host = new LedgerHostClient({ url: stack.ledgerHost.url });
+    // the patient's wallet reads the ledger as its owner (reads are signed requests)
+    const patient = SecretKey.random();
+    const owner = new Signer(patient);
+    const host = new LedgerHostClient({ url: stack.ledgerHost.url, signer: owner });
     const store = new HttpStore({ gateway: stack.blobService.url });
 
     // ---- the patient's ledger --------------------------------------------
-    const patient = SecretKey.random();
-    const owner = new Signer(patient);
     const genesis = await Ledger.create(owner, { store: new MemoryLedgerStore() });
     const ledgerId = await host.createLedger(genesis.entryBytes(0));
     step(`the patient's ledger ${ledgerId.slice(0, 16)}… is on the ledger host`);
@@ -90,7 +117,7 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
       });
       const cid = await store.put(sealed.bytes);
       check(cid.equals(sealed.cid), `the blob service stored ${record.name} under another CID`);
-      await host.submit(
+      const proposal = await host.submit(
         ledgerId,
         'record',
         {
@@ -101,16 +128,47 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
           ...(record.category ? { category: record.category } : {}),
           size: sealed.size,
           recipient: owner.verifyingKey().toCompressedBytes(),
+          note: sealNote(owner.verifyingKey(), { title: record.title, origin: stack.hospital.url }),
         },
         hospital,
+      );
+      // the patient, in the wallet, accepts the hospital's record: only then does it count
+      await host.submit(
+        ledgerId,
+        'endorse',
+        { proposal: proposal.seq, entryHash: hashEntry(proposal), accept: true },
+        owner,
       );
       written.push({ cid: cid.toString(), category: record.category, title: record.title });
     }
     const labs = written.filter((r) => r.category === 'laboratory');
     check(labs.length > 0 && labs.length < written.length, 'the chart needs lab and other records');
     step(
-      `St. Mary's sealed ${written.length} records of ${chart.name} to the patient's key (${labs.length} lab results), stored them as ciphertext by CID and signed a record entry for each`,
+      `St. Mary's sealed ${written.length} records of ${chart.name} to the patient's key (${labs.length} lab results), stored them as ciphertext by CID and proposed a record entry for each; the patient endorsed each one`,
     );
+
+    // a stranger (anyone who learns the ledger id) proposes a fake lab result: never endorsed
+    const forged = await sealRecordBytes(
+      patient.publicKey(),
+      new TextEncoder().encode('{"resourceType":"Observation","code":"potassium","value":1.9}'),
+      { contentType: 'application/fhir+json', resourceType: 'Observation' },
+    );
+    const forgedCid = (await store.put(forged.bytes)).toString();
+    await host.submit(
+      ledgerId,
+      'record',
+      {
+        cid: forgedCid,
+        capsule: forged.capsule.toBytes(),
+        contentType: 'application/fhir+json',
+        resourceType: 'Observation',
+        category: 'laboratory',
+        size: forged.size,
+        recipient: owner.verifyingKey().toCompressedBytes(),
+      },
+      new Signer(SecretKey.random()),
+    );
+    step('a stranger proposed a fake lab result into the ledger; the patient never endorsed it');
 
     // the patient checkpoints and anchors what is there so far
     const anchorNow = async () => {
@@ -139,6 +197,7 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
       purpose: 'Diabetes follow-up',
       expiresAt: Date.now() + 30 * DAY,
       proxies: stack.proxies.map((p) => ({ url: p.url, publicKey: p.publicKey })),
+      standby: stack.standbyProxies.map((p) => ({ url: p.url, publicKey: p.publicKey })),
       threshold: 2,
       ledger: { host, ledgerId },
       chain,
@@ -148,12 +207,13 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
     );
 
     // ---- 3. the clinic reads through 2 of 3 proxies ------------------------
-    const read = await clinicCall(stack, '/api/grants', { grant: grantToJson(grant) });
+    const staff = await clinicStaff(stack);
+    const read = await clinicCall(stack, staff, '/api/grants', { grant: grantToJson(grant) });
     check(read.ok, `the clinic could not read: ${!read.ok && `${read.message} [${read.code}]`}`);
     const got = read.reading.records.map((r) => r.cid).sort();
     check(
       JSON.stringify(got) === JSON.stringify(labs.map((r) => r.cid).sort()),
-      'the clinic read other records than the lab results',
+      'the clinic read other records than the lab results (or the stranger’s fake one)',
     );
     check(
       read.reading.records.every((r) => r.verification.status === 'anchored'),
@@ -163,13 +223,18 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
       const body = JSON.parse(Buffer.from(r.body, 'base64').toString('utf8'));
       check(body.resourceType, `record ${r.cid} did not open as FHIR`);
     }
+    const stranger = await clinicCall(stack, {}, `/api/grants/${grant.grantId}/read`);
+    check(
+      !stranger.ok && stranger.code === 'CLINIC_NOT_SIGNED_IN',
+      'the clinic read the records for a caller who is not its staff',
+    );
     step(
-      `the clinic read ${got.length} lab records through the proxies: every capsule fragment verified, every block checked against its CID, each record proven in the checkpoint anchored at block ${read.reading.records[0]?.verification.blockNumber}; nothing outside the grant was readable`,
+      `the clinic's staff signed in and read ${got.length} lab records through the proxies: every capsule fragment verified, every block checked against its CID, each record proven in the checkpoint anchored at block ${read.reading.records[0]?.verification.blockNumber}; nothing outside the grant was readable, and a caller without a staff session is refused — ${stranger.code}`,
     );
 
     // ---- 4. one proxy down: still works ---------------------------------
     await stack.stopProxy(0);
-    const again = await clinicCall(stack, `/api/grants/${grant.grantId}/read`);
+    const again = await clinicCall(stack, staff, `/api/grants/${grant.grantId}/read`);
     check(
       again.ok && again.reading.records.length === labs.length,
       'with one proxy down the read failed',
@@ -185,7 +250,7 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
       ledger: { host, ledgerId },
       chain,
     });
-    const refused = await clinicCall(stack, `/api/grants/${grant.grantId}/read`);
+    const refused = await clinicCall(stack, staff, `/api/grants/${grant.grantId}/read`);
     check(!refused.ok, 'after revocation the clinic could still read');
     check(
       /PROXY_GRANT_(INACTIVE|UNKNOWN)/.test(refused.message),
@@ -207,7 +272,7 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
     const accesses = kinds.filter((k) => k === 'access').length;
     check(accesses >= 2 * 2, 'the proxies did not log every access');
     step(
-      `the ledger verifies against the chain: ${entries.length} signed entries (${kinds.filter((k) => k === 'record').length} records, 1 grant, ${accesses} accesses logged by the proxies, 1 revocation), anchored at block ${last.blockNumber}`,
+      `the ledger verifies against the chain: ${entries.length} signed entries (${kinds.filter((k) => k === 'record').length} records proposed, ${kinds.filter((k) => k === 'endorse').length} endorsed by the patient, 1 grant, ${accesses} accesses logged by the proxies, 1 revocation), anchored at block ${last.blockNumber}`,
     );
     print('\nThe story holds, end to end.');
     return {

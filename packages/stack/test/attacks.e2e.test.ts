@@ -1,0 +1,309 @@
+/**
+ * Trust model, part 1, tried as an attacker would, against the real local
+ * stack (anvil with the registry, a ledger host, a blob service, three
+ * proxies at 2 of 3 and one standing by), over real HTTP on 127.0.0.1:
+ *
+ * - a ledger host working with a reader shows the proxies a forked view in
+ *   which a psychiatric note is re-posted by the reader as `laboratory`;
+ * - a stranger writes a fake lab result into the patient's ledger;
+ * - a junk record, a missing blob and a far-future entry;
+ * - sharing while one of the patient's proxies is down.
+ *
+ * Each of these succeeded against the code before owner-endorsed records,
+ * per-record results and the clock-skew rule.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collect, sealRecordBytes } from '@medvault/core/envelope';
+import {
+  type EntryBody,
+  LEDGER_VERSION,
+  Ledger,
+  MemoryLedgerStore,
+  signEntry,
+  type UnsignedEntry,
+} from '@medvault/core/ledger';
+import { LedgerHostClient, LedgerHostRequestError } from '@medvault/core/ledger-host';
+import { SecretKey, Signer } from '@medvault/core/pre';
+import {
+  type Grant,
+  grantAccess,
+  indexLedger,
+  listSharedRecords,
+  type ProxyEndpoint,
+  readShared,
+} from '@medvault/core/proxy';
+import { HttpStore } from '@medvault/core/storage';
+import { devClient, type RunningLedgerHost, startLedgerHost } from '@medvault/node/services';
+import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
+
+const DAY = 86_400_000;
+let dir: string;
+let stack: LocalStack;
+let store: HttpStore;
+let chain: Parameters<typeof grantAccess>[0]['chain'];
+const servers: Server[] = [];
+const hosts: RunningLedgerHost[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'medvault-attacks-'));
+  stack = await startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} });
+  store = new HttpStore({ gateway: stack.blobService.url });
+  const { client, relayer } = await devClient(stack.chain.rpcUrl);
+  chain = { client, registry: stack.chain.registry, relayer };
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of servers) await new Promise((r) => s.close(r));
+  for (const h of hosts) await h.close();
+  await stack?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const endpoints = (): ProxyEndpoint[] =>
+  stack.proxies.map((p) => ({ url: p.url, publicKey: p.publicKey }));
+
+/** A patient with a ledger on `hostUrl`. */
+async function patientOn(hostUrl: string) {
+  const key = SecretKey.random();
+  const owner = new Signer(key);
+  const host = new LedgerHostClient({ url: hostUrl, signer: owner });
+  const genesis = await Ledger.create(owner, { store: new MemoryLedgerStore() });
+  const ledgerId = await host.createLedger(genesis.entryBytes(0));
+  /**
+   * Seals `text` to the patient, stores it (unless `stored` is false), and
+   * enters it in the ledger signed by `author`.
+   */
+  const record = async (text: string, category: string, author: Signer = owner, stored = true) => {
+    const sealed = await sealRecordBytes(key.publicKey(), new TextEncoder().encode(text), {
+      contentType: 'application/fhir+json',
+    });
+    if (stored) await store.put(sealed.bytes);
+    const cid = sealed.cid.toString();
+    const body: EntryBody<'record'> = {
+      cid,
+      capsule: sealed.capsule.toBytes(),
+      contentType: 'application/fhir+json',
+      resourceType: 'Observation',
+      category,
+      size: sealed.size,
+      recipient: owner.verifyingKey().toCompressedBytes(),
+    };
+    const entry = await host.submit(ledgerId, 'record', body, author);
+    return { cid, body, entry };
+  };
+  const share = (reader: SecretKey, categories: string[], hostClient = host) =>
+    grantAccess({
+      patient: key,
+      reader: reader.publicKey(),
+      scope: { categories },
+      purpose: 'follow-up',
+      expiresAt: Date.now() + DAY,
+      proxies: endpoints(),
+      threshold: 2,
+      ledger: { host: hostClient, ledgerId },
+      chain,
+    });
+  return { key, owner, host, ledgerId, record, share };
+}
+
+/** Reads `cids` as `reader`; the texts opened, and the failures by CID. */
+async function readAs(reader: SecretKey, grant: Grant, cids: string[]) {
+  const result = await readShared({ reader, grant, cids, store, timeoutMs: 5_000 });
+  const texts = await Promise.all(
+    result.records.map(async (r) => new TextDecoder().decode(await collect(r.stream))),
+  );
+  return {
+    texts,
+    failed: Object.fromEntries(result.failed.map((f) => [f.cid, f.code])),
+  };
+}
+
+describe('attacks on the trust model', () => {
+  test('a forked view in which the reader re-labels a psychiatric note as a lab result gets the reader nothing', async () => {
+    // The attacker runs the "ledger host" the patient uses: a front that
+    // serves the patient the true ledger and the proxies a fork (two ledger
+    // hosts behind it, both answering to the front's URL).
+    let truthUrl = '';
+    let forkUrl = '';
+    const proxyKeys = new Set(
+      stack.proxies.map((p) => bytesToHex(p.publicKey.toCompressedBytes())),
+    );
+    const front = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const key = req.headers['x-medvault-key'];
+      const target = typeof key === 'string' && proxyKeys.has(key) ? forkUrl : truthUrl;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string' && k !== 'host') headers[k] = v;
+      const upstream = await fetch(`${target}${req.url}`, {
+        method: req.method,
+        headers,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      });
+      res.writeHead(upstream.status, { 'content-type': 'application/json' });
+      res.end(await upstream.text());
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    servers.push(front);
+    const frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    const truth = await startLedgerHost({
+      dataDir: join(dir, 'truth'),
+      publicUrls: [frontUrl],
+      log: () => {},
+    });
+    const forkHost = await startLedgerHost({
+      dataDir: join(dir, 'fork'),
+      publicUrls: [frontUrl],
+      log: () => {},
+    });
+    hosts.push(truth, forkHost);
+    truthUrl = truth.url;
+    forkUrl = forkHost.url;
+
+    const reader = SecretKey.random();
+    const patient = await patientOn(frontUrl);
+    const lab = await patient.record('{"code":"HbA1c","value":6.1}', 'laboratory');
+    const grant = await patient.share(reader, ['laboratory']);
+    const psych = await patient.record(
+      'PSYCHIATRY: suicidal ideation, do not disclose',
+      'psychiatry',
+    );
+
+    // the fork: the true entries up to the note, then the reader's own "record" of it
+    const trueEntries = await new LedgerHostClient({
+      url: truthUrl,
+      signer: patient.owner,
+    }).entries(patient.ledgerId);
+    const forkClient = new LedgerHostClient({ url: forkHost.url, signer: patient.owner });
+    await forkClient.createLedger(trueEntries[0] as Uint8Array);
+    for (const bytes of trueEntries.slice(1, psych.entry.seq)) {
+      await forkClient.submitSigned(patient.ledgerId, bytes);
+    }
+    await forkClient.submit(
+      patient.ledgerId,
+      'record',
+      { ...psych.body, category: 'laboratory' },
+      new Signer(reader),
+    );
+
+    const { texts, failed } = await readAs(reader, grant, [lab.cid, psych.cid]);
+    expect(texts).toEqual(['{"code":"HbA1c","value":6.1}']);
+    expect(failed).toEqual({ [psych.cid]: 'PROXY_OUT_OF_SCOPE' });
+  }, 120_000);
+
+  test('a stranger’s fake lab result is not served, not listed, and waits for the patient as a proposal', async () => {
+    const reader = SecretKey.random();
+    const patient = await patientOn(stack.ledgerHost.url);
+    const real = await patient.record('{"code":"K","value":4.2}', 'laboratory');
+    const grant = await patient.share(reader, ['laboratory']);
+    // anyone who learns the ledger id may write a record entry: here a forged potassium 1.9
+    const stranger = new Signer(SecretKey.random());
+    const fake = await patient.record('{"code":"K","value":1.9}', 'laboratory', stranger);
+
+    const listed = await listSharedRecords({
+      host: new LedgerHostClient({ url: stack.ledgerHost.url }),
+      grant,
+      reader,
+    });
+    expect(listed.records.map((r) => r.cid)).toEqual([real.cid]);
+    expect(listed.records[0]?.author).toBe(
+      bytesToHex(patient.owner.verifyingKey().toCompressedBytes()),
+    );
+    const { texts, failed } = await readAs(reader, grant, [real.cid, fake.cid]);
+    expect(texts).toEqual(['{"code":"K","value":4.2}']);
+    expect(failed).toEqual({ [fake.cid]: 'PROXY_OUT_OF_SCOPE' });
+    // the patient sees it as a proposal from its author, unendorsed
+    const index = indexLedger(await patient.host.entries(patient.ledgerId));
+    expect([...index.proposals.values()].map((p) => [p.cid, p.author])).toEqual([
+      [fake.cid, bytesToHex(stranger.verifyingKey().toCompressedBytes())],
+    ]);
+    expect(index.records.has(fake.cid)).toBe(false);
+  }, 60_000);
+
+  test('a junk record, a missing blob and a far-future entry change nothing for the others', async () => {
+    const reader = SecretKey.random();
+    const patient = await patientOn(stack.ledgerHost.url);
+    const good = await patient.record('{"code":"LDL","value":2.4}', 'laboratory');
+    // the patient's own record whose blob never reached storage
+    const lost = await patient.record(
+      '{"code":"HDL","value":1.1}',
+      'laboratory',
+      patient.owner,
+      false,
+    );
+    const grant = await patient.share(reader, ['laboratory']);
+    // a stranger's junk lab entry: a blob it stored, and a "capsule" that is not one
+    const stranger = new Signer(SecretKey.random());
+    const junkBlob = await sealRecordBytes(patient.key.publicKey(), randomBytes(64), {
+      contentType: 'application/fhir+json',
+    });
+    const junkCid = (await store.put(junkBlob.bytes)).toString();
+    await patient.host.submit(
+      patient.ledgerId,
+      'record',
+      { ...good.body, cid: junkCid, capsule: randomBytes(98) },
+      stranger,
+    );
+    // an entry dated at the end of time: refused, the ledger goes on
+    const head = await patient.host.head(patient.ledgerId);
+    const future = signEntry(
+      {
+        v: LEDGER_VERSION,
+        ledger: hexToBytes(patient.ledgerId),
+        seq: head.size,
+        prev: hexToBytes(head.head),
+        time: Number.MAX_SAFE_INTEGER,
+        kind: 'record',
+        body: { ...good.body, cid: 'bafkreifuture', capsule: randomBytes(98) },
+        author: stranger.verifyingKey().toCompressedBytes(),
+      } as UnsignedEntry<'record'>,
+      stranger,
+    );
+    const refused = await patient.host.submitSigned(patient.ledgerId, future).catch((e) => e);
+    expect(refused).toBeInstanceOf(LedgerHostRequestError);
+    expect(refused).toMatchObject({ status: 400, code: 'LEDGER_FUTURE_ENTRY' });
+
+    const { texts, failed } = await readAs(reader, grant, [good.cid, lost.cid, junkCid]);
+    expect(texts).toEqual(['{"code":"LDL","value":2.4}']);
+    expect(Object.keys(failed).sort()).toEqual([lost.cid, junkCid].sort());
+    expect(failed[junkCid]).toBe('PROXY_OUT_OF_SCOPE');
+    expect(failed[lost.cid]).toMatch(/^STORAGE_/);
+    // and a new grant after all this still starts and reads
+    const again = await patient.share(reader, ['laboratory']);
+    expect((await readAs(reader, again, [good.cid])).texts).toEqual(['{"code":"LDL","value":2.4}']);
+  }, 60_000);
+
+  test('a share succeeds with one of the patient’s proxies down: the standby takes its fragment', async () => {
+    const reader = SecretKey.random();
+    const patient = await patientOn(stack.ledgerHost.url);
+    const lab = await patient.record('{"code":"TSH","value":2.0}', 'laboratory');
+    const down = stack.proxies[2] as (typeof stack.proxies)[number];
+    await stack.stopProxy(2);
+    const grant = await grantAccess({
+      patient: patient.key,
+      reader: reader.publicKey(),
+      scope: { categories: ['laboratory'] },
+      purpose: 'follow-up',
+      expiresAt: Date.now() + DAY,
+      proxies: endpoints(),
+      standby: stack.standbyProxies.map((p) => ({ url: p.url, publicKey: p.publicKey })),
+      threshold: 2,
+      ledger: { host: patient.host, ledgerId: patient.ledgerId },
+      chain,
+    });
+    expect(grant.proxies.map((p) => p.url)).toEqual([
+      stack.proxies[0]?.url,
+      stack.proxies[1]?.url,
+      stack.standbyProxies[0]?.url,
+    ]);
+    expect(grant.proxyFailures.map((f) => f.proxy)).toEqual([down.url]);
+    expect((await readAs(reader, grant, [lab.cid])).texts).toEqual(['{"code":"TSH","value":2.0}']);
+  }, 60_000);
+});
