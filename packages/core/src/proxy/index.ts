@@ -22,6 +22,7 @@ export { listSharedRecords, type SharedRecordList } from './list-shared-records.
 export {
   type ReadSharedParams,
   type ReadSharedResult,
+  type RecordFailure,
   readShared,
   type SharedRecord,
 } from './read-shared.js';

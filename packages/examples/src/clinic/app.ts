@@ -117,10 +117,16 @@ function show(reading: ReadingJson) {
     'ok',
   );
   const report = $('proxy-report');
-  report.hidden = reading.failures.length === 0;
-  report.textContent = reading.failures.length
-    ? `Read despite ${reading.failures.length} proxy failure(s): ${reading.failures.map((f) => `${f.proxy} (${f.code})`).join(', ')}`
-    : '';
+  const lines = [
+    reading.failures.length
+      ? `Read despite ${reading.failures.length} proxy failure(s): ${reading.failures.map((f) => `${f.proxy} (${f.code})`).join(', ')}`
+      : '',
+    reading.unreadable.length
+      ? `${reading.unreadable.length} record(s) could not be read: ${reading.unreadable.map((f) => `${f.cid.slice(0, 16)}… (${f.code})`).join(', ')}`
+      : '',
+  ].filter(Boolean);
+  report.hidden = lines.length === 0;
+  report.textContent = lines.join(' · ');
 }
 
 async function call(path: string, body?: unknown) {

@@ -7,7 +7,13 @@
 import { collect } from '@medvault/core/envelope';
 import type { LedgerHostClient } from '@medvault/core/ledger-host';
 import type { SecretKey } from '@medvault/core/pre';
-import { type Grant, listSharedRecords, type ProxyFailure, readShared } from '@medvault/core/proxy';
+import {
+  type Grant,
+  listSharedRecords,
+  type ProxyFailure,
+  type RecordFailure,
+  readShared,
+} from '@medvault/core/proxy';
 import type { BlobStore } from '@medvault/core/storage';
 import { type AnchorChain, findAnchor, type Provenance, provenanceOf } from './provenance.js';
 
@@ -21,6 +27,8 @@ export type ClinicRecord = {
   time: number;
   body: Uint8Array;
   provenance: Provenance;
+  /** Who wrote the record entry (hex key), and whether it was the patient or an author the patient endorsed. */
+  author: { key: string; by: 'patient' | 'endorsed' };
 };
 
 /** What reading a grant gave. */
@@ -28,6 +36,8 @@ export type GrantReading = {
   records: ClinicRecord[];
   /** Proxies that failed or misbehaved (the read still succeeded with the others). */
   failures: ProxyFailure[];
+  /** Records in scope that could not be read, each with its reason (the others were). */
+  unreadable: RecordFailure[];
   ledgerSize: number;
 };
 
@@ -43,8 +53,8 @@ export async function readGrant(params: {
   const listed = await listSharedRecords({ host: params.host, grant, reader: params.reader });
   const found = await findAnchor(params.chain, listed.entries);
   if (listed.records.length === 0)
-    return { records: [], failures: [], ledgerSize: listed.verified.size };
-  const { records, failures } = await readShared({
+    return { records: [], failures: [], unreadable: [], ledgerSize: listed.verified.size };
+  const { records, failed, failures } = await readShared({
     reader: params.reader,
     grant,
     cids: listed.records.map((r) => r.cid),
@@ -63,8 +73,12 @@ export async function readGrant(params: {
         time: info.time,
         body: await collect(record.stream),
         provenance: provenanceOf(listed.entries, info.seq, found),
+        author: {
+          key: info.author,
+          by: info.endorsedAt === undefined ? ('patient' as const) : ('endorsed' as const),
+        },
       };
     }),
   );
-  return { records: opened, failures, ledgerSize: listed.verified.size };
+  return { records: opened, failures, unreadable: failed, ledgerSize: listed.verified.size };
 }

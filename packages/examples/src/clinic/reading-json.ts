@@ -25,6 +25,8 @@ export type RecordJson = {
   title: string;
   body: string;
   verification: VerificationJson;
+  /** Who wrote it: the patient, or an author (key) whose record the patient endorsed. */
+  author: { key: string; by: 'patient' | 'endorsed' };
 };
 
 /** A reading as the page receives it. */
@@ -32,6 +34,8 @@ export type ReadingJson = {
   grantId: string;
   records: RecordJson[];
   failures: { proxy: string; code: string; message: string }[];
+  /** Records in scope that could not be read, and why. */
+  unreadable: { cid: string; code: string; message: string }[];
   ledgerSize: number;
 };
 
@@ -41,20 +45,25 @@ export function readingJson(grantId: string, reading: GrantReading): ReadingJson
     grantId,
     ledgerSize: reading.ledgerSize,
     failures: reading.failures,
+    unreadable: reading.unreadable,
     records: reading.records.map((r) => {
       const p = r.provenance;
+      const by =
+        r.author.by === 'patient'
+          ? 'signed by the patient'
+          : `written by ${r.author.key.slice(0, 12)}…, endorsed by the patient`;
       const proofUrl = `/api/grants/${grantId}/proofs/${p.entrySeq}`;
       const verification: VerificationJson =
         p.status === 'anchored'
           ? {
               status: 'anchored',
-              detail: `entry #${p.entrySeq} is in the checkpoint of ${p.anchor.size} entries anchored at block ${p.anchor.blockNumber} (root ${p.anchor.root.slice(2, 14)}…)`,
+              detail: `${by}; entry #${p.entrySeq} is in the checkpoint of ${p.anchor.size} entries anchored at block ${p.anchor.blockNumber} (root ${p.anchor.root.slice(2, 14)}…)`,
               entrySeq: p.entrySeq,
               proofUrl,
               anchorUrl: `/api/grants/${grantId}/anchor`,
               blockNumber: Number(p.anchor.blockNumber),
             }
-          : { status: p.status, detail: p.detail, entrySeq: p.entrySeq, proofUrl };
+          : { status: p.status, detail: `${by}; ${p.detail}`, entrySeq: p.entrySeq, proofUrl };
       return {
         cid: r.cid,
         title: titleOf(r),
@@ -64,6 +73,7 @@ export function readingJson(grantId: string, reading: GrantReading): ReadingJson
         time: r.time,
         body: Buffer.from(r.body).toString('base64'),
         verification,
+        author: r.author,
       };
     }),
   };

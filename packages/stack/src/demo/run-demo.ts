@@ -17,6 +17,7 @@ import { type Grant, grantAccess, grantToJson, revokeAccess } from '@medvault/co
 import { HttpStore } from '@medvault/core/storage';
 import { generateSamples, type ReadingJson } from '@medvault/examples';
 import { devClient } from '@medvault/node/services';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { FREE_PORTS, type LocalStack, startLocalStack } from '../local-stack.js';
 
 /** A step of the story that did not turn out as it must. */
@@ -214,6 +215,14 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
     check(
       JSON.stringify(got) === JSON.stringify(labs.map((r) => r.cid).sort()),
       'the clinic read other records than the lab results (or the stranger’s fake one)',
+    );
+    check(
+      read.reading.records.every(
+        (r) =>
+          r.author.by === 'endorsed' &&
+          r.author.key === bytesToHex(hospital.verifyingKey().toCompressedBytes()),
+      ),
+      'the clinic does not show each record as the hospital’s, endorsed by the patient',
     );
     check(
       read.reading.records.every((r) => r.verification.status === 'anchored'),
