@@ -4,7 +4,9 @@
  * proxies at 2 of 3 and one standing by), over real HTTP on 127.0.0.1:
  *
  * - a ledger host working with a reader shows the proxies a forked view in
- *   which a psychiatric note is re-posted by the reader as `laboratory`;
+ *   which a psychiatric note is re-posted by the reader as `laboratory`
+ *   (and, once the patient anchored the true ledger, a view inconsistent
+ *   with the anchor is refused altogether);
  * - a stranger writes a fake lab result into the patient's ledger;
  * - a junk record, a missing blob and a far-future entry;
  * - sharing while one of the patient's proxies is down.
@@ -17,6 +19,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { anchorCheckpoint } from '@medvault/core/chain';
 import { collect, sealRecordBytes } from '@medvault/core/envelope';
 import {
   type EntryBody,
@@ -33,6 +36,7 @@ import {
   grantAccess,
   indexLedger,
   listSharedRecords,
+  NotEnoughFragmentsError,
   type ProxyEndpoint,
   readShared,
 } from '@medvault/core/proxy';
@@ -196,6 +200,32 @@ describe('attacks on the trust model', () => {
     const { texts, failed } = await readAs(reader, grant, [lab.cid, psych.cid]);
     expect(texts).toEqual(['{"code":"HbA1c","value":6.1}']);
     expect(failed).toEqual({ [psych.cid]: 'PROXY_OUT_OF_SCOPE' });
+
+    // Once the patient anchors the true ledger, a view that is not consistent
+    // with the anchor (here: one entry shorter, and another entry at its end)
+    // is refused by every proxy: nothing is read through the fork at all.
+    const truthView = await new LedgerHostClient({ url: truthUrl, signer: patient.owner }).entries(
+      patient.ledgerId,
+    );
+    const held = await Ledger.open(hexToBytes(patient.ledgerId), {
+      store: new MemoryLedgerStore(),
+    });
+    for (const bytes of truthView) await held.appendSigned(bytes);
+    await anchorCheckpoint(chain.client, {
+      registry: chain.registry,
+      relayer: chain.relayer,
+      checkpoint: await held.checkpoint(patient.owner),
+      owner: patient.key,
+    });
+    const refused = await readShared({ reader, grant, cids: [lab.cid], store, timeoutMs: 5_000 })
+      .then(() => undefined)
+      .catch((e) => e);
+    expect(refused).toBeInstanceOf(NotEnoughFragmentsError);
+    expect(
+      (refused as NotEnoughFragmentsError).failures.every(
+        (f) => f.code === 'PROXY_UPSTREAM_UNAVAILABLE',
+      ),
+    ).toBe(true);
   }, 120_000);
 
   test('a stranger’s fake lab result is not served, not listed, and waits for the patient as a proposal', async () => {
