@@ -105,3 +105,157 @@ export class NoSuchProposalError extends BaseError {
     super(`Entry ${seq} of your ledger is not a proposed record awaiting your decision.`);
   }
 }
+
+/**
+ * A guardian split the wallet cannot make: the number of guardians or the
+ * number needed is out of range (2 ≤ needed ≤ guardians ≤ 10).
+ *
+ * @example
+ * ```ts
+ * await splitSecret(entropy, 4, 3); // throws InvalidSplitError
+ * ```
+ */
+export class InvalidSplitError extends BaseError {
+  static override readonly code = 'WALLET_INVALID_SPLIT';
+  override readonly name = 'InvalidSplitError';
+  constructor(details: string) {
+    super(
+      'Choose between 2 and 10 guardians, and how many of them are needed: at least 2, at most all of them.',
+      { details },
+    );
+  }
+}
+
+/**
+ * A guardian share whose text is not in the share format (a missing or
+ * extra part, a character a share cannot hold, an unknown version). Names
+ * the share by its place in what the patient gave (1-based); never repeats
+ * the share's text.
+ *
+ * @example
+ * ```ts
+ * decodeShare('medvault-share:v1:oops', 2); // throws MalformedShareError: "Share 2 is not …"
+ * ```
+ */
+export class MalformedShareError extends BaseError {
+  static override readonly code = 'WALLET_MALFORMED_SHARE';
+  override readonly name = 'MalformedShareError';
+  /** Which share, counting from 1 in the order given. */
+  readonly position: number;
+  constructor(position: number, details: string) {
+    super(
+      `Share ${position} is not a MedVault guardian share: ${details}. Check it against the paper copy.`,
+      { details },
+    );
+    this.position = position;
+  }
+}
+
+/**
+ * A guardian share whose checksum does not match the rest of its text: a
+ * character was mistyped or changed.
+ *
+ * @example
+ * ```ts
+ * decodeShare(textWithOneCharacterChanged, 2); // throws ShareChecksumError: "Share 2 has a wrong checksum …"
+ * ```
+ */
+export class ShareChecksumError extends BaseError {
+  static override readonly code = 'WALLET_SHARE_CHECKSUM';
+  override readonly name = 'ShareChecksumError';
+  /** Which share, counting from 1 in the order given. */
+  readonly position: number;
+  constructor(position: number) {
+    super(
+      `Share ${position} has a wrong checksum: a character in it was mistyped or changed. Check it against the paper copy.`,
+    );
+    this.position = position;
+  }
+}
+
+/**
+ * Guardian shares from different splits (another split id, or other
+ * numbers of guardians): shares of different splits never combine.
+ *
+ * @example
+ * ```ts
+ * await combineShares([fromSplitA, fromSplitB]); // throws MixedSplitError: "Share 2 is from another split …"
+ * ```
+ */
+export class MixedSplitError extends BaseError {
+  static override readonly code = 'WALLET_SHARE_OTHER_SPLIT';
+  override readonly name = 'MixedSplitError';
+  /** The share that differs from the first one given (1-based). */
+  readonly position: number;
+  constructor(position: number, first: number) {
+    super(
+      `Share ${position} is from another split than share ${first}: all the shares must come from the same set you made.`,
+    );
+    this.position = position;
+  }
+}
+
+/**
+ * The same guardian share given twice: it counts once.
+ *
+ * @example
+ * ```ts
+ * await combineShares([a, a]); // throws DuplicateShareError: "Share 2 is the same share as share 1 …"
+ * ```
+ */
+export class DuplicateShareError extends BaseError {
+  static override readonly code = 'WALLET_SHARE_DUPLICATE';
+  override readonly name = 'DuplicateShareError';
+  /** The repeated share (1-based). */
+  readonly position: number;
+  constructor(position: number, first: number) {
+    super(
+      `Share ${position} is the same share as share ${first}: each guardian's share counts once; give a different one.`,
+    );
+    this.position = position;
+  }
+}
+
+/**
+ * Fewer guardian shares than the split needs: "2 of 3 needed: give 1 more".
+ *
+ * @example
+ * ```ts
+ * await combineShares([oneShareOfTwoOfThree]); // throws NotEnoughSharesError: "2 of 3 needed: give 1 more."
+ * ```
+ */
+export class NotEnoughSharesError extends BaseError {
+  static override readonly code = 'WALLET_NOT_ENOUGH_SHARES';
+  override readonly name = 'NotEnoughSharesError';
+  /** How many more shares are needed. */
+  readonly missing: number;
+  constructor(needed: number, count: number, given: number) {
+    const missing = Math.max(needed - given, 0);
+    super(
+      given === 0
+        ? 'No guardian share given: type or paste the shares your guardians hold.'
+        : `${needed} of ${count} needed: give ${missing} more.`,
+    );
+    this.missing = missing;
+  }
+}
+
+/**
+ * More guardian shares than needed were given, and they do not agree on the
+ * secret: one of them is not what the wallet wrote (its checksum was
+ * recomputed after a change, or it was made up).
+ *
+ * @example
+ * ```ts
+ * await combineShares([a, b, forged]); // throws InconsistentSharesError
+ * ```
+ */
+export class InconsistentSharesError extends BaseError {
+  static override readonly code = 'WALLET_SHARES_DISAGREE';
+  override readonly name = 'InconsistentSharesError';
+  constructor() {
+    super(
+      'These guardian shares do not agree with each other: one of them was altered. Try other combinations of them, or other guardians.',
+    );
+  }
+}

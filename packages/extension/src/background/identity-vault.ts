@@ -6,13 +6,16 @@
  * `signer()` (which signs and never shows it) or, for the core operations
  * that take a `SecretKey`, lent to a callback by `withSecretKey()`.
  *
- * Methods that see a secret: `onboard` (phrase, key), `unlock` (entropy,
- * key), `revealMnemonic` (the phrase, returned to the wallet's own backup
- * page), `signer` and `withSecretKey` (the key).
+ * Methods that see a secret: `onboard` (phrase, key), `onboardFromShares`
+ * (guardian shares, entropy, phrase, key), `unlock` (entropy, key),
+ * `revealMnemonic` (the phrase, returned to the wallet's own backup page),
+ * `guardianShares` (entropy, and the shares returned to that page),
+ * `signer` and `withSecretKey` (the key).
  */
 import { type SecretKey, Signer } from '@medvault/core/pre';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { NotOnboardedError } from './errors.js';
+import { assertSplit, combineShares, splitSecret } from './guardian-shares.js';
 import { deriveIdentity, entropyMnemonic, mnemonicEntropy } from './identity.js';
 import type { Session } from './session.js';
 import type { SettingsController } from './settings-controller.js';
@@ -107,6 +110,51 @@ export class IdentityVault {
     const stored = await this.#deps.db.vault();
     if (!stored) throw new NotOnboardedError();
     return entropyMnemonic(await openVault(stored, passphrase));
+  }
+
+  /**
+   * Splits the vault's entropy into `count` guardian shares, any
+   * `threshold` of which restore the identity (`splitSecret`), after the
+   * passphrase checks again (backup). Returns secrets, for the wallet's own
+   * backup page only. Sees the entropy.
+   *
+   * @example
+   * ```ts
+   * const shares = await identity.guardianShares(passphrase, 2, 3); // 3 texts, any 2 restore
+   * ```
+   */
+  async guardianShares(passphrase: string, threshold: number, count: number): Promise<string[]> {
+    assertSplit(threshold, count);
+    const stored = await this.#deps.db.vault();
+    if (!stored) throw new NotOnboardedError();
+    const entropy = await openVault(stored, passphrase);
+    try {
+      return await splitSecret(entropy, threshold, count);
+    } finally {
+      entropy.fill(0);
+    }
+  }
+
+  /**
+   * Creates the vault from guardian shares: they combine to the entropy
+   * (`combineShares`), whose phrase onboards exactly as a typed phrase does.
+   * Sees the shares, the entropy, the phrase and the key.
+   *
+   * @example
+   * ```ts
+   * const { publicKey } = await identity.onboardFromShares([shareA, shareC], passphrase);
+   * ```
+   */
+  async onboardFromShares(
+    shares: readonly string[],
+    passphrase: string,
+  ): Promise<{ publicKey: string }> {
+    const entropy = await combineShares(shares);
+    try {
+      return await this.onboard(entropyMnemonic(entropy), passphrase);
+    } finally {
+      entropy.fill(0);
+    }
   }
 
   /** Whether the key is held (the session is unlocked). */

@@ -6,6 +6,7 @@
 import { type UiMessage, uiMessageSchema } from '../shared/ui-schema.js';
 import type { ConsentQueue } from './consent-queue.js';
 import { InvalidMessageError } from './errors.js';
+import { checkShares } from './guardian-shares.js';
 import { newMnemonic } from './identity.js';
 import type { Session } from './session.js';
 import type { Settings } from './settings.js';
@@ -44,6 +45,22 @@ export class UiHandler {
     return this.#answer(parsed.data);
   }
 
+  /**
+   * Sets the wallet up (from a phrase or from guardian shares), then brings
+   * the identity's records and shares back from its ledger.
+   */
+  async #onboard(
+    setUp: () => Promise<{ publicKey: string }>,
+  ): Promise<{ publicKey: string; restored?: unknown }> {
+    this.#deps.queue.clear('The wallet was set up again.');
+    const onboarded = await setUp();
+    // a restored identity: its records and shares come back from the
+    // ledger; a host that is down or not set yet leaves that to the
+    // dashboard's next ledger check
+    const restored = await this.#deps.wallet.restoreFromLedger().catch(() => undefined);
+    return { ...onboarded, ...(restored ? { restored } : {}) };
+  }
+
   async #answer(message: UiMessage): Promise<unknown> {
     const { wallet, db, session, queue } = this.#deps;
     switch (message.type) {
@@ -58,15 +75,13 @@ export class UiHandler {
       }
       case 'onboard/new-mnemonic':
         return { mnemonic: newMnemonic() };
-      case 'onboard': {
-        queue.clear('The wallet was set up again.');
-        const onboarded = await wallet.onboard(message.mnemonic, message.passphrase);
-        // a restored phrase: its records and shares come back from the
-        // ledger; a host that is down or not set yet leaves that to the
-        // dashboard's next ledger check
-        const restored = await wallet.restoreFromLedger().catch(() => undefined);
-        return { ...onboarded, ...(restored ? { restored } : {}) };
-      }
+      case 'onboard':
+        return this.#onboard(() => wallet.onboard(message.mnemonic, message.passphrase));
+      case 'onboard/check-shares':
+        // the form, checksums, split and count; nothing is combined here
+        return checkShares(message.shares);
+      case 'onboard/from-shares':
+        return this.#onboard(() => wallet.onboardFromShares(message.shares, message.passphrase));
       case 'unlock':
         await wallet.unlock(message.passphrase);
         await queue.unlocked();
@@ -114,6 +129,12 @@ export class UiHandler {
         return wallet.decideProposal(message.seq, message.accept);
       case 'backup/reveal':
         return { mnemonic: await wallet.revealMnemonic(message.passphrase) };
+      case 'backup/guardian-shares':
+        return {
+          shares: await wallet.guardianShares(message.passphrase, message.threshold, message.count),
+          threshold: message.threshold,
+          count: message.count,
+        };
       case 'settings/get':
         return wallet.settings();
       case 'settings/save': {

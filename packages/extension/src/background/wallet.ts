@@ -78,6 +78,14 @@ export class Wallet {
   unlock(passphrase: string): Promise<void> {
     return this.#identity.unlock(passphrase);
   }
+  /** `IdentityVault.onboardFromShares`. */
+  onboardFromShares(shares: readonly string[], passphrase: string): Promise<{ publicKey: string }> {
+    return this.#identity.onboardFromShares(shares, passphrase);
+  }
+  /** `IdentityVault.guardianShares`. */
+  guardianShares(passphrase: string, threshold: number, count: number): Promise<string[]> {
+    return this.#identity.guardianShares(passphrase, threshold, count);
+  }
   /** `IdentityVault.revealMnemonic`. */
   revealMnemonic(passphrase: string): Promise<string> {
     return this.#identity.revealMnemonic(passphrase);

@@ -6,12 +6,18 @@
 import { z } from 'zod';
 
 const passphrase = z.string().min(1).max(1024);
+/** How many guardians, or how many of them are needed (guardian-shares.ts checks needed ≤ guardians). */
+const guardians = z.number().int().min(2).max(10);
+/** Guardian share texts as typed, one per field (blank fields are skipped). */
+const shareTexts = z.array(z.string().max(1024)).max(32);
 
 /** Every UI message. */
 export const uiMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('state') }),
   z.strictObject({ type: z.literal('onboard/new-mnemonic') }),
   z.strictObject({ type: z.literal('onboard'), mnemonic: z.string().max(1024), passphrase }),
+  z.strictObject({ type: z.literal('onboard/check-shares'), shares: shareTexts }),
+  z.strictObject({ type: z.literal('onboard/from-shares'), shares: shareTexts, passphrase }),
   z.strictObject({ type: z.literal('unlock'), passphrase }),
   z.strictObject({ type: z.literal('lock') }),
   z.strictObject({ type: z.literal('prompt/current') }),
@@ -26,6 +32,12 @@ export const uiMessageSchema = z.discriminatedUnion('type', [
     accept: z.boolean(),
   }),
   z.strictObject({ type: z.literal('backup/reveal'), passphrase }),
+  z.strictObject({
+    type: z.literal('backup/guardian-shares'),
+    passphrase,
+    threshold: guardians,
+    count: guardians,
+  }),
   z.strictObject({ type: z.literal('settings/get') }),
   z.strictObject({ type: z.literal('settings/save'), settings: z.unknown() }),
   z.strictObject({ type: z.literal('permissions/revoke'), origin: z.string().max(2048) }),

@@ -1,7 +1,8 @@
 /**
  * The dashboard (full page, and compact as the toolbar popup): records,
  * grants with Revoke, who read what and when, the ledger's status against
- * the chain, backup of the recovery phrase, and settings.
+ * the chain, backup of the recovery phrase (shown again, or split into
+ * guardian shares), and settings.
  */
 
 import type { ProposedRecord } from '../background/ledger-sync.js';
@@ -94,7 +95,7 @@ async function load() {
       ),
       section('Who read your records', accessesView(overview.accesses)),
       compact ? null : section('Connected sites', permissionsView(overview.permissions)),
-      compact ? null : section('Backup', backupView()),
+      compact ? null : section('Backup', backupView(), guardiansView(state.publicKey ?? '')),
       compact ? null : section('Settings', h('div', { id: 'settings' }, 'Loading…')),
       compact
         ? h(
@@ -358,6 +359,104 @@ function backupView() {
       h('button', { type: 'submit', class: 'secondary' }, 'Show recovery phrase'),
     ),
     h('div', { id: 'backup-result' }),
+  );
+}
+
+/**
+ * Guardian shares: the background splits the phrase's entropy k-of-m after
+ * the passphrase checks (`backup/guardian-shares`) and answers this page
+ * with the share texts; printing puts each on a page of its own.
+ */
+function guardiansView(publicKey: string) {
+  const number = (id: string, label: string, value: number) =>
+    h(
+      'label',
+      { class: 'field', for: id },
+      h('span', {}, label),
+      h('input', { id, type: 'number', min: 2, max: 10, step: 1, value, required: true }),
+    );
+  return h(
+    'form',
+    {
+      id: 'guardian-form',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const box = document.getElementById('guardian-result') as HTMLElement;
+        try {
+          const { shares, threshold, count } = await call<{
+            shares: string[];
+            threshold: number;
+            count: number;
+          }>({
+            type: 'backup/guardian-shares',
+            passphrase: inputValue('guardian-passphrase'),
+            threshold: Number(inputValue('guardian-threshold')),
+            count: Number(inputValue('guardian-count')),
+          });
+          box.replaceChildren(
+            h(
+              'p',
+              { class: 'notice warning' },
+              `Give each share to a different guardian. Any ${threshold} of them together can restore your identity and read your records; fewer learn nothing. Shares from an earlier split still work: making new ones does not cancel them. Close this page when done.`,
+            ),
+            h(
+              'ol',
+              { class: 'guardian-shares', id: 'guardian-shares' },
+              shares.map((text, i) =>
+                h(
+                  'li',
+                  { class: 'guardian-share', 'data-index': i + 1 },
+                  h('strong', {}, `MedVault guardian share ${i + 1} of ${count}`),
+                  h(
+                    'p',
+                    { class: 'hint' },
+                    `Any ${threshold} of the ${count} shares restore the identity with key fingerprint ${keyFingerprint(publicKey)}. Keep it private; give it back only to its owner.`,
+                  ),
+                  h('p', { class: 'mono share-text', id: `guardian-share-${i + 1}` }, text),
+                ),
+              ),
+            ),
+            h(
+              'div',
+              { class: 'actions' },
+              h(
+                'button',
+                { type: 'button', class: 'secondary', id: 'print-shares', onclick: () => print() },
+                'Print the shares (one per page)',
+              ),
+            ),
+          );
+        } catch (error) {
+          box.replaceChildren(
+            h('p', { class: 'notice error', role: 'alert' }, (error as Error).message),
+          );
+        }
+        (document.getElementById('guardian-passphrase') as HTMLInputElement).value = '';
+      },
+    },
+    h('h3', {}, 'Guardian shares'),
+    h(
+      'p',
+      {},
+      'Split your recovery phrase into shares for people you trust. A few of them together can restore your identity if you lose the phrase; one alone learns nothing about it. Your passphrase is needed.',
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      number('guardian-threshold', 'Shares needed', 2),
+      number('guardian-count', 'Guardians', 3),
+    ),
+    passphraseField('guardian-passphrase', 'Passphrase'),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { type: 'submit', class: 'secondary', id: 'make-shares' },
+        'Make guardian shares',
+      ),
+    ),
+    h('div', { id: 'guardian-result' }),
   );
 }
 

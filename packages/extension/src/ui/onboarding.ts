@@ -1,7 +1,8 @@
 /**
  * Onboarding: create a new identity (the recovery phrase shown once, then
- * confirmed word by word) or restore one from its phrase; then a passphrase
- * that encrypts the vault on this device.
+ * confirmed word by word), restore one from its phrase, or restore one from
+ * guardian shares (the background checks and combines them: this page never
+ * sees the phrase); then a passphrase that encrypts the vault on this device.
  */
 import { call } from './client.js';
 import { keyFingerprint } from './describe.js';
@@ -32,7 +33,12 @@ function welcome() {
         h(
           'button',
           { class: 'secondary', id: 'restore', onclick: restore },
-          'I have a recovery phrase',
+          'Restore from recovery phrase',
+        ),
+        h(
+          'button',
+          { class: 'secondary', id: 'restore-shares', onclick: () => restoreFromShares() },
+          'Restore from guardian shares',
         ),
       ),
     ),
@@ -116,7 +122,7 @@ function confirmWords(mnemonic: string) {
               );
               return;
             }
-            choosePassphrase(mnemonic, 'New identity · step 3 of 3');
+            choosePassphrase({ mnemonic }, 'New identity · step 3 of 3');
           },
         },
         picks.map((i, n) =>
@@ -164,7 +170,7 @@ function restore() {
           id: 'restore-form',
           onsubmit: (e: Event) => {
             e.preventDefault();
-            choosePassphrase(inputValue('phrase'), 'Restore · passphrase');
+            choosePassphrase({ mnemonic: inputValue('phrase') }, 'Restore · passphrase');
           },
         },
         h(
@@ -191,7 +197,100 @@ function restore() {
   );
 }
 
-function choosePassphrase(mnemonic: string, step: string) {
+/** The most share fields the page offers (a split has at most 10 guardians). */
+const MAX_SHARE_FIELDS = 10;
+
+function shareField(n: number) {
+  return h(
+    'label',
+    { class: 'field', for: `share-${n}` },
+    h('span', {}, `Share ${n}`),
+    h('input', {
+      id: `share-${n}`,
+      class: 'mono share-input',
+      'data-share': n,
+      autocomplete: 'off',
+      autocapitalize: 'off',
+      spellcheck: 'false',
+      placeholder: 'medvault-share:v1:…',
+      autofocus: n === 1,
+    }),
+  );
+}
+
+/** The texts of the share fields, in order (blank ones included: positions name shares). */
+function shareTexts(): string[] {
+  return [...document.querySelectorAll<HTMLInputElement>('input[data-share]')].map((i) => i.value);
+}
+
+function restoreFromShares() {
+  render(
+    brand('Restore from guardian shares'),
+    h(
+      'main',
+      { class: 'card narrow' },
+      h('h1', {}, 'Restore from guardian shares'),
+      h(
+        'p',
+        {},
+        'Type or paste the shares your guardians gave back, one per field. Each starts with medvault-share:. Spaces and capital letters do not matter.',
+      ),
+      h(
+        'form',
+        {
+          id: 'shares-form',
+          onsubmit: async (e: Event) => {
+            e.preventDefault();
+            const shares = shareTexts();
+            try {
+              // checked in the background: form, checksum, one split, enough shares
+              const { threshold, count, given } = await call<{
+                threshold: number;
+                count: number;
+                given: number;
+              }>({ type: 'onboard/check-shares', shares });
+              choosePassphrase(
+                { shares },
+                `Restore · ${given} of ${count} shares (${threshold} needed) · passphrase`,
+              );
+            } catch (error) {
+              showError((error as Error).message);
+            }
+          },
+        },
+        h('div', { id: 'share-fields' }, [shareField(1), shareField(2)]),
+        h('p', { id: 'error', class: 'notice error', role: 'alert', hidden: true }),
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'button', class: 'secondary', onclick: welcome }, 'Back'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary',
+              id: 'add-share',
+              onclick: () => {
+                const n = shareTexts().length + 1;
+                if (n > MAX_SHARE_FIELDS) return;
+                const field = shareField(n);
+                document.getElementById('share-fields')?.append(field);
+                field.querySelector('input')?.focus();
+              },
+            },
+            'Add a share',
+          ),
+          h('button', { type: 'submit', class: 'primary', id: 'check-shares' }, 'Continue'),
+        ),
+      ),
+    ),
+  );
+}
+
+/** What the new vault is made from: a typed or new phrase, or guardian shares. */
+type Source = { mnemonic: string } | { shares: string[] };
+
+function choosePassphrase(from: Source, step: string) {
   render(
     brand(step),
     h(
@@ -220,11 +319,11 @@ function choosePassphrase(mnemonic: string, step: string) {
               const { publicKey, restored } = await call<{
                 publicKey: string;
                 restored?: { records: number; grants: number };
-              }>({
-                type: 'onboard',
-                mnemonic,
-                passphrase,
-              });
+              }>(
+                'shares' in from
+                  ? { type: 'onboard/from-shares', shares: from.shares, passphrase }
+                  : { type: 'onboard', mnemonic: from.mnemonic, passphrase },
+              );
               done(publicKey, restored);
             } catch (error) {
               button.disabled = false;

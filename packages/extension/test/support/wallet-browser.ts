@@ -1,7 +1,8 @@
 /**
  * Test support: real Debian Chromium (playwright-core) with the built
  * MedVault extension loaded, and the patient's steps through its real pages —
- * onboarding, restoring, settings, the consent prompt. Shared by every
+ * onboarding, restoring (from the phrase or from guardian shares), guardian
+ * shares, settings, the consent prompt. Shared by every
  * browser test that needs the wallet (the extension's own, the share button,
  * the example sites).
  */
@@ -176,6 +177,106 @@ export async function restoreIdentity(
   await p.locator('#restore-form button[type=submit]').click();
   await choosePassphrase(p, passphrase);
   await p.close();
+}
+
+/**
+ * Makes guardian shares through the real dashboard (Backup → Guardian
+ * shares): `threshold` of `count`, behind the passphrase. Returns the share
+ * texts as the page shows them. `shot` names a screenshot of the shares.
+ *
+ * @example
+ * ```ts
+ * const shares = await makeGuardianShares(browser, passphrase, { threshold: 2, count: 3 });
+ * ```
+ */
+export async function makeGuardianShares(
+  browser: WalletBrowser,
+  passphrase: string,
+  options: { threshold?: number; count?: number; shot?: string } = {},
+): Promise<string[]> {
+  const p = await extensionPage(browser, 'dashboard.html');
+  try {
+    await p.locator('#guardian-form').waitFor({ timeout: 30_000 });
+    // the first ledger check may redraw the page (records adopted): let it settle
+    await p.locator('#ledger-status:not(.pending)').waitFor({ timeout: 30_000 });
+    await p.locator('#guardian-threshold').fill(String(options.threshold ?? 2));
+    await p.locator('#guardian-count').fill(String(options.count ?? 3));
+    await p.locator('#guardian-passphrase').fill(passphrase);
+    await p.locator('#make-shares').click();
+    const result = p.locator('#guardian-shares .share-text, #guardian-result .notice.error');
+    await result.first().waitFor({ timeout: 30_000 });
+    const refused = p.locator('#guardian-result .notice.error');
+    if (await refused.count()) throw new Error(`no shares: ${await refused.textContent()}`);
+    if (options.shot) {
+      await p.locator('#guardian-shares').scrollIntoViewIfNeeded();
+      await p.screenshot({ path: join(SHOTS, options.shot), fullPage: true });
+    }
+    return await p.locator('#guardian-shares .share-text').allTextContents();
+  } finally {
+    await p.close();
+  }
+}
+
+/**
+ * Opens the onboarding page's "Restore from guardian shares", types
+ * `shares` one per field (adding fields as needed) and clicks Continue.
+ * Returns the page: on the passphrase step if the shares checked out,
+ * else showing `#error`.
+ *
+ * @example
+ * ```ts
+ * const p = await enterGuardianShares(browser, [shares[0]]);
+ * await p.locator('#error:not([hidden])').textContent(); // '2 of 3 needed: give 1 more.'
+ * ```
+ */
+export async function enterGuardianShares(
+  browser: WalletBrowser,
+  shares: readonly string[],
+): Promise<Page> {
+  const p = await extensionPage(browser, 'onboarding.html');
+  await p.locator('#restore-shares').click();
+  for (const [i, share] of shares.entries()) {
+    const field = p.locator(`#share-${i + 1}`);
+    if (!(await field.count())) await p.locator('#add-share').click();
+    await field.fill(share);
+  }
+  await p.locator('#check-shares').click();
+  await p.locator('#passphrase, #error:not([hidden])').first().waitFor({ timeout: 30_000 });
+  return p;
+}
+
+/**
+ * Restores an identity from guardian shares through the real onboarding
+ * page; returns what the ready page says came back from the ledger (the
+ * `#restored` line, or undefined) and the key fingerprint it shows.
+ *
+ * @example
+ * ```ts
+ * const { fingerprint } = await restoreFromGuardianShares(second, [shares[0], shares[2]], passphrase);
+ * ```
+ */
+export async function restoreFromGuardianShares(
+  browser: WalletBrowser,
+  shares: readonly string[],
+  passphrase: string,
+  shot?: string,
+): Promise<{ restored: string | undefined; fingerprint: string }> {
+  const p = await enterGuardianShares(browser, shares);
+  try {
+    const error = p.locator('#error:not([hidden])');
+    if (await error.count()) throw new Error(`shares refused: ${await error.textContent()}`);
+    await choosePassphrase(p, passphrase);
+    if (shot) await p.screenshot({ path: join(SHOTS, shot) });
+    const restored = p.locator('#restored');
+    return {
+      restored: (await restored.count())
+        ? ((await restored.textContent()) ?? undefined)
+        : undefined,
+      fingerprint: (await p.locator('#fingerprint').textContent()) ?? '',
+    };
+  } finally {
+    await p.close();
+  }
 }
 
 /** The wallet's settings, as the dashboard's form saves them. */
