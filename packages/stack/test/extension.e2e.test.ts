@@ -1,13 +1,3 @@
-/**
- * The extension end to end in real Debian Chromium (the shared launcher in
- * support/wallet-browser.ts loads the built extension), against a real local stack
- * on 127.0.0.1: anvil with the registry, a ledger host, three proxies
- * (threshold 2) and a blob store. Screenshots go to artifacts/screenshots.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collect, sealRecordBytes } from '@medvault/core/envelope';
 import { PublicKey, SecretKey } from '@medvault/core/pre';
@@ -32,13 +22,14 @@ import {
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
+import type { LocalStack } from '../src/local-stack.js';
+import { type BrowserStack, startBrowserStack } from './support/browser-stack.js';
 
 const PASSPHRASE = 'tidal lantern orchard 42';
 
+let env: BrowserStack;
 let dir: string;
 let stack: LocalStack;
-let site: Server;
 let siteUrl: string;
 let otherSiteUrl: string;
 let browser: WalletBrowser;
@@ -63,26 +54,12 @@ function shareParams(purpose: string) {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'medvault-ext-'));
-  [browser, stack] = await Promise.all([
-    launchBrowser(dir),
-    startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} }),
-  ]);
-  site = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><title>Riverside Clinic</title><h1>Riverside Clinic</h1>');
-  });
-  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
-  const { port } = site.address() as AddressInfo;
-  siteUrl = `http://127.0.0.1:${port}/`;
-  otherSiteUrl = `http://localhost:${port}/`;
+  env = await startBrowserStack('medvault-ext-', 'Riverside Clinic');
+  ({ dir, stack, browser, siteUrl, otherSiteUrl } = env);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => site?.close(r));
-  await stack?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await env?.close();
 });
 
 describe('MedVault extension in Chromium', () => {

@@ -1,17 +1,3 @@
-/**
- * Guardian recovery end to end, in real Debian Chromium with the built
- * extension and a real local stack (chain, ledger host, proxies): a patient
- * creates an identity, receives a record and shares it, makes 2-of-3
- * guardian shares in the dashboard; on a second computer one share says
- * "1 more needed", a share with one character changed is named as having
- * a wrong checksum, and two of the three shares bring back the same key,
- * the record and the share from the ledger. Screenshots go to
- * artifacts/screenshots.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sealRecordBytes } from '@medvault/core/envelope';
 import { PublicKey, SecretKey } from '@medvault/core/pre';
@@ -37,14 +23,15 @@ import {
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
+import type { LocalStack } from '../src/local-stack.js';
+import { type BrowserStack, startBrowserStack } from './support/browser-stack.js';
 
 const PASSPHRASE = 'copper meadow lantern 19';
 const SECOND_PASSPHRASE = 'quiet harbour spruce 73';
 
+let env: BrowserStack;
 let dir: string;
 let stack: LocalStack;
-let site: Server;
 let siteUrl: string;
 let browser: WalletBrowser;
 let page: Page;
@@ -62,24 +49,12 @@ type Overview = {
 };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'medvault-guardians-'));
-  [browser, stack] = await Promise.all([
-    launchBrowser(dir),
-    startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} }),
-  ]);
-  site = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><title>St. Mary’s Hospital</title><h1>St. Mary’s Hospital</h1>');
-  });
-  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+  env = await startBrowserStack('medvault-guardians-', 'St. Mary’s Hospital');
+  ({ dir, stack, browser, siteUrl } = env);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => site?.close(r));
-  await stack?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await env?.close();
 });
 
 describe('guardian recovery in Chromium', () => {
