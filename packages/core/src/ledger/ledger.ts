@@ -103,7 +103,7 @@ export class Ledger {
   /** Checks `bytes` as the next entry against every rule, without changing anything. */
   #check(bytes: Uint8Array): CheckedEntry {
     const entry = decodeEntry(bytes);
-    const hash = hashEntry(bytes);
+    const hash = hashEntry(entry);
     const next = cloneState(this.#state);
     applyEntry(next, entry, hash);
     return { bytes, entry, hash, next };

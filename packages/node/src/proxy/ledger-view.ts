@@ -35,14 +35,17 @@ export type LedgerViewsOptions = {
   signer: Signer;
   /** The latest anchor (omit when no chain is configured). */
   anchorOf?: AnchorLookup;
-  /** How long an anchor read from the chain is reused, ms (default 5 000). */
+  /** How long an anchor read from the chain is reused, ms (default 1 000, like a grant's status). */
   anchorTtlMs?: number;
 };
 
 export class LedgerViews {
   readonly #views = new Map<string, View>();
   readonly #refreshing = new Map<string, Promise<View>>();
-  readonly #anchors = new Map<string, { at: number; checkedSize: number; anchorSize: number }>();
+  readonly #anchors = new Map<
+    string,
+    { at: number; anchor: { size: number; root: string } | undefined; checkedSize: number }
+  >();
   readonly #options: LedgerViewsOptions;
 
   constructor(options: LedgerViewsOptions) {
@@ -81,13 +84,19 @@ export class LedgerViews {
     ledgerId: string,
     verified: VerifiedLedger,
   ): Promise<void> {
-    const { anchorOf, anchorTtlMs = 5_000 } = this.#options;
+    const { anchorOf, anchorTtlMs = 1_000 } = this.#options;
     if (!anchorOf) return;
+    // the anchor read from the chain is reused for anchorTtlMs; the view is
+    // checked against it whenever the view grew
     const known = this.#anchors.get(key);
-    if (known && performance.now() - known.at < anchorTtlMs && known.checkedSize === verified.size)
+    const fresh = known !== undefined && performance.now() - known.at < anchorTtlMs;
+    if (fresh && known.checkedSize === verified.size) return;
+    const anchor = fresh ? known.anchor : await anchorOf(hexToBytes(ledgerId), verified.owner);
+    const at = fresh ? known.at : performance.now();
+    if (!anchor) {
+      this.#anchors.set(key, { at, anchor, checkedSize: verified.size });
       return;
-    const anchor = await anchorOf(hexToBytes(ledgerId), verified.owner);
-    if (!anchor) return;
+    }
     if (anchor.size > verified.size) throw new TruncatedLedgerError(verified.size, anchor.size);
     const anchoredRoot = hexToBytes(anchor.root.replace(/^0x/, ''));
     if (anchor.size === verified.size) {
@@ -101,10 +110,6 @@ export class LedgerViews {
       }
       verifyConsistencyProof(proof, anchoredRoot, verified.root);
     }
-    this.#anchors.set(key, {
-      at: performance.now(),
-      checkedSize: verified.size,
-      anchorSize: anchor.size,
-    });
+    this.#anchors.set(key, { at, anchor, checkedSize: verified.size });
   }
 }
