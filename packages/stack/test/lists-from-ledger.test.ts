@@ -11,9 +11,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anchorCheckpoint } from '@medvault/core/chain';
-import { MemoryLedgerStore } from '@medvault/core/ledger';
+import { MemoryLedgerStore, sealNote } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
-import { encrypt, SecretKey, Signer } from '@medvault/core/pre';
+import { encrypt, PublicKey, SecretKey, Signer } from '@medvault/core/pre';
 import {
   ConsentQueue,
   deriveIdentity,
@@ -200,6 +200,31 @@ describe('the lists, restored from the ledger', () => {
     });
     expect(await second.wallet.proposals()).toEqual([]);
     expect((await second.wallet.records()).length).toBe(2);
+    // a hospital's record sent while the patient was away: accepted, it joins the list with its title
+    const sealedTitle = sealNote(PublicKey.fromCompressedBytes(hexToBytes(publicKey)), {
+      title: 'Ferritin',
+      origin: HOSPITAL,
+    });
+    const [capsule] = encrypt(SecretKey.random().publicKey(), randomBytes(32));
+    const sent = await new LedgerHostClient({ url: stack.ledgerHost.url }).submit(
+      ledgerId,
+      'record',
+      {
+        cid: 'bafkreihyyavekzt6coios4brxulsvmtuqhxfz3tkyfjzx6f3jrzqqxlpqy',
+        capsule: capsule.toBytes(),
+        contentType: 'application/fhir+json',
+        category: 'laboratory',
+        size: 10,
+        recipient: hexToBytes(publicKey),
+        note: sealedTitle,
+      },
+      strangerKey,
+    );
+    expect((await second.wallet.proposals()).map((p) => [p.seq, p.title, p.origin])).toEqual([
+      [sent.seq, 'Ferritin', HOSPITAL],
+    ]);
+    await second.wallet.decideProposal(sent.seq, true);
+    expect((await second.wallet.records()).map((r) => r.title)).toContain('Ferritin');
     // a second pass adds nothing: the rebuild is idempotent
     expect(await second.wallet.restoreFromLedger()).toEqual({ records: 0, grants: 0, revoked: 0 });
   }, 120_000);
