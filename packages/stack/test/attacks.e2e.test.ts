@@ -312,6 +312,34 @@ describe('attacks on the trust model', () => {
     expect((await readAs(reader, again, [good.cid])).texts).toEqual(['{"code":"LDL","value":2.4}']);
   }, 60_000);
 
+  test('a share whose grant entry the ledger host refuses leaves no fragment behind', async () => {
+    const reader = SecretKey.random();
+    const patient = await patientOn(stack.ledgerHost.url);
+    const held = async () =>
+      Promise.all(
+        stack.proxies.map(
+          async (p) =>
+            ((await (await fetch(`${p.url}/v1/health`)).json()) as { grants: number }).grants,
+        ),
+      );
+    const before = await held();
+    // a ledger the host does not have: fragments are delivered, then the entry is refused
+    const refused = await grantAccess({
+      patient: patient.key,
+      reader: reader.publicKey(),
+      scope: { categories: ['laboratory'] },
+      purpose: 'follow-up',
+      expiresAt: Date.now() + DAY,
+      proxies: endpoints(),
+      threshold: 2,
+      ledger: { host: patient.host, ledgerId: bytesToHex(randomBytes(32)) },
+      chain,
+    }).catch((e) => e);
+    expect(refused).toBeInstanceOf(LedgerHostRequestError);
+    expect(refused).toMatchObject({ status: 404 });
+    expect(await held()).toEqual(before);
+  }, 60_000);
+
   test('a share succeeds with one of the patient’s proxies down: the standby takes its fragment', async () => {
     const reader = SecretKey.random();
     const patient = await patientOn(stack.ledgerHost.url);

@@ -66,7 +66,8 @@ export type GrantAccessResult = Grant & { proxyFailures: ProxyFailure[] };
  * fragments as long as at least threshold + 1 remain (or all n, when n = t).
  * Otherwise nothing is left behind: the fragments delivered are withdrawn,
  * the grant revoked on chain, and `GrantDeliveryError` names every proxy
- * that failed. The result's `proxies` are the ones that hold a fragment.
+ * that failed (likewise when the ledger host refuses the grant entry: its
+ * error is thrown). The result's `proxies` are the ones that hold a fragment.
  *
  * @example
  * ```ts
@@ -140,35 +141,45 @@ export async function grantAccess(params: GrantAccessParams): Promise<GrantAcces
   };
   const placed = await Promise.all(kfrags.map((_, i) => place(i)));
   const holders = placed.filter((p): p is ProxyEndpoint => p !== undefined);
-  const enough = holders.length === n || holders.length >= params.threshold + 1;
-  if (!enough) {
+  /** Leaves nothing behind: fragments withdrawn, the grant revoked on chain. */
+  const undo = async () => {
     await Promise.allSettled(
       holders.map((proxy) =>
         callProxy(proxy, 'DELETE', `/v1/grants/${grantId}`, undefined, signer, params),
       ),
     );
     await revokeGrant(params.chain.client, chain).catch(() => undefined);
+  };
+  const enough = holders.length === n || holders.length >= params.threshold + 1;
+  if (!enough) {
+    await undo();
     throw new GrantDeliveryError(failures);
   }
 
   const owner = params.patient.publicKey();
-  await params.ledger.host.submit(
-    params.ledger.ledgerId,
-    'grant',
-    {
-      grantId: hexToBytes(grantId),
-      grantee: params.reader.toCompressedBytes(),
-      scope: params.scope,
-      note: sealNote(owner, { purpose: params.purpose, ...params.notes }),
-      readerNote: sealNote(params.reader, { purpose: params.purpose }),
-      expiresAt: params.expiresAt,
-      proxies: holders.map((p) => ({ url: p.url, key: p.publicKey.toCompressedBytes() })),
-      threshold: params.threshold,
-      ledgerHost,
-      salt,
-    },
-    signer,
-  );
+  // a ledger host that refuses the entry leaves no half-made grant either
+  await params.ledger.host
+    .submit(
+      params.ledger.ledgerId,
+      'grant',
+      {
+        grantId: hexToBytes(grantId),
+        grantee: params.reader.toCompressedBytes(),
+        scope: params.scope,
+        note: sealNote(owner, { purpose: params.purpose, ...params.notes }),
+        readerNote: sealNote(params.reader, { purpose: params.purpose }),
+        expiresAt: params.expiresAt,
+        proxies: holders.map((p) => ({ url: p.url, key: p.publicKey.toCompressedBytes() })),
+        threshold: params.threshold,
+        ledgerHost,
+        salt,
+      },
+      signer,
+    )
+    .catch(async (error: unknown) => {
+      await undo();
+      throw error;
+    });
   return {
     grantId,
     ledgerId: params.ledger.ledgerId,
