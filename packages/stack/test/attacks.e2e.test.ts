@@ -312,6 +312,67 @@ describe('attacks on the trust model', () => {
     expect((await readAs(reader, again, [good.cid])).texts).toEqual(['{"code":"LDL","value":2.4}']);
   }, 60_000);
 
+  test('a proxy that refuses every record to deny service is routed around', async () => {
+    const reader = SecretKey.random();
+    const patient = await patientOn(stack.ledgerHost.url);
+    const lab = await patient.record('{"code":"CRP","value":3}', 'laboratory');
+    // in front of the first proxy: every record answered with a refusal
+    const target = stack.proxies[0] as (typeof stack.proxies)[number];
+    const refusing = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string' && k !== 'host') headers[k] = v;
+      const upstream = await fetch(`${target.url}${req.url}`, {
+        method: req.method,
+        headers,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      });
+      let text = await upstream.text();
+      if (req.url === '/v1/reencrypt' && upstream.ok) {
+        const json = JSON.parse(text) as { cfrags: { cid: string }[] };
+        text = JSON.stringify({
+          cfrags: json.cfrags.map(({ cid }) => ({
+            cid,
+            error: { code: 'PROXY_OUT_OF_SCOPE', message: 'refused' },
+          })),
+        });
+      }
+      res.writeHead(upstream.status, { 'content-type': 'application/json' });
+      res.end(text);
+    });
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+    servers.push(refusing);
+    const front = {
+      url: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`,
+      publicKey: target.publicKey,
+    };
+    const grant = await grantAccess({
+      patient: patient.key,
+      reader: reader.publicKey(),
+      scope: { categories: ['laboratory'] },
+      purpose: 'follow-up',
+      expiresAt: Date.now() + DAY,
+      proxies: [front, ...endpoints().slice(1)],
+      threshold: 2,
+      ledger: { host: patient.host, ledgerId: patient.ledgerId },
+      chain,
+    });
+    const result = await readShared({
+      reader,
+      grant,
+      cids: [lab.cid],
+      store,
+      timeoutMs: 5_000,
+      hedgeAfterMs: 60_000, // no hedging: the next proxy is asked because the first refused
+    });
+    expect(result.failed).toEqual([]);
+    expect(new TextDecoder().decode(await collect(result.records[0]!.stream))).toBe(
+      '{"code":"CRP","value":3}',
+    );
+  }, 60_000);
+
   test('a share whose grant entry the ledger host refuses leaves no fragment behind', async () => {
     const reader = SecretKey.random();
     const patient = await patientOn(stack.ledgerHost.url);

@@ -4,8 +4,9 @@
  * and skipped), then the records opened from storage.
  *
  * Requests go to `threshold` proxies at first; another is asked whenever one
- * fails, and all remaining ones once `hedgeAfterMs` passes without enough
- * answers — so up to n − t proxies may be down or hanging.
+ * fails or refuses a record the others served, and all remaining ones once
+ * `hedgeAfterMs` passes without enough answers — so up to n − t proxies may
+ * be down, hanging, or refusing.
  *
  * Results are per record: a record whose blob is missing, that a proxy
  * refuses, or that does not open is reported in `failed` with its reason,
@@ -150,6 +151,12 @@ export async function readShared(params: ReadSharedParams): Promise<ReadSharedRe
       const failures: ProxyFailure[] = [];
       let running = 0;
       let settled = false;
+      const everyRecordServed = () =>
+        cids.every(
+          (cid) =>
+            sets.filter((set) => !('code' in (set.get(cid) ?? { code: '' }))).length >=
+            grant.threshold,
+        );
       const finish = () => {
         if (settled) return;
         settled = true;
@@ -164,8 +171,12 @@ export async function readShared(params: ReadSharedParams): Promise<ReadSharedRe
         ask(proxy).then(
           (set) => {
             running -= 1;
+            if (settled) return;
             sets.push(set);
-            if (sets.length >= grant.threshold) finish();
+            // done once every record has t fragments; a proxy that refuses records
+            // (rightly, or to deny service) makes the next one be asked
+            if (everyRecordServed()) finish();
+            else if (waiting.length > 0 && sets.length >= grant.threshold) launch();
             else if (running === 0 && waiting.length === 0) finish();
           },
           (error) => {
