@@ -229,6 +229,18 @@ describe('the lists, restored from the ledger', () => {
     expect(await second.wallet.restoreFromLedger()).toEqual({ records: 0, grants: 0, revoked: 0 });
   }, 120_000);
 
+  test('a restored wallet asked for its dashboard and its ledger check at once syncs its ledger once', async () => {
+    const third = await device();
+    await third.ui.handle({ type: 'onboard', mnemonic: PHRASE, passphrase: PASSPHRASE });
+    // the dashboard page sends both as it opens
+    const [dashboard, status] = await Promise.all([
+      third.ui.handle({ type: 'dashboard' }),
+      third.ui.handle({ type: 'ledger/status' }),
+    ]);
+    expect(dashboard).toBeDefined();
+    expect(status).toMatchObject({ ok: true });
+  }, 60_000);
+
   test('a new identity has no ledger to restore, and onboarding makes none', async () => {
     const fresh = await device();
     const phrase = 'zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong';

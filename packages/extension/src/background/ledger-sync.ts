@@ -117,7 +117,12 @@ export type LedgerSyncDeps = {
  */
 export class LedgerSync {
   readonly #deps: LedgerSyncDeps;
-  #ledger: PatientLedger | undefined;
+  /**
+   * The local copy, opened once per ledger id: callers that arrive while it
+   * is being opened share the same promise (two copies over one store would
+   * each append the same entries, and the second would fail).
+   */
+  #ledger: { idHex: string; opened: Promise<PatientLedger> } | undefined;
 
   constructor(deps: LedgerSyncDeps) {
     this.#deps = deps;
@@ -131,9 +136,14 @@ export class LedgerSync {
   async #patientLedger(): Promise<PatientLedger> {
     const { ledgerId } = await this.#deps.identity.publicIdentity();
     if (this.#ledger?.idHex !== ledgerId) {
-      this.#ledger = await PatientLedger.open(hexToBytes(ledgerId), this.#deps.ledgerStore);
+      const opened = PatientLedger.open(hexToBytes(ledgerId), this.#deps.ledgerStore);
+      this.#ledger = { idHex: ledgerId, opened };
+      // a failed open is tried again next time
+      opened.catch(() => {
+        if (this.#ledger?.opened === opened) this.#ledger = undefined;
+      });
     }
-    return this.#ledger;
+    return this.#ledger.opened;
   }
 
   /**
@@ -143,9 +153,16 @@ export class LedgerSync {
   async latest(): Promise<Ledger> {
     const patientLedger = await this.#patientLedger();
     if (this.#deps.identity.unlocked) {
-      await patientLedger
-        .sync(await this.#deps.settings.ledgerHost(), this.#deps.identity.signer())
-        .catch(() => undefined);
+      try {
+        const ledger = await patientLedger.sync(
+          await this.#deps.settings.ledgerHost(),
+          this.#deps.identity.signer(),
+        );
+        // what another device added joins the lists as soon as it is seen
+        await adoptFromLedger(ledger, this.#deps.db, this.#readNote);
+      } catch {
+        // best effort: the dashboard's ledger check reports the problem
+      }
     }
     return patientLedger.ledger;
   }

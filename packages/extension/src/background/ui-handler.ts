@@ -112,9 +112,9 @@ export class UiHandler {
         return queue.decide(message.id, message.approve);
       case 'dashboard':
         return {
-          records: await wallet.records(),
-          // best effort: a host that is down leaves the proposals for the next look
+          // first: it brings the ledger up to date (and the lists with it), best effort
           proposals: session.unlocked ? await wallet.proposals().catch(() => []) : [],
+          records: await wallet.records(),
           grants: await wallet.grants(),
           accesses: await wallet.accesses(),
           permissions: await db.permissions(),
