@@ -15,7 +15,7 @@
  * per-record results and the clock-skew rule.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +128,35 @@ async function readAs(reader: SecretKey, grant: Grant, cids: string[]) {
   };
 }
 
+/**
+ * An attacker's HTTP front: forwards each request to the URL `route` picks
+ * for it, and may rewrite the answer's text (`rewrite`, given the path).
+ * Returns its URL; it is closed after the tests.
+ */
+async function attackerFront(
+  route: (req: IncomingMessage) => string,
+  rewrite: (path: string, text: string) => string = (_path, text) => text,
+): Promise<string> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === 'string' && k !== 'host') headers[k] = v;
+    const upstream = await fetch(`${route(req)}${req.url}`, {
+      method: req.method,
+      headers,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    const text = await upstream.text();
+    res.writeHead(upstream.status, { 'content-type': 'application/json' });
+    res.end(upstream.ok ? rewrite(req.url ?? '', text) : text);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 describe('attacks on the trust model', () => {
   test('a forked view in which the reader re-labels a psychiatric note as a lab result gets the reader nothing', async () => {
     // The attacker runs the "ledger host" the patient uses: a front that
@@ -138,25 +167,10 @@ describe('attacks on the trust model', () => {
     const proxyKeys = new Set(
       stack.proxies.map((p) => bytesToHex(p.publicKey.toCompressedBytes())),
     );
-    const front = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
+    const frontUrl = await attackerFront((req) => {
       const key = req.headers['x-medvault-key'];
-      const target = typeof key === 'string' && proxyKeys.has(key) ? forkUrl : truthUrl;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers))
-        if (typeof v === 'string' && k !== 'host') headers[k] = v;
-      const upstream = await fetch(`${target}${req.url}`, {
-        method: req.method,
-        headers,
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
-      });
-      res.writeHead(upstream.status, { 'content-type': 'application/json' });
-      res.end(await upstream.text());
+      return typeof key === 'string' && proxyKeys.has(key) ? forkUrl : truthUrl;
     });
-    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
-    servers.push(front);
-    const frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
     const truth = await startLedgerHost({
       dataDir: join(dir, 'truth'),
       publicUrls: [frontUrl],
@@ -318,34 +332,20 @@ describe('attacks on the trust model', () => {
     const lab = await patient.record('{"code":"CRP","value":3}', 'laboratory');
     // in front of the first proxy: every record answered with a refusal
     const target = stack.proxies[0] as (typeof stack.proxies)[number];
-    const refusing = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers))
-        if (typeof v === 'string' && k !== 'host') headers[k] = v;
-      const upstream = await fetch(`${target.url}${req.url}`, {
-        method: req.method,
-        headers,
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
-      });
-      let text = await upstream.text();
-      if (req.url === '/v1/reencrypt' && upstream.ok) {
-        const json = JSON.parse(text) as { cfrags: { cid: string }[] };
-        text = JSON.stringify({
-          cfrags: json.cfrags.map(({ cid }) => ({
-            cid,
-            error: { code: 'PROXY_OUT_OF_SCOPE', message: 'refused' },
-          })),
-        });
-      }
-      res.writeHead(upstream.status, { 'content-type': 'application/json' });
-      res.end(text);
-    });
-    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
-    servers.push(refusing);
+    const refusingUrl = await attackerFront(
+      () => target.url,
+      (path, text) =>
+        path !== '/v1/reencrypt'
+          ? text
+          : JSON.stringify({
+              cfrags: (JSON.parse(text) as { cfrags: { cid: string }[] }).cfrags.map(({ cid }) => ({
+                cid,
+                error: { code: 'PROXY_OUT_OF_SCOPE', message: 'refused' },
+              })),
+            }),
+    );
     const front = {
-      url: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`,
+      url: refusingUrl,
       publicKey: target.publicKey,
     };
     const grant = await grantAccess({
