@@ -6,22 +6,28 @@
  *   npx tsx packages/core/scripts/make-vectors.ts ledger           # ledger-entries.json, checkpoint.json
  *   npx tsx packages/core/scripts/make-vectors.ts envelope         # envelope.json
  *   npx tsx packages/core/scripts/make-vectors.ts proxy-request    # proxy-request.json
+ *   npx tsx packages/core/scripts/make-vectors.ts keys             # keys.json
  *
  * Keys, ids, times and inputs are fixed, but sealing (data key, salt, nonce
- * prefix, capsule; sealed ledger notes), request nonces and ECDSA signatures
- * (hedged RFC 6979) are random: every run writes different bytes that are
- * just as valid, so only the files asked for are rewritten. The committed
- * JSON is the reference; run this only to replace it, never to compare
- * against it. The ledger's records name the records of the committed
- * envelope.json. Expected error codes are written here from the specs, not
- * observed: the tests check the code against them. The files are left
- * formatted as `biome check` wants them.
+ * prefix, capsule; sealed records and ledger notes), request nonces and
+ * ECDSA signatures (hedged RFC 6979) are random: every run writes different
+ * bytes that are just as valid, so only the files asked for are rewritten
+ * (keys.json alone is deterministic). The committed JSON is the reference;
+ * run this only to replace it, never to compare against it. The ledger's
+ * records are sealed anew to the category keys of its vectors; the proxy
+ * requests name a record of the committed envelope.json. Expected error
+ * codes are written here from the specs, not observed: the tests check the
+ * code against them. The files are left formatted as `biome check` wants
+ * them.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
+import { extract, hkdf } from '@noble/hashes/hkdf.js';
+import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { sealRecordBytes } from '../src/envelope/index.js';
 import {
@@ -38,6 +44,7 @@ import {
   LEDGER_VERSION,
   Ledger,
   type Note,
+  PatientKeys,
   sealNote,
   signCheckpoint,
   signEntry,
@@ -67,6 +74,10 @@ const SECRET = {
   proxy3: 0x06,
   newOwner: 0x07,
   stranger: 0x08,
+  // the patient's encryption keys in the ledger vectors: fixed scalars, not HKDF outputs (keys.json has those)
+  lab0: 0x09,
+  imaging0: 0x0a,
+  lab1: 0x0b,
 } as const;
 type Party = keyof typeof SECRET;
 const secretKey = (party: Party) => SecretKey.fromBEBytes(new Uint8Array(32).fill(SECRET[party]));
@@ -371,34 +382,103 @@ async function envelope() {
 
 // ---------------------------------------------------------------- ledger
 
-/** What the ledger vectors take of a sealed record: read from the committed envelope.json. */
+/** What the proxy requests take of a sealed record: read from the committed envelope.json. */
 type SealedRef = { id: string; cid: string; size: number; header: { capsule: string } };
-type EnvelopeRefs = { small: SealedRef; three: SealedRef; empty: SealedRef };
 
 /**
- * The sealed records the ledger's record entries name, from the committed
- * envelope.json (not regenerated: the ledger vectors point at its bytes).
+ * The committed envelope.json's "small" record (not regenerated: the proxy
+ * requests name its CID).
  */
-function envelopeRefs(): EnvelopeRefs {
+function envelopeSmall(): SealedRef {
   const file = JSON.parse(readFileSync(join(OUT, 'envelope.json'), 'utf8')) as {
     vectors: SealedRef[];
   };
-  const byId = (id: string) => {
-    const v = file.vectors.find((x) => x.id === id);
-    if (!v) throw new Error(`envelope.json has no vector ${id}`);
-    return v;
-  };
-  return { small: byId('small'), three: byId('three-segments'), empty: byId('empty') };
+  const small = file.vectors.find((x) => x.id === 'small');
+  if (!small) throw new Error('envelope.json has no vector small');
+  return small;
 }
-const capsuleOf = (r: SealedRef) => Uint8Array.from(Buffer.from(r.header.capsule, 'hex'));
 
-const ENTRY_TAG = utf8ToBytes('medvault/ledger/entry/v2\0');
+const ENTRY_TAG = utf8ToBytes(`medvault/ledger/entry/v${LEDGER_VERSION}\0`);
 const ENTRY_TAG_V1 = utf8ToBytes('medvault/ledger/entry/v1\0');
+const ENTRY_TAG_V2 = utf8ToBytes('medvault/ledger/entry/v2\0');
 const ROTATION_TAG = utf8ToBytes('medvault/ledger/key-rotation/v1\0');
 const LEDGER_HOST = 'https://ledger.example';
 const GRANT_SALT = new Uint8Array(32).fill(0x22);
 /** 2100-01-01T00:00:00Z: far beyond any verifier's clock skew. */
 const FAR_FUTURE = 4_102_444_800_000;
+/** The kinds every party is served in full (ledger.md §10): never withheld. */
+const PUBLIC = ['genesis', 'key-rotation', 'encryption-keys'];
+
+/**
+ * The records the ledger's record entries name, sealed here to the
+ * patient's category keys (envelope.json's records are sealed to 01…01,
+ * which is the identity key in these vectors).
+ */
+const LEDGER_RECORDS = [
+  {
+    id: 'lab-observation',
+    description:
+      'envelope.json’s "small" plaintext (a FHIR Observation) sealed to the laboratory key of epoch 0 (lab0): entry 2',
+    sealedTo: 'lab0',
+    contentType: 'application/fhir+json',
+    plaintext: RECORDS[0]!.plaintext,
+  },
+  {
+    id: 'imaging-study',
+    description:
+      '300 bytes (byte i = (31·i + 7) mod 256) sealed to the imaging key of epoch 0 (imaging0): entry 4, the owner’s own',
+    sealedTo: 'imaging0',
+    contentType: 'application/dicom',
+    plaintext: pattern(300),
+  },
+  {
+    id: 'lab-empty',
+    description:
+      'an empty record sealed to lab0: only its capsule is used, by the negative vector accept-duplicate-cid',
+    sealedTo: 'lab0',
+    contentType: 'text/plain',
+    plaintext: new Uint8Array(0),
+  },
+] as const satisfies readonly {
+  id: string;
+  description: string;
+  sealedTo: Party;
+  contentType: string;
+  plaintext: Uint8Array;
+}[];
+type LedgerRecordId = (typeof LEDGER_RECORDS)[number]['id'];
+
+/** Seals the ledger's records; each with what the vector file shows of it. */
+async function sealLedgerRecords() {
+  const out = {} as Record<
+    LedgerRecordId,
+    { capsule: Uint8Array; cid: string; size: number; json: Record<string, unknown> }
+  >;
+  for (const r of LEDGER_RECORDS) {
+    const s = await sealRecordBytes(secretKey(r.sealedTo).publicKey(), r.plaintext, {
+      contentType: r.contentType,
+    });
+    const capsule = s.header.capsule.toBytes();
+    out[r.id] = {
+      capsule,
+      cid: s.cid.toString(),
+      size: s.size,
+      json: {
+        id: r.id,
+        description: r.description,
+        sealedTo: r.sealedTo,
+        secretKey: hex(secretKey(r.sealedTo).toBEBytes()),
+        contentType: r.contentType,
+        plaintext: hex(r.plaintext),
+        sealed: hex(s.bytes),
+        cid: s.cid.toString(),
+        size: s.size,
+        capsule: hex(capsule),
+      },
+    };
+  }
+  return out;
+}
 
 /** Plaintexts of the sealed notes, and whom each is sealed to. */
 const NOTES = {
@@ -431,7 +511,7 @@ const headerOf = (e: Entry) => ({
   bodyHash: sha256(encodeCanonical(e.body)),
   author: e.author,
 });
-/** "medvault/ledger/entry/v2" ‖ 0x00 ‖ CBOR(header). */
+/** "medvault/ledger/entry/v3" ‖ 0x00 ‖ CBOR(header). */
 const payloadOf = (e: Entry) => concatBytes(ENTRY_TAG, encodeCanonical(headerOf(e)));
 /** CBOR(header with sig): the stub, whose SHA-256 is the entry hash. */
 const stubBytesOf = (e: Entry) => encodeCanonical({ ...headerOf(e), sig: e.sig });
@@ -464,8 +544,15 @@ const signed = <K extends EntryKind>(
   );
 const full = (e: Entry) => hex(encodeEntry(e));
 const stub = (e: Entry | EntryStub) => hex(encodeEntry(stubOf(e)));
+/** One published encryption key of an `encryption-keys` body. */
+const published = (category: string, epoch: number, key: Party) => ({
+  category,
+  epoch,
+  key: publicKey(key),
+});
 
-async function ledgerEntries(records: EnvelopeRefs) {
+async function ledgerEntries() {
+  const sealedRecords = await sealLedgerRecords();
   let time = T0;
   const ledger = await Ledger.create(signer('patient'), { id: LEDGER_ID, now: () => time });
   const authors: Party[] = ['patient'];
@@ -486,60 +573,69 @@ async function ledgerEntries(records: EnvelopeRefs) {
     sealedTo: n.sealedTo as Party,
     opens: n.note as Note,
   });
+  const lab = sealedRecords['lab-observation'];
+  const imaging = sealedRecords['imaging-study'];
 
-  // 1: the hospital proposes a record (a note sealed to the patient: title, origin)
+  // 1: the patient publishes the encryption keys of two categories (epoch 0)
+  const firstKeys = {
+    keys: [published('laboratory', 0, 'lab0'), published('imaging', 0, 'imaging0')],
+  };
+  await append('encryption-keys', firstKeys, 'patient');
+  // 2: the hospital proposes a laboratory record sealed to lab0 (a note sealed to the patient: title, origin)
   const proposal = {
-    cid: records.small.cid,
-    capsule: capsuleOf(records.small),
+    cid: lab.cid,
+    capsule: lab.capsule,
     contentType: 'application/fhir+json',
     resourceType: 'Observation',
     category: 'laboratory',
-    size: records.small.size,
-    recipient: publicKey('patient'),
+    size: lab.size,
+    recipient: publicKey('lab0'),
     note: seal(NOTES.record),
   };
   await append('record', proposal, 'hospital', [noteOf('note', NOTES.record)]);
-  // 2: the patient accepts it: from now on it counts
-  await append('endorse', { proposal: 1, entryHash: ledger.head, accept: true }, 'patient');
-  // 3: the patient's own record (no note), outside the grant's scope: it counts at once
+  // 3: the patient accepts it: from now on it counts
+  await append('endorse', { proposal: 2, entryHash: ledger.head, accept: true }, 'patient');
+  // 4: the patient's own imaging record (no note), sealed to imaging0, outside the grant's scope: it counts at once
   const ownRecord = {
-    cid: records.three.cid,
-    capsule: capsuleOf(records.three),
+    cid: imaging.cid,
+    capsule: imaging.capsule,
     contentType: 'application/dicom',
     resourceType: 'ImagingStudy',
     category: 'imaging',
-    size: records.three.size,
-    recipient: publicKey('patient'),
+    size: imaging.size,
+    recipient: publicKey('imaging0'),
   };
   await append('record', ownRecord, 'patient');
-  // 4: a grant to the clinic through three proxies, threshold 2
+  // 5: a grant to the clinic through three proxies, threshold 2, delegating the laboratory key
   const proxies: Party[] = ['proxy1', 'proxy2', 'proxy3'];
-  await append(
-    'grant',
-    {
-      grantId: GRANT_ID,
-      grantee: publicKey('clinic'),
-      scope: { resourceTypes: ['Observation'], categories: ['laboratory'] },
-      note: seal(NOTES.grant),
-      readerNote: seal(NOTES.grantReader),
-      expiresAt: T0 + 30 * 24 * 60 * MINUTE,
-      ledgerHost: LEDGER_HOST,
-      salt: GRANT_SALT,
-      proxies: proxies.map((p, i) => ({ url: `http://127.0.0.1:${9000 + i}`, key: publicKey(p) })),
-      threshold: 2,
-    },
-    'patient',
-    [noteOf('note', NOTES.grant), noteOf('readerNote', NOTES.grantReader)],
-  );
-  // 5: proxy 1 serves the clinic
+  const grantBody = {
+    grantId: GRANT_ID,
+    grantee: publicKey('clinic'),
+    scope: { resourceTypes: ['Observation'], categories: ['laboratory'] },
+    note: seal(NOTES.grant),
+    readerNote: seal(NOTES.grantReader),
+    expiresAt: T0 + 30 * 24 * 60 * MINUTE,
+    ledgerHost: LEDGER_HOST,
+    salt: GRANT_SALT,
+    proxies: proxies.map((p, i) => ({ url: `http://127.0.0.1:${9000 + i}`, key: publicKey(p) })),
+    threshold: 2,
+    categories: ['laboratory'],
+  };
+  await append('grant', grantBody, 'patient', [
+    noteOf('note', NOTES.grant),
+    noteOf('readerNote', NOTES.grantReader),
+  ]);
+  // 6: proxy 1 serves the clinic
   await append(
     'access',
-    { grantId: GRANT_ID, proxy: publicKey('proxy1'), capsules: [records.small.cid] },
+    { grantId: GRANT_ID, proxy: publicKey('proxy1'), capsules: [lab.cid] },
     'proxy1',
   );
-  // 6: the patient revokes the grant
+  // 7: the patient revokes the grant
   await append('revoke', { grantId: GRANT_ID }, 'patient');
-  // 7: a break-glass statement for the hospital
+  // 8: rotation on revocation: laboratory moves to epoch 1 (lab1)
+  await append('encryption-keys', { keys: [published('laboratory', 1, 'lab1')] }, 'patient');
+  // 9: a break-glass statement for the hospital
   await append(
     'emergency',
     {
@@ -550,7 +646,7 @@ async function ledgerEntries(records: EnvelopeRefs) {
     'patient',
     [noteOf('note', NOTES.emergency)],
   );
-  // 8: the patient's key rotates to newOwner
+  // 10: the patient's identity key rotates to newOwner
   await append(
     'key-rotation',
     signKeyRotation(signer('newOwner'), LEDGER_ID, ledger.head),
@@ -611,10 +707,8 @@ async function ledgerEntries(records: EnvelopeRefs) {
   const partyView = (id: string, party: Party, description: string) => {
     const { role, full } = visibilityFor(entries, publicKey(party));
     const shown = entries.map((e) => e.seq).filter(full);
-    if (role !== 'none') {
-      const v = verifyLedger(served(shown));
-      if (hex(v.root) !== summary.root) throw new Error(`the ${id} view has another root`);
-    }
+    const v = verifyLedger(served(shown));
+    if (hex(v.root) !== summary.root) throw new Error(`the ${id} view has another root`);
     return {
       id,
       description,
@@ -622,46 +716,51 @@ async function ledgerEntries(records: EnvelopeRefs) {
       partyKey: hex(publicKey(party)),
       role,
       full: shown,
-      stubs: role === 'none' ? [] : entries.map((e) => e.seq).filter((s) => !full(s)),
-      ...(role === 'none' ? {} : { verifies: summary }),
+      stubs: entries.map((e) => e.seq).filter((s) => !full(s)),
+      verifies: summary,
     };
   };
-  const withheldAll = entries
-    .filter((e) => e.kind === 'genesis' || e.kind === 'key-rotation')
-    .map((e) => e.seq);
+  const publicSeqs = entries.filter((e) => PUBLIC.includes(e.kind)).map((e) => e.seq);
   const views = [
     partyView(
       'clinic',
       'clinic',
-      'the grant’s reader: genesis and the key rotation, its grant (4), access (5) and revoke (6), the record in scope (1, accepted before the revocation) with its endorsement (2); the imaging record (3, out of scope) and the emergency (7) as stubs',
+      'the grant’s reader: genesis, both encryption-keys entries (1, 8) and the key rotation (10); its grant (5), access (6) and revoke (7); the record in scope (2, accepted before the revocation) with its endorsement (3). The imaging record (4, out of scope) and the emergency (9) as stubs',
     ),
     partyView(
       'proxy2',
       'proxy2',
       'a proxy of the grant (one that never served): what the reader sees',
     ),
-    partyView('stranger', 'stranger', 'a key in no grant: served nothing'),
+    partyView(
+      'stranger',
+      'stranger',
+      'a key in no grant (role none; an author about to seal a record, say): the public entries in full — genesis (0), encryption-keys (1, 8), key-rotation (10) — and every other entry as a stub',
+    ),
     {
       id: 'headers-only',
       description:
-        'every entry a host may withhold served as a stub (all but genesis and key-rotation): the chain, signatures, owner-only authors and Merkle root still verify',
-      full: withheldAll,
-      stubs: entries.map((e) => e.seq).filter((s) => !withheldAll.includes(s)),
+        'every entry a host may withhold served as a stub (all but genesis, encryption-keys and key-rotation): the chain, signatures, owner-only authors and Merkle root still verify',
+      full: publicSeqs,
+      stubs: entries.map((e) => e.seq).filter((s) => !publicSeqs.includes(s)),
       verifies: summary,
     },
   ];
 
-  const [genesis, proposed, endorsed, , grant, , , , rotation] = entries as [
-    Entry<'genesis'>,
-    Entry<'record'>,
-    Entry<'endorse'>,
-    Entry<'record'>,
-    Entry<'grant'>,
-    Entry<'access'>,
-    Entry<'revoke'>,
-    Entry<'emergency'>,
-    Entry<'key-rotation'>,
-  ];
+  const [genesis, firstKeysEntry, proposed, endorsed, , grant, , , rotatedKeys, , rotation] =
+    entries as [
+      Entry<'genesis'>,
+      Entry<'encryption-keys'>,
+      Entry<'record'>,
+      Entry<'endorse'>,
+      Entry<'record'>,
+      Entry<'grant'>,
+      Entry<'access'>,
+      Entry<'revoke'>,
+      Entry<'encryption-keys'>,
+      Entry<'emergency'>,
+      Entry<'key-rotation'>,
+    ];
   const canonicalPairs = (value: object): [string, Uint8Array][] =>
     Object.entries(value)
       .map(([k, v]): [string, Uint8Array] => [k, encodeCanonical(v)])
@@ -679,46 +778,72 @@ async function ledgerEntries(records: EnvelopeRefs) {
       .toBEBytes();
     return encodeCanonical({ ...unsigned, sig });
   })();
+  const v2Genesis = (() => {
+    const header = { ...headerOf(genesis), v: 2 };
+    const sig = signer('patient')
+      .sign(concatBytes(ENTRY_TAG_V2, encodeCanonical(header)))
+      .toBEBytes();
+    const { bodyHash: _, ...rest } = header;
+    return encodeCanonical({ ...rest, body: genesis.body, sig });
+  })();
   const hospitalEndorse = signed(
-    2,
-    hashes[1]!,
+    3,
+    hashes[2]!,
     'endorse',
-    { proposal: 1, entryHash: hashes[1]!, accept: true },
+    { proposal: 2, entryHash: hashes[2]!, accept: true },
     'hospital',
   );
   const secondProposal = signed(
-    4,
-    hashes[3]!,
+    5,
+    hashes[4]!,
     'record',
-    { ...proposal, capsule: capsuleOf(records.empty), note: seal(NOTES.record) },
+    { ...proposal, capsule: sealedRecords['lab-empty'].capsule, note: seal(NOTES.record) },
     'hospital',
   );
+  /** Entry 4, the owner's own record, with `changes` to its body. */
+  const ownRecordWith = (changes: Partial<EntryBody<'record'>>) =>
+    full(signed(4, hashes[3]!, 'record', { ...ownRecord, ...changes }, 'patient'));
+  /** Entries 2 and 3: the hospital's proposal with `changes`, and the owner accepting it. */
+  const acceptedProposalWith = (changes: Partial<EntryBody<'record'>>) => {
+    const other = signed(2, hashes[1]!, 'record', { ...proposal, ...changes }, 'hospital');
+    const accept = signed(
+      3,
+      hashEntry(other),
+      'endorse',
+      { proposal: 2, entryHash: hashEntry(other), accept: true },
+      'patient',
+    );
+    return [full(other), full(accept)];
+  };
+  /** Entry 8 (the rotation on revocation) with another body, signed by `author`. */
+  const keysEntry8 = (keys: EntryBody<'encryption-keys'>['keys'], author: Party = 'patient') =>
+    full(signed(8, hashes[7]!, 'encryption-keys', { keys }, author));
   const negative = [
     {
       id: 'bad-signature',
-      description: 'entry 1 with one bit of its signature flipped',
-      prefix: 1,
+      description: 'entry 2 with one bit of its signature flipped',
+      prefix: 2,
       append: [full({ ...proposed, sig: flipped(proposed.sig, -1) })],
       code: 'LEDGER_BAD_SIGNATURE',
-      seq: 1,
+      seq: 2,
     },
     {
       id: 'wrong-prev',
-      description: 'entry 1 validly signed, but its prev is not the hash of entry 0',
-      prefix: 1,
-      append: [full(reSigned(proposed, { prev: flipped(hashes[0]!, 0) }, 'hospital'))],
+      description: 'entry 2 validly signed, but its prev is not the hash of entry 1',
+      prefix: 2,
+      append: [full(reSigned(proposed, { prev: flipped(hashes[1]!, 0) }, 'hospital'))],
       code: 'LEDGER_CHAIN_BROKEN',
-      seq: 1,
+      seq: 2,
     },
     {
       id: 'non-canonical-integer',
-      description: 'entry 0 with v = 2 encoded in two bytes (18 02) instead of one (02)',
+      description: `entry 0 with v = ${LEDGER_VERSION} encoded in two bytes (18 0${LEDGER_VERSION}) instead of one (0${LEDGER_VERSION})`,
       prefix: 0,
       append: [
         hex(
           mapOf(
             canonicalPairs(genesis).map(([k, v]): [string, Uint8Array] =>
-              k === 'v' ? [k, Uint8Array.of(0x18, 0x02)] : [k, v],
+              k === 'v' ? [k, Uint8Array.of(0x18, LEDGER_VERSION)] : [k, v],
             ),
           ),
         ),
@@ -749,44 +874,52 @@ async function ledgerEntries(records: EnvelopeRefs) {
       code: 'LEDGER_MALFORMED',
     },
     {
+      id: 'version-2',
+      description:
+        'entry 0 in the version 2 format (v = 2, its header signed over "medvault/ledger/entry/v2" ‖ 00 ‖ CBOR(header)): no longer accepted',
+      prefix: 0,
+      append: [hex(v2Genesis)],
+      code: 'LEDGER_MALFORMED',
+    },
+    {
       id: 'full-entry-with-body-hash',
       description:
-        'entry 1 in full with a bodyHash field too (an entry is full or a stub, never both)',
-      prefix: 1,
+        'entry 2 in full with a bodyHash field too (an entry is full or a stub, never both)',
+      prefix: 2,
       append: [hex(encodeCanonical({ ...proposed, bodyHash: bodyHashOf(proposed) }))],
       code: 'LEDGER_MALFORMED',
     },
     {
       id: 'wrong-ledger',
-      description: 'entry 1 validly signed for another ledger id (cd…cd)',
-      prefix: 1,
+      description: 'entry 2 validly signed for another ledger id (cd…cd)',
+      prefix: 2,
       append: [full(reSigned(proposed, { ledger: new Uint8Array(32).fill(0xcd) }, 'hospital'))],
       code: 'LEDGER_WRONG_LEDGER',
-      seq: 1,
-    },
-    {
-      id: 'entry-dropped',
-      description: 'entry 2 right after entry 0',
-      prefix: 1,
-      append: [hex(bytes[2]!)],
-      code: 'LEDGER_SEQUENCE',
       seq: 2,
     },
     {
+      id: 'entry-dropped',
+      description: 'entry 3 right after entry 1',
+      prefix: 2,
+      append: [hex(bytes[3]!)],
+      code: 'LEDGER_SEQUENCE',
+      seq: 3,
+    },
+    {
       id: 'time-backwards',
-      description: 'entry 1 validly signed with a time 1 ms before entry 0',
-      prefix: 1,
-      append: [full(reSigned(proposed, { time: T0 - 1 }, 'hospital'))],
+      description: 'entry 2 validly signed with a time 1 ms before entry 1',
+      prefix: 2,
+      append: [full(reSigned(proposed, { time: firstKeysEntry.time - 1 }, 'hospital'))],
       code: 'LEDGER_TIME_ORDER',
-      seq: 1,
+      seq: 2,
     },
     {
       id: 'future-entry',
-      description: `entry 1 validly signed with time ${FAR_FUTURE} (2100-01-01): more than MAX_CLOCK_SKEW_MS (5 minutes) ahead of any verifier's clock before then`,
-      prefix: 1,
+      description: `entry 2 validly signed with time ${FAR_FUTURE} (2100-01-01): more than MAX_CLOCK_SKEW_MS (5 minutes) ahead of any verifier's clock before then`,
+      prefix: 2,
       append: [full(reSigned(proposed, { time: FAR_FUTURE }, 'hospital'))],
       code: 'LEDGER_FUTURE_ENTRY',
-      seq: 1,
+      seq: 2,
     },
     {
       id: 'genesis-stub',
@@ -797,119 +930,68 @@ async function ledgerEntries(records: EnvelopeRefs) {
       seq: 0,
     },
     {
-      id: 'key-rotation-stub',
-      description: 'entry 8 (key-rotation) served as a stub: a key rotation is never withheld',
+      id: 'encryption-keys-stub',
+      description:
+        'entry 1 (encryption-keys) served as a stub: what authors seal to is never withheld',
+      prefix: 1,
+      append: [stub(firstKeysEntry)],
+      code: 'LEDGER_WITHHELD',
+      seq: 1,
+    },
+    {
+      id: 'encryption-keys-rotation-stub',
+      description:
+        'entry 8 (the rotation of laboratory to epoch 1) served as a stub: a host hiding it would have authors seal to the epoch the revoked grant’s coalition holds',
       prefix: 8,
-      append: [stub(rotation)],
+      append: [stub(rotatedKeys)],
       code: 'LEDGER_WITHHELD',
       seq: 8,
     },
     {
+      id: 'key-rotation-stub',
+      description: 'entry 10 (key-rotation) served as a stub: a key rotation is never withheld',
+      prefix: 10,
+      append: [stub(rotation)],
+      code: 'LEDGER_WITHHELD',
+      seq: 10,
+    },
+    {
       id: 'stub-body-hash-changed',
       description:
-        'entry 1 as a stub whose bodyHash has one bit flipped: the header no longer matches the signature',
-      prefix: 1,
+        'entry 2 as a stub whose bodyHash has one bit flipped: the header no longer matches the signature',
+      prefix: 2,
       append: [stub({ ...stubOf(proposed), bodyHash: flipped(bodyHashOf(proposed), 0) })],
       code: 'LEDGER_BAD_SIGNATURE',
-      seq: 1,
-    },
-    {
-      id: 'endorse-not-by-owner',
-      description:
-        'entry 2 (endorse, accepting the proposal of entry 1) validly signed by the hospital',
-      prefix: 2,
-      append: [full(hospitalEndorse)],
-      code: 'LEDGER_UNAUTHORIZED',
       seq: 2,
     },
     {
-      id: 'endorse-stub-not-by-owner',
-      description:
-        'the same, served as a stub: the author rule of an owner-only kind needs no body',
-      prefix: 2,
-      append: [stub(hospitalEndorse)],
+      id: 'encryption-keys-not-by-owner',
+      description: 'entry 8 (laboratory to epoch 1) validly signed by the hospital',
+      prefix: 8,
+      append: [keysEntry8([published('laboratory', 1, 'lab1')], 'hospital')],
       code: 'LEDGER_UNAUTHORIZED',
-      seq: 2,
+      seq: 8,
     },
     {
-      id: 'endorse-wrong-hash',
-      description: 'entry 2 by the owner, naming proposal 1 with the hash of entry 0',
-      prefix: 2,
-      append: [
-        full(reSigned(endorsed, { body: { ...endorsed.body, entryHash: hashes[0]! } }, 'patient')),
-      ],
+      id: 'encryption-keys-skip-epoch',
+      description: 'entry 8 publishing laboratory at epoch 2: its next epoch is 1',
+      prefix: 8,
+      append: [keysEntry8([published('laboratory', 2, 'lab1')])],
       code: 'LEDGER_UNAUTHORIZED',
-      seq: 2,
+      seq: 8,
     },
     {
-      id: 'endorse-twice',
-      description:
-        'after entry 2, a second endorse of proposal 1 (rejecting it): a proposal is decided once',
-      prefix: 3,
-      append: [
-        full(
-          signed(
-            3,
-            hashes[2]!,
-            'endorse',
-            { proposal: 1, entryHash: hashes[1]!, accept: false },
-            'patient',
-          ),
-        ),
-      ],
-      code: 'LEDGER_UNAUTHORIZED',
-      seq: 3,
-    },
-    {
-      id: 'accept-duplicate-cid',
-      description:
-        'after entry 3, the hospital proposes entry 1’s CID again with envelope.json’s "empty" capsule (entry 4: allowed, a proposal does not count) and the owner accepts it (entry 5): the CID already counts',
-      prefix: 4,
-      append: [
-        full(secondProposal),
-        full(
-          signed(
-            5,
-            hashEntry(secondProposal),
-            'endorse',
-            { proposal: 4, entryHash: hashEntry(secondProposal), accept: true },
-            'patient',
-          ),
-        ),
-      ],
-      code: 'LEDGER_DUPLICATE_RECORD',
-      seq: 5,
-    },
-    {
-      id: 'owner-record-duplicate-capsule',
-      description: 'entry 3, the owner’s own record, with entry 1’s (counted) capsule',
-      prefix: 3,
-      append: [
-        full(
-          signed(
-            3,
-            hashes[2]!,
-            'record',
-            { ...ownRecord, capsule: capsuleOf(records.small) },
-            'patient',
-          ),
-        ),
-      ],
-      code: 'LEDGER_DUPLICATE_RECORD',
-      seq: 3,
-    },
-    {
-      id: 'record-not-for-owner',
-      description: 'entry 1 proposed with the hospital’s key as recipient, not the owner’s',
+      id: 'encryption-keys-new-category-not-epoch-0',
+      description: 'entry 1 publishing imaging at epoch 1: a new category starts at epoch 0',
       prefix: 1,
       append: [
         full(
           signed(
             1,
             hashes[0]!,
-            'record',
-            { ...proposal, recipient: publicKey('hospital') },
-            'hospital',
+            'encryption-keys',
+            { keys: [published('laboratory', 0, 'lab0'), published('imaging', 1, 'imaging0')] },
+            'patient',
           ),
         ),
       ],
@@ -917,41 +999,243 @@ async function ledgerEntries(records: EnvelopeRefs) {
       seq: 1,
     },
     {
-      id: 'grant-not-by-owner',
-      description: 'entry 4 (grant) validly signed by the hospital instead of the owner',
+      id: 'encryption-keys-category-twice',
+      description: 'entry 8 naming laboratory twice (epoch 1, lab1, twice over)',
+      prefix: 8,
+      append: [
+        keysEntry8([published('laboratory', 1, 'lab1'), published('laboratory', 1, 'lab1')]),
+      ],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 8,
+    },
+    {
+      id: 'encryption-keys-reuse-key',
+      description:
+        'entry 8 publishing lab0 again as laboratory epoch 1: a key serves once (a rotation to the same key would rotate nothing)',
+      prefix: 8,
+      append: [keysEntry8([published('laboratory', 1, 'lab0')])],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 8,
+    },
+    {
+      id: 'encryption-keys-other-category-key',
+      description: 'entry 8 publishing imaging0 (imaging’s key) as laboratory epoch 1',
+      prefix: 8,
+      append: [keysEntry8([published('laboratory', 1, 'imaging0')])],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 8,
+    },
+    {
+      id: 'encryption-keys-identity-key',
+      description:
+        'entry 1 publishing the owner’s identity key (patient) as the imaging key: the identity key never receives',
+      prefix: 1,
+      append: [
+        full(
+          signed(
+            1,
+            hashes[0]!,
+            'encryption-keys',
+            { keys: [published('laboratory', 0, 'lab0'), published('imaging', 0, 'patient')] },
+            'patient',
+          ),
+        ),
+      ],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 1,
+    },
+    {
+      id: 'rotation-to-encryption-key',
+      description:
+        'entry 10 (key-rotation, newOwnerSig valid) rotating the identity to lab0, a published encryption key',
+      prefix: 10,
+      append: [
+        full(
+          signed(
+            10,
+            hashes[9]!,
+            'key-rotation',
+            signKeyRotation(signer('lab0'), LEDGER_ID, hashes[9]!),
+            'patient',
+          ),
+        ),
+      ],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 10,
+    },
+    {
+      id: 'endorse-not-by-owner',
+      description:
+        'entry 3 (endorse, accepting the proposal of entry 2) validly signed by the hospital',
+      prefix: 3,
+      append: [full(hospitalEndorse)],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 3,
+    },
+    {
+      id: 'endorse-stub-not-by-owner',
+      description:
+        'the same, served as a stub: the author rule of an owner-only kind needs no body',
+      prefix: 3,
+      append: [stub(hospitalEndorse)],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 3,
+    },
+    {
+      id: 'endorse-wrong-hash',
+      description: 'entry 3 by the owner, naming proposal 2 with the hash of entry 1',
+      prefix: 3,
+      append: [
+        full(reSigned(endorsed, { body: { ...endorsed.body, entryHash: hashes[1]! } }, 'patient')),
+      ],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 3,
+    },
+    {
+      id: 'endorse-twice',
+      description:
+        'after entry 3, a second endorse of proposal 2 (rejecting it): a proposal is decided once',
       prefix: 4,
-      append: [full(reSigned(grant, {}, 'hospital'))],
+      append: [
+        full(
+          signed(
+            4,
+            hashes[3]!,
+            'endorse',
+            { proposal: 2, entryHash: hashes[2]!, accept: false },
+            'patient',
+          ),
+        ),
+      ],
       code: 'LEDGER_UNAUTHORIZED',
       seq: 4,
     },
     {
-      id: 'access-after-revoke',
-      description: 'an access by proxy 1 after the grant’s revoke (entry 6)',
-      prefix: 7,
+      id: 'accept-duplicate-cid',
+      description:
+        'after entry 4, the hospital proposes entry 2’s CID again with the capsule of the record "lab-empty" (entry 5: allowed, a proposal does not count) and the owner accepts it (entry 6): the CID already counts',
+      prefix: 5,
       append: [
+        full(secondProposal),
         full(
           signed(
-            7,
-            hashes[6]!,
-            'access',
-            { grantId: GRANT_ID, proxy: publicKey('proxy1'), capsules: [records.small.cid] },
-            'proxy1',
+            6,
+            hashEntry(secondProposal),
+            'endorse',
+            { proposal: 5, entryHash: hashEntry(secondProposal), accept: true },
+            'patient',
           ),
         ),
       ],
-      code: 'LEDGER_ACCESS_OUTSIDE_GRANT',
-      seq: 7,
+      code: 'LEDGER_DUPLICATE_RECORD',
+      seq: 6,
     },
     {
-      id: 'rotation-new-owner-signature',
+      id: 'owner-record-duplicate-capsule',
+      description: 'entry 4, the owner’s own record, with entry 2’s (counted) capsule',
+      prefix: 4,
+      append: [ownRecordWith({ capsule: lab.capsule })],
+      code: 'LEDGER_DUPLICATE_RECORD',
+      seq: 4,
+    },
+    {
+      id: 'owner-record-sealed-to-identity',
       description:
-        'entry 8 (key-rotation) whose newOwnerSig was made over 32 zero bytes as prev, not the hash of entry 7',
+        'entry 4, the owner’s own imaging record, with the owner’s identity key (patient) as recipient',
+      prefix: 4,
+      append: [ownRecordWith({ recipient: publicKey('patient') })],
+      code: 'LEDGER_WRONG_RECIPIENT',
+      seq: 4,
+    },
+    {
+      id: 'owner-record-other-category-key',
+      description:
+        'entry 4, the owner’s own imaging record, sealed to lab0 (laboratory’s key, not imaging’s)',
+      prefix: 4,
+      append: [ownRecordWith({ recipient: publicKey('lab0') })],
+      code: 'LEDGER_WRONG_RECIPIENT',
+      seq: 4,
+    },
+    {
+      id: 'owner-record-unpublished-category',
+      description:
+        'entry 4, the owner’s own record in category "psychiatry", for which no key is published (sealed to imaging0)',
+      prefix: 4,
+      append: [ownRecordWith({ category: 'psychiatry' })],
+      code: 'LEDGER_WRONG_RECIPIENT',
+      seq: 4,
+    },
+    {
+      id: 'accept-proposal-sealed-to-identity',
+      description:
+        'entry 2, the hospital’s proposal, sealed to the owner’s identity key (valid as a proposal: its recipient is not checked when it is written), then entry 3, the owner accepting it',
+      prefix: 2,
+      append: acceptedProposalWith({ recipient: publicKey('patient') }),
+      code: 'LEDGER_WRONG_RECIPIENT',
+      seq: 3,
+    },
+    {
+      id: 'accept-proposal-sealed-to-other-category-key',
+      description:
+        'entry 2, the hospital’s laboratory proposal sealed to imaging0, then entry 3, the owner accepting it',
+      prefix: 2,
+      append: acceptedProposalWith({ recipient: publicKey('imaging0') }),
+      code: 'LEDGER_WRONG_RECIPIENT',
+      seq: 3,
+    },
+    {
+      id: 'grant-not-by-owner',
+      description: 'entry 5 (grant) validly signed by the hospital instead of the owner',
+      prefix: 5,
+      append: [full(reSigned(grant, {}, 'hospital'))],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 5,
+    },
+    {
+      id: 'grant-unpublished-category',
+      description:
+        'entry 5 (grant) whose categories are laboratory and psychiatry: no psychiatry key is published',
+      prefix: 5,
+      append: [
+        full(
+          reSigned(
+            grant,
+            { body: { ...grant.body, categories: ['laboratory', 'psychiatry'] } },
+            'patient',
+          ),
+        ),
+      ],
+      code: 'LEDGER_UNAUTHORIZED',
+      seq: 5,
+    },
+    {
+      id: 'access-after-revoke',
+      description: 'an access by proxy 1 right after the grant’s revoke (entry 7)',
       prefix: 8,
       append: [
         full(
           signed(
             8,
             hashes[7]!,
+            'access',
+            { grantId: GRANT_ID, proxy: publicKey('proxy1'), capsules: [lab.cid] },
+            'proxy1',
+          ),
+        ),
+      ],
+      code: 'LEDGER_ACCESS_OUTSIDE_GRANT',
+      seq: 8,
+    },
+    {
+      id: 'rotation-new-owner-signature',
+      description:
+        'entry 10 (key-rotation) whose newOwnerSig was made over 32 zero bytes as prev, not the hash of entry 9',
+      prefix: 10,
+      append: [
+        full(
+          signed(
+            10,
+            hashes[9]!,
             'key-rotation',
             signKeyRotation(signer('newOwner'), LEDGER_ID, new Uint8Array(32)),
             'patient',
@@ -959,24 +1243,24 @@ async function ledgerEntries(records: EnvelopeRefs) {
         ),
       ],
       code: 'LEDGER_BAD_SIGNATURE',
-      seq: 8,
+      seq: 10,
     },
     {
       id: 'fork',
       description:
-        'two different, validly signed entries for seq 1 (the second proposes another CID)',
-      prefix: 2,
+        'two different, validly signed entries for seq 2 (the second proposes the CID of "imaging-study")',
+      prefix: 3,
       append: [
-        full(signed(1, hashes[0]!, 'record', { ...proposal, cid: records.three.cid }, 'hospital')),
+        full(signed(2, hashes[1]!, 'record', { ...proposal, cid: imaging.cid }, 'hospital')),
       ],
       code: 'LEDGER_FORK',
-      seq: 1,
+      seq: 2,
     },
   ];
   const noteNegative = [
     {
       id: 'note-wrong-key',
-      description: 'entry 1’s note (sealed to the patient) opened with the clinic’s key',
+      description: 'entry 2’s note (sealed to the patient) opened with the clinic’s key',
       note: hex(proposed.body.note!),
       secretKey: hex(secretKey('clinic').toBEBytes()),
       code: 'LEDGER_NOTE_UNREADABLE',
@@ -984,7 +1268,7 @@ async function ledgerEntries(records: EnvelopeRefs) {
     {
       id: 'note-ciphertext-bit-flip',
       description:
-        'entry 4’s readerNote with one bit of its last byte (the AEAD tag) flipped, opened with the clinic’s key',
+        'entry 5’s readerNote with one bit of its last byte (the AEAD tag) flipped, opened with the clinic’s key',
       note: hex(flipped(grant.body.readerNote, -1)),
       secretKey: hex(secretKey('clinic').toBEBytes()),
       code: 'LEDGER_NOTE_UNREADABLE',
@@ -993,15 +1277,14 @@ async function ledgerEntries(records: EnvelopeRefs) {
       id: 'note-not-a-pair',
       description:
         'a note that is CBOR [capsule] only (no ciphertext), opened with the patient’s key',
-      note: hex(encodeCanonical([capsuleOf(records.small)])),
+      note: hex(encodeCanonical([lab.capsule])),
       secretKey: hex(secretKey('patient').toBEBytes()),
       code: 'LEDGER_NOTE_UNREADABLE',
     },
   ];
   write('ledger-entries.json', {
-    description:
-      'One valid 9-entry ledger with every kind of entry (a record proposed by the hospital and one by the owner): decoded fields, the body’s canonical bytes and hash, the payload the author signs, the full canonical bytes, the stub’s bytes and the entry hash; what the host serves each party; negative cases as a prefix of that ledger followed by other entries, with the error code verifyLedger must raise, and sealed notes that must not open.',
-    spec: 'docs/spec/ledger.md §1 Encoding, §2 Entries, §3 Kinds and bodies, §4 Chain rules, §10 What each party is served',
+    description: `One valid ${entries.length}-entry ledger (format version ${LEDGER_VERSION}) with every kind of entry (a record proposed by the hospital and one by the owner, each sealed to its category's key; the encryption keys published at entry 1 and laboratory moved to epoch 1 after the revocation): decoded fields, the body’s canonical bytes and hash, the payload the author signs, the full canonical bytes, the stub’s bytes and the entry hash; the sealed records; what the host serves each party; negative cases as a prefix of that ledger followed by other entries, with the error code verifyLedger must raise, and sealed notes that must not open.`,
+    spec: 'docs/spec/ledger.md §1 Encoding, §2 Entries, §3 Kinds and bodies, §4 Chain rules, §10 What each party is served; docs/spec/keys.md (the key hierarchy)',
     generator: GENERATOR,
     signatures: SIGNATURES,
     keys: keyTable([
@@ -1013,17 +1296,22 @@ async function ledgerEntries(records: EnvelopeRefs) {
       'proxy3',
       'newOwner',
       'stranger',
+      'lab0',
+      'imaging0',
+      'lab1',
     ]),
+    keysInput:
+      'Secret key i is the scalar with all 32 bytes equal to i. "patient" is the owner’s identity key (genesis) and "newOwner" the identity key it rotates to (entry 10). lab0, imaging0 and lab1 are the patient’s encryption keys (laboratory epoch 0, imaging epoch 0, laboratory epoch 1): fixed scalars here, since these vectors are about the ledger’s bytes and rules — a wallet derives them from its seed with HKDF (docs/spec/keys.md, vectors/keys.json).',
     record:
-      'Entry 1 (the hospital’s proposal, accepted by entry 2) records envelope.json’s "small" vector and entry 3 (the owner’s own) its "three-segments" vector: CID, capsule and sealed size.',
+      'Entry 2 (the hospital’s proposal, accepted by entry 3) records "lab-observation", sealed to lab0; entry 4 (the owner’s own) records "imaging-study", sealed to imaging0: CID, capsule and sealed size. Each record’s sealed bytes are in `records` (envelope.md format): opened with the key it is sealed to (openRecord), they give `plaintext`; computeCid(sealed) = cid, and the capsule is the one in its header.',
+    records: LEDGER_RECORDS.map((r) => sealedRecords[r.id].json),
     notes:
       'Sealed notes are random (Umbral encrypt): open them, never re-seal and compare. `notes` lists, per body field, whom it is sealed to (with that secret key) and the map it opens to (openNote). Bytes: CBOR [capsule (105 bytes, pre.md §6), DEM ciphertext (pre.md §5)]; the plaintext is the CBOR map of the note’s fields.',
     ledger: { id: hex(LEDGER_ID), ...summary },
-    verify:
-      '"ok": `bytes` decodes (decodeEntry), re-encodes to the same bytes; `bodyBytes` = CBOR(body) and bodyHash = SHA-256(bodyBytes); `stub` = CBOR of the header with sig (decodeAnyEntry gives the same fields with bodyHash for body); hash = SHA-256(stub), for both forms; the signature verifies over signingPayload = "medvault/ledger/entry/v2" ‖ 00 ‖ CBOR(header); verifyLedger accepts entries 0..seq.',
+    verify: `"ok": \`bytes\` decodes (decodeEntry), re-encodes to the same bytes; \`bodyBytes\` = CBOR(body) and bodyHash = SHA-256(bodyBytes); \`stub\` = CBOR of the header with sig (decodeAnyEntry gives the same fields with bodyHash for body); hash = SHA-256(stub), for both forms; the signature verifies over signingPayload = "medvault/ledger/entry/v${LEDGER_VERSION}" ‖ 00 ‖ CBOR(header); verifyLedger accepts entries 0..seq.`,
     entries: positive,
     viewsInput:
-      'A view serves entry seq in full when seq is in `full`, else its `stub`. visibilityFor(entries, partyKey) gives `role` and shows exactly `full`; a view that is served verifies (verifyLedger) to `verifies`: the same size, head, root and owner as the full ledger. Role "none" is served nothing.',
+      'A view serves entry seq in full when seq is in `full`, else its `stub`. visibilityFor(entries, partyKey) gives `role` and shows exactly `full`; every view verifies (verifyLedger) to `verifies`: the same size, head, root and owner as the full ledger. Every party, role "none" included, sees genesis, encryption-keys and key-rotation in full.',
     views,
     negativeInput:
       'entries = the first `prefix` entries above (in full), then the `append` hex entries (full or stubs); verifyLedger(entries) must throw `code` (naming `seq` when given).',
@@ -1091,22 +1379,22 @@ async function checkpoints({ ledger, bytes, hashes }: Awaited<ReturnType<typeof 
       bytes: hex(mapOf(cp3Pairs)),
       code: 'LEDGER_MALFORMED',
     },
-    {
-      id: 'version-1',
-      description: 'size-3 as a version 1 checkpoint (v = 1), validly signed',
+    ...[1, 2].map((v) => ({
+      id: `version-${v}`,
+      description: `size-3 as a version ${v} checkpoint (v = ${v}), validly signed`,
       check: 'decodeCheckpoint',
       bytes: hex(
         (() => {
           const { sig: _, ...unsigned } = cp3;
-          const v1 = { ...unsigned, v: 1 };
+          const old = { ...unsigned, v };
           const sig = signer('patient')
-            .sign(concatBytes(CHECKPOINT_TAG, encodeCanonical(v1)))
+            .sign(concatBytes(CHECKPOINT_TAG, encodeCanonical(old)))
             .toBEBytes();
-          return encodeCanonical({ ...v1, sig });
+          return encodeCanonical({ ...old, sig });
         })(),
       ),
       code: 'LEDGER_MALFORMED',
-    },
+    })),
     {
       id: 'wrong-root',
       description: `a validly signed checkpoint of size ${last} whose root is the root at size ${last - 1}`,
@@ -1422,6 +1710,126 @@ function proxyRequests(cid: string) {
   });
 }
 
+// ---------------------------------------------------------------- keys
+
+/** The BIP39 reference phrase: eleven times "abandon", then "about"; no passphrase. */
+const KEYS_PHRASE =
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const KEYS_SALT = utf8ToBytes('medvault/identity/v1');
+const IDENTITY_INFO = utf8ToBytes('medvault/identity-key/v1');
+const ENCRYPTION_INFO = utf8ToBytes('medvault/encryption-key/v1');
+const u32be = (n: number) => {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
+};
+
+/**
+ * The key hierarchy of one seed, each key derived here as keys.md writes it
+ * (HKDF-SHA256, 48 bytes, reduced into [1, n − 1]) and checked against
+ * `PatientKeys`. Deterministic: the file is the same on every run.
+ */
+function keyVectors() {
+  // BIP39: PBKDF2-HMAC-SHA512(NFKD(phrase), "mnemonic" ‖ passphrase, 2048 rounds, 64 bytes)
+  const seed = pbkdf2(sha512, utf8ToBytes(KEYS_PHRASE.normalize('NFKD')), 'mnemonic', {
+    c: 2048,
+    dkLen: 64,
+  });
+  const keys = PatientKeys.fromSeed(seed);
+  const n = secp256k1.Point.Fn.ORDER;
+  const derive = (info: Uint8Array, library: SecretKey) => {
+    const okm = hkdf(sha256, seed, KEYS_SALT, info, 48);
+    const scalar = numberToBytesBE((bytesToNumberBE(okm) % (n - 1n)) + 1n, 32);
+    same(`the key of info ${hex(info)}`, scalar, library.toBEBytes());
+    return {
+      info: hex(info),
+      okm: hex(okm),
+      secretKey: hex(scalar),
+      publicKey: hex(SecretKey.fromBEBytes(scalar).publicKey().toCompressedBytes()),
+    };
+  };
+  const ledgerId = hkdf(sha256, seed, KEYS_SALT, utf8ToBytes('ledger-id'), 32);
+  same('the ledger id', ledgerId, keys.ledgerId());
+  const identity = [0, 1].map((index) => ({
+    index,
+    ...derive(concatBytes(IDENTITY_INFO, u32be(index)), keys.identity(index)),
+  }));
+  const encryption = (
+    [
+      ['laboratory', 0],
+      ['laboratory', 1],
+      ['psychiatry', 0],
+    ] as const
+  ).map(([category, epoch]) => {
+    const name = utf8ToBytes(category);
+    const info = concatBytes(ENCRYPTION_INFO, u32be(name.length), name, u32be(epoch));
+    return { category, epoch, ...derive(info, keys.encryptionKey(category, epoch)) };
+  });
+  const all = [...identity, ...encryption].map((k) => k.secretKey);
+  if (new Set(all).size !== all.length) throw new Error('two derived keys are equal');
+  const bad = (id: string, description: string, rest: Record<string, unknown>, code: string) => ({
+    id,
+    description,
+    ...rest,
+    code,
+  });
+  const badSeed = (id: string, description: string, bytes: Uint8Array) =>
+    bad(id, description, { call: 'identity', seed: hex(bytes), index: 0 }, 'KEYS_INVALID_SEED');
+  const badCategory = (id: string, description: string, category: string, epoch = 0) =>
+    bad(id, description, { call: 'encryptionKey', category, epoch }, 'KEYS_INVALID_CATEGORY');
+  const negative = [
+    badSeed('seed-31-bytes', 'a seed of 31 bytes (01…01): at least 32', new Uint8Array(31).fill(1)),
+    badSeed('seed-65-bytes', 'a seed of 65 bytes (01…01): at most 64', new Uint8Array(65).fill(1)),
+    badSeed(
+      'seed-all-zero',
+      '64 zero bytes (what a destroyed seed holds): refused when a key is derived',
+      new Uint8Array(64),
+    ),
+    badCategory('category-empty', 'the empty category', ''),
+    badCategory('category-upper-case', 'upper case is not allowed', 'Laboratory'),
+    badCategory('category-leading-dash', 'a category starts with a letter or digit', '-lab'),
+    badCategory('category-leading-dot', 'a category starts with a letter or digit', '.lab'),
+    badCategory('category-slash', '"/" is not allowed', 'lab/chemistry'),
+    badCategory('category-space', 'a space is not allowed', 'lab results'),
+    badCategory('category-non-ascii', 'only a–z, 0–9, ".", "_" and "-"', 'radiología'),
+    badCategory('category-65-bytes', '65 characters: at most 64', 'a'.repeat(65)),
+    badCategory('epoch-negative', 'epoch −1', 'laboratory', -1),
+    badCategory('epoch-2^32', 'epoch 2^32: epochs are u32', 'laboratory', 2 ** 32),
+    badCategory('epoch-fraction', 'epoch 1.5', 'laboratory', 1.5),
+    bad(
+      'identity-index-2^32',
+      'identity index 2^32: indices are u32',
+      { call: 'identity', index: 2 ** 32 },
+      'KEYS_INVALID_CATEGORY',
+    ),
+  ];
+  write('keys.json', {
+    description:
+      'The patient’s key hierarchy from one seed: the ledger id, identity keys 0 and 1, and encryption keys of two categories and two epochs, each with its HKDF info, output keying material and key pair; inputs that must be refused, with their error codes. Deterministic: every run writes the same file.',
+    spec: 'docs/spec/keys.md',
+    generator: 'packages/core/scripts/make-vectors.ts keys (npx tsx)',
+    phrase: KEYS_PHRASE,
+    passphrase: '',
+    seed: hex(seed),
+    seedInput:
+      'BIP39: seed = PBKDF2-HMAC-SHA512(password = NFKD(phrase), salt = "mnemonic" ‖ passphrase, 2048 iterations, 64 bytes).',
+    hkdf: {
+      hash: 'SHA-256',
+      salt: hex(KEYS_SALT),
+      saltText: 'medvault/identity/v1',
+      prk: hex(extract(sha256, seed, KEYS_SALT)),
+    },
+    derive:
+      'okm = HKDF-SHA256(ikm = seed, salt, info, 48 bytes) (RFC 5869; prk = HMAC-SHA256(salt, seed)); secretKey = (okm as a big-endian integer mod (n − 1)) + 1, 32 bytes big-endian, n the order of secp256k1; publicKey = compressed secretKey·G. identity(index): info = "medvault/identity-key/v1" ‖ u32be(index). encryptionKey(category, epoch): info = "medvault/encryption-key/v1" ‖ u32be(byte length of category) ‖ UTF-8 category ‖ u32be(epoch). ledgerId: HKDF-SHA256(seed, salt, "ledger-id", 32 bytes), not reduced.',
+    ledgerId: { info: hex(utf8ToBytes('ledger-id')), value: hex(ledgerId) },
+    identity,
+    encryption,
+    negativeInput:
+      'call "identity": PatientKeys.fromSeed(seed, or the seed above when absent).identity(index); call "encryptionKey": PatientKeys.fromSeed(the seed above).encryptionKey(category, epoch). Each must throw `code`.',
+    negative,
+  });
+}
+
 // ---------------------------------------------------------------- main
 
 /** What each target writes. */
@@ -1429,6 +1837,7 @@ const TARGETS = {
   envelope: ['envelope.json'],
   ledger: ['ledger-entries.json', 'checkpoint.json'],
   'proxy-request': ['proxy-request.json'],
+  keys: ['keys.json'],
 } as const;
 type Target = keyof typeof TARGETS;
 const asked = process.argv.slice(2);
@@ -1442,10 +1851,10 @@ if (asked.length === 0 || asked.some((t) => !(t in TARGETS))) {
 const wants = (t: Target) => asked.includes(t);
 mkdirSync(OUT, { recursive: true });
 if (wants('envelope')) await envelope();
-// the ledger's records and the proxy requests name the committed envelope.json's records
-const records = envelopeRefs();
-if (wants('ledger')) await checkpoints(await ledgerEntries(records));
-if (wants('proxy-request')) proxyRequests(records.small.cid);
+if (wants('ledger')) await checkpoints(await ledgerEntries());
+// the proxy requests name the committed envelope.json's "small" record
+if (wants('proxy-request')) proxyRequests(envelopeSmall().cid);
+if (wants('keys')) keyVectors();
 const written = (Object.keys(TARGETS) as Target[]).filter(wants).flatMap((t) => TARGETS[t]);
 execFileSync(
   join(import.meta.dirname, '../../../node_modules/.bin/biome'),

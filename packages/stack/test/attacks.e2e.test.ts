@@ -14,14 +14,15 @@
  * Each of these succeeded against the code before owner-endorsed records,
  * per-record results and the clock-skew rule.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anchorCheckpoint } from '@medvault/core/chain';
-import { collect, sealRecordBytes } from '@medvault/core/envelope';
+import { collect, openRecord, sealRecordBytes } from '@medvault/core/envelope';
 import {
+  currentEncryptionKey,
   type EntryBody,
   LEDGER_VERSION,
   Ledger,
@@ -39,9 +40,12 @@ import {
   NotEnoughFragmentsError,
   type ProxyEndpoint,
   readShared,
+  revokeAccess,
+  rotateCategories,
 } from '@medvault/core/proxy';
 import { HttpStore } from '@medvault/core/storage';
 import { devClient, type RunningLedgerHost, startLedgerHost } from '@medvault/node/services';
+import { recoverDelegatingKey, TEST_CATEGORIES, testPatient } from '@medvault/testing';
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
@@ -74,17 +78,29 @@ const endpoints = (): ProxyEndpoint[] =>
 
 /** A patient with a ledger on `hostUrl`. */
 async function patientOn(hostUrl: string) {
-  const key = SecretKey.random();
-  const owner = new Signer(key);
+  const patient = testPatient();
+  const key = patient.identity;
+  const owner = patient.owner;
   const host = new LedgerHostClient({ url: hostUrl, signer: owner });
   const genesis = await Ledger.create(owner, { store: new MemoryLedgerStore() });
   const ledgerId = await host.createLedger(genesis.entryBytes(0));
+  await host.submit(ledgerId, 'encryption-keys', patient.keysEntry(), owner);
+  /** What grantAccess needs to delegate `categories` (epoch 0). */
+  const keysFor = (categories: string[]) => ({
+    identity: key,
+    delegations: categories.map((category) => ({
+      category,
+      epoch: 0,
+      secretKey: patient.secretOf(category),
+    })),
+    notesKey: patient.keys.notesKey().publicKey(),
+  });
   /**
    * Seals `text` to the patient, stores it (unless `stored` is false), and
    * enters it in the ledger signed by `author`.
    */
   const record = async (text: string, category: string, author: Signer = owner, stored = true) => {
-    const sealed = await sealRecordBytes(key.publicKey(), new TextEncoder().encode(text), {
+    const sealed = await sealRecordBytes(patient.keyOf(category), new TextEncoder().encode(text), {
       contentType: 'application/fhir+json',
     });
     if (stored) await store.put(sealed.bytes);
@@ -96,24 +112,26 @@ async function patientOn(hostUrl: string) {
       resourceType: 'Observation',
       category,
       size: sealed.size,
-      recipient: owner.verifyingKey().toCompressedBytes(),
+      recipient: patient.recipientOf(category),
     };
     const entry = await host.submit(ledgerId, 'record', body, author);
     return { cid, body, entry };
   };
   const share = (reader: SecretKey, categories: string[], hostClient = host) =>
     grantAccess({
-      patient: key,
+      ...keysFor(categories),
       reader: reader.publicKey(),
       scope: { categories },
       purpose: 'follow-up',
       expiresAt: Date.now() + DAY,
       proxies: endpoints(),
+      // a test that stops a proxy leaves its place to the standby
+      standby: stack.standbyProxies.map((p) => ({ url: p.url, publicKey: p.publicKey })),
       threshold: 2,
       ledger: { host: hostClient, ledgerId },
       chain,
     });
-  return { key, owner, host, ledgerId, record, share };
+  return { key, owner, host, ledgerId, record, share, keysFor, patient };
 }
 
 /** Reads `cids` as `reader`; the texts opened, and the failures by CID. */
@@ -287,7 +305,7 @@ describe('attacks on the trust model', () => {
     const grant = await patient.share(reader, ['laboratory']);
     // a stranger's junk lab entry: a blob it stored, and a "capsule" that is not one
     const stranger = new Signer(SecretKey.random());
-    const junkBlob = await sealRecordBytes(patient.key.publicKey(), randomBytes(64), {
+    const junkBlob = await sealRecordBytes(patient.patient.keyOf('laboratory'), randomBytes(64), {
       contentType: 'application/fhir+json',
     });
     const junkCid = (await store.put(junkBlob.bytes)).toString();
@@ -349,7 +367,7 @@ describe('attacks on the trust model', () => {
       publicKey: target.publicKey,
     };
     const grant = await grantAccess({
-      patient: patient.key,
+      ...patient.keysFor(['laboratory']),
       reader: reader.publicKey(),
       scope: { categories: ['laboratory'] },
       purpose: 'follow-up',
@@ -386,7 +404,7 @@ describe('attacks on the trust model', () => {
     const before = await held();
     // a ledger the host does not have: fragments are delivered, then the entry is refused
     const refused = await grantAccess({
-      patient: patient.key,
+      ...patient.keysFor(['laboratory']),
       reader: reader.publicKey(),
       scope: { categories: ['laboratory'] },
       purpose: 'follow-up',
@@ -408,7 +426,7 @@ describe('attacks on the trust model', () => {
     const down = stack.proxies[2] as (typeof stack.proxies)[number];
     await stack.stopProxy(2);
     const grant = await grantAccess({
-      patient: patient.key,
+      ...patient.keysFor(['laboratory']),
       reader: reader.publicKey(),
       scope: { categories: ['laboratory'] },
       purpose: 'follow-up',
@@ -427,4 +445,160 @@ describe('attacks on the trust model', () => {
     expect(grant.proxyFailures.map((f) => f.proxy)).toEqual([down.url]);
     expect((await readAs(reader, grant, [lab.cid])).texts).toEqual(['{"code":"TSH","value":2.0}']);
   }, 60_000);
+});
+
+/** Key fragments proxy `name` of the stack holds for a grant, as its operator can read them off its disk. */
+async function heldFragments(name: string, grantId: string) {
+  const file = join(dir, 'stack', 'proxies', name, 'grants', `${grantId}.json`);
+  const stored = JSON.parse(await readFile(file, 'utf8')) as {
+    kfrags: { key: string; kfrag: string }[];
+  };
+  return stored.kfrags.map((k) => ({ key: k.key, kfrag: hexToBytes(k.kfrag) }));
+}
+
+/** What t proxies and the reader of a grant interpolate from the fragments they hold. */
+function coalitionKeys(
+  held: { key: string; kfrag: Uint8Array }[][],
+  reader: SecretKey,
+): Map<string, SecretKey> {
+  const byKey = new Map<string, Uint8Array[]>();
+  for (const proxy of held) {
+    for (const { key, kfrag } of proxy) byKey.set(key, [...(byKey.get(key) ?? []), kfrag]);
+  }
+  return new Map(
+    [...byKey].map(([key, kfrags]) => [
+      key,
+      SecretKey.fromBEBytes(recoverDelegatingKey(kfrags, reader.toBEBytes())),
+    ]),
+  );
+}
+
+/** Whether `key` opens the sealed record `cid` (its plaintext, or undefined). */
+async function opensWith(cid: string, key: SecretKey): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await collect(await openRecord(await store.get(cid), key)));
+  } catch {
+    return undefined;
+  }
+}
+
+describe('what a coalition of a grant’s proxies and its reader gets', () => {
+  test('t proxies plus the reader of a lab grant recover the laboratory key of that epoch — no identity key, no other category', async () => {
+    const reader = SecretKey.random();
+    const patient = await patientOn(stack.ledgerHost.url);
+    const lab = await patient.record('{"code":"HbA1c","value":6.1}', 'laboratory');
+    const psych = await patient.record('{"note":"psychiatric assessment"}', 'psychiatry');
+    const grant = await patient.share(reader, ['laboratory']);
+    expect(grant.categories).toEqual(['laboratory']);
+
+    // the attack: proxies a and b (t = 2) pool what they hold with the reader
+    const held = [await heldFragments('a', grant.grantId), await heldFragments('b', grant.grantId)];
+    const stolen = coalitionKeys(held, reader);
+    // exactly one key: the laboratory key of epoch 0
+    expect([...stolen.keys()]).toEqual([bytesToHex(patient.patient.recipientOf('laboratory'))]);
+    const key = stolen.values().next().value as SecretKey;
+    expect(key.publicKey().equals(patient.patient.keyOf('laboratory'))).toBe(true);
+    // it opens the lab record without any proxy: what the grant shares anyway
+    expect(await opensWith(lab.cid, key)).toBe('{"code":"HbA1c","value":6.1}');
+    // not the psychiatric note, sealed to the psychiatry key
+    expect(await opensWith(psych.cid, key)).toBeUndefined();
+    // not the identity key: the ledger refuses what it signs as the patient
+    expect(key.publicKey().equals(patient.key.publicKey())).toBe(false);
+    const forged = await patient.host
+      .submit(patient.ledgerId, 'revoke', { grantId: hexToBytes(grant.grantId) }, new Signer(key))
+      .catch((e) => e);
+    expect(forged).toMatchObject({ code: 'LEDGER_UNAUTHORIZED' });
+    // and no category key but the one delegated
+    for (const category of TEST_CATEGORIES.filter((c) => c !== 'laboratory')) {
+      expect(key.publicKey().equals(patient.patient.keyOf(category))).toBe(false);
+    }
+  }, 60_000);
+
+  test('after a revocation, colluding proxies that kept their fragments and the reader cannot open a record sealed after it; other shares read on', async () => {
+    const revokedReader = SecretKey.random();
+    const otherReader = SecretKey.random();
+    const patient = await patientOn(stack.ledgerHost.url);
+    const before = await patient.record('{"code":"LDL","value":2.4}', 'laboratory');
+    const revoked = await patient.share(revokedReader, ['laboratory']);
+    const other = await patient.share(otherReader, ['laboratory']);
+    // the colluding operators keep a copy of their fragments before the patient revokes
+    const kept = [
+      await heldFragments('a', revoked.grantId),
+      await heldFragments('b', revoked.grantId),
+    ];
+
+    await revokeAccess({
+      identity: patient.key,
+      grant: revoked,
+      ledger: { host: patient.host, ledgerId: patient.ledgerId },
+      chain,
+    });
+    const verified = await patient.host.sync(patient.ledgerId);
+    const { rotated, updated } = await rotateCategories({
+      identity: patient.key,
+      keys: patient.patient.keys,
+      ledger: { host: patient.host, ledgerId: patient.ledgerId },
+      verified: { state: verified.state, entries: await patient.host.entries(patient.ledgerId) },
+      categories: revoked.categories,
+    });
+    expect(rotated).toEqual([{ category: 'laboratory', epoch: 1 }]);
+    // the other lab share was given the new key by every proxy, with no prompt
+    expect(updated).toEqual([{ grantId: other.grantId, categories: ['laboratory'], failures: [] }]);
+
+    // a hospital seals the next lab result to the key the ledger now names
+    const now = currentEncryptionKey(
+      (
+        await new LedgerHostClient({
+          url: stack.ledgerHost.url,
+          signer: new Signer(SecretKey.random()),
+        }).sync(patient.ledgerId)
+      ).state,
+      'laboratory',
+    );
+    expect(now.epoch).toBe(1);
+    const sealed = await sealRecordBytes(
+      now.key,
+      new TextEncoder().encode('{"code":"LDL","value":1.9}'),
+      {
+        contentType: 'application/fhir+json',
+      },
+    );
+    await store.put(sealed.bytes);
+    const after = sealed.cid.toString();
+    await patient.host.submit(
+      patient.ledgerId,
+      'record',
+      {
+        cid: after,
+        capsule: sealed.capsule.toBytes(),
+        contentType: 'application/fhir+json',
+        resourceType: 'Observation',
+        category: 'laboratory',
+        size: sealed.size,
+        recipient: now.key.toCompressedBytes(),
+      },
+      patient.owner,
+    );
+
+    // the coalition: the epoch-0 key only — what it could read stays exposed, the new record does not open
+    const stolen = coalitionKeys(kept, revokedReader);
+    expect(stolen.size).toBe(1);
+    const key = stolen.values().next().value as SecretKey;
+    expect(await opensWith(before.cid, key)).toBe('{"code":"LDL","value":2.4}');
+    expect(await opensWith(after, key)).toBeUndefined();
+    // the other share reads old and new through the proxies
+    expect((await readAs(otherReader, other, [before.cid, after])).texts).toEqual([
+      '{"code":"LDL","value":2.4}',
+      '{"code":"LDL","value":1.9}',
+    ]);
+    // and the revoked reader gets nothing through them
+    const refused = await readShared({
+      reader: revokedReader,
+      grant: revoked,
+      cids: [after],
+      store,
+      timeoutMs: 5_000,
+    }).catch((e) => e);
+    expect(refused).toBeInstanceOf(NotEnoughFragmentsError);
+  }, 90_000);
 });

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anchorCheckpoint } from '@medvault/core/chain';
-import { MemoryLedgerStore, sealNote } from '@medvault/core/ledger';
+import { LEDGER_VERSION, MemoryLedgerStore, sealNote } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
 import { encrypt, PublicKey, SecretKey, Signer } from '@medvault/core/pre';
 import {
@@ -102,7 +102,18 @@ describe('the lists, restored from the ledger', () => {
     await first.wallet.receive(record(lipids, 'Lipid panel', 'laboratory'), HOSPITAL);
     const ended = await first.wallet.share(share('Second opinion'), CLINIC);
     const ongoing = await first.wallet.share(share('Diabetes follow-up'), CLINIC);
-    await first.wallet.revoke(ended.grantId);
+    // ending one lab share moves the laboratory key to a new epoch; the other lab share gets it
+    expect(await first.wallet.revoke(ended.grantId)).toEqual({
+      grantId: ended.grantId,
+      unreachable: [],
+      rotated: ['laboratory'],
+      updated: 1,
+    });
+    expect((await first.wallet.grants()).find((g) => g.grantId === ongoing.grantId)).toMatchObject({
+      status: 'active',
+      categories: ['laboratory'],
+      keysUpdatedAt: expect.any(Number),
+    });
     // someone else's record entry: anyone may propose one, no list shows it until the patient accepts
     const { ledgerId, publicKey } = (await first.db.identity()) as {
       ledgerId: string;
@@ -117,6 +128,7 @@ describe('the lists, restored from the ledger', () => {
         cid: 'bafkreie7q3iidccmpvszul7kudcvvuavuo7u6gzlbobczuk5nqk3b4akba',
         capsule: stranger.toBytes(),
         contentType: 'text/plain',
+        category: 'other',
         size: 1,
         recipient: hexToBytes(publicKey),
       },
@@ -174,6 +186,8 @@ describe('the lists, restored from the ledger', () => {
     expect(await second.wallet.revoke(ongoing.grantId)).toEqual({
       grantId: ongoing.grantId,
       unreachable: [],
+      rotated: ['laboratory'],
+      updated: 0,
     });
     // and the first device learns of it at its next ledger check
     const status = await first.wallet.ledgerStatus();
@@ -201,7 +215,9 @@ describe('the lists, restored from the ledger', () => {
     expect(await second.wallet.proposals()).toEqual([]);
     expect((await second.wallet.records()).length).toBe(2);
     // a hospital's record sent while the patient was away: accepted, it joins the list with its title
-    const sealedTitle = sealNote(PublicKey.fromCompressedBytes(hexToBytes(publicKey)), {
+    // sealed, as a hospital does, to the patient's current laboratory key
+    const labKey = (await second.wallet.encryptionKey('laboratory')).publicKey;
+    const sealedTitle = sealNote(PublicKey.fromCompressedBytes(hexToBytes(labKey)), {
       title: 'Ferritin',
       origin: HOSPITAL,
     });
@@ -215,7 +231,7 @@ describe('the lists, restored from the ledger', () => {
         contentType: 'application/fhir+json',
         category: 'laboratory',
         size: 10,
-        recipient: hexToBytes(publicKey),
+        recipient: hexToBytes(labKey),
         note: sealedTitle,
       },
       strangerKey,
@@ -284,7 +300,7 @@ describe('the lists, restored from the ledger', () => {
         relayer,
         owner: secretKey,
         checkpoint: {
-          v: 2,
+          v: LEDGER_VERSION,
           ledger: ledgerId,
           size,
           root: randomBytes(32),

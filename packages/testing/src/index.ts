@@ -6,5 +6,7 @@
  */
 export { blobStoreContract } from './blob-store-contract.js';
 export { caught, caughtAsync, expectError } from './caught.js';
+export { recoverDelegatingKey } from './coalition.js';
 export { codeSet, codesIn, errorCodesOf } from './error-codes.js';
 export { randomData } from './random-data.js';
+export { TEST_CATEGORIES, type TestPatient, testPatient } from './test-patient.js';

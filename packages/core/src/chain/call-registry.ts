@@ -1,10 +1,16 @@
 import {
+  type Address,
   ContractFunctionRevertedError,
   HttpRequestError,
   TimeoutError,
   BaseError as ViemError,
 } from 'viem';
-import { RegistryRevertError, RpcUnreachableError, SignatureExpiredError } from './errors.js';
+import {
+  KeyRetiredError,
+  RegistryRevertError,
+  RpcUnreachableError,
+  SignatureExpiredError,
+} from './errors.js';
 
 /** Runs a chain call, turning viem's errors into MedVault's typed ones. */
 export async function callRegistry<T>(run: () => Promise<T>): Promise<T> {
@@ -17,6 +23,8 @@ export async function callRegistry<T>(run: () => Promise<T>): Promise<T> {
         const name = revert.data?.errorName ?? 'unknown';
         const args = revert.data?.args ?? [];
         if (name === 'SignatureExpired') throw new SignatureExpiredError(args[0] as bigint, error);
+        if (name === 'KeyRetired')
+          throw new KeyRetiredError(args[0] as Address, args[1] as Address, error);
         throw new RegistryRevertError(name, args, error);
       }
       if (error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError)) {

@@ -1,3 +1,4 @@
+import type { Address } from 'viem';
 import { BaseError } from '../errors/base-error.js';
 
 const DOCS = 'spec/registry.md';
@@ -57,6 +58,40 @@ export class SignatureExpiredError extends RegistryRevertError {
       `The registry refused the call: its signature expired at ${new Date(Number(deadline) * 1000).toISOString()} (block time); sign it again.`,
     );
     this.deadline = deadline;
+  }
+}
+
+/**
+ * The registry refused a call signed by an identity key that was rotated
+ * away (`rotateRegistryKey`): a retired key can no longer anchor, register
+ * or revoke, and cannot be rotated again. Sign with the current key
+ * (`currentRegistryKey`); grants of the retired key are revoked by the
+ * current key with `revokeGrant({ namespace })`. Also raised when a rotation
+ * names a retired key as the new one.
+ *
+ * @example
+ * ```ts
+ * try { await anchorCheckpoint(client, { registry, checkpoint, owner: oldSk }) } catch (e) {
+ *   if (e instanceof KeyRetiredError) console.log(`use the key of ${e.successor}`);
+ * }
+ * ```
+ */
+export class KeyRetiredError extends RegistryRevertError {
+  static override readonly code = 'CHAIN_KEY_RETIRED';
+  override readonly name = 'KeyRetiredError';
+  /** The retired key's address. */
+  readonly key: Address;
+  /** The address it was rotated to (itself possibly rotated since). */
+  readonly successor: Address;
+  constructor(key: Address, successor: Address, cause: unknown) {
+    super(
+      'KeyRetired',
+      [key, successor],
+      cause,
+      `The registry refused the call: identity key ${key} was rotated to ${successor} and signs nothing any more; sign with the current key.`,
+    );
+    this.key = key;
+    this.successor = successor;
   }
 }
 

@@ -11,17 +11,18 @@ import { readContract } from 'viem/actions';
 import type { SecretKey } from '../pre/keys.js';
 import { callRegistry } from './call-registry.js';
 import { type GrantCommitmentInput, grantCommitment } from './commitment.js';
-import { InvalidChainInputError, RegistryRevertError, TransactionFailedError } from './errors.js';
+import { InvalidChainInputError } from './errors.js';
 import { registryAbi } from './registry-artifact.js';
 import {
   deadlineSeconds,
   type RelayParams,
+  refusedOrFailed,
   type SentCall,
   type SignatureParams,
   sendSigned,
   signCall,
 } from './send-signed.js';
-import { addressOfKey, ownerAccount } from './typed-data.js';
+import { keyAddress, ownerAccount } from './typed-data.js';
 
 type AnyClient = Client<Transport, Chain | undefined, Account | undefined>;
 
@@ -79,14 +80,6 @@ function grantIdHex(grantId: Uint8Array): Hex {
     throw new InvalidChainInputError('a grant id must be 32 bytes');
   return bytesToHex(grantId);
 }
-
-const ownerAddress = (owner: Uint8Array | Address): Address =>
-  owner instanceof Uint8Array ? addressOfKey(owner) : owner;
-
-/** Whether an error of a write means "the registry's state already is what was asked". */
-const refusedOrFailed = (error: unknown, name: string) =>
-  (error instanceof RegistryRevertError && error.errorName === name) ||
-  error instanceof TransactionFailedError;
 
 /**
  * Registers a grant on chain, signed by the ledger's owner and relayed by
@@ -156,37 +149,71 @@ export async function registerGrant(
 }
 
 /**
- * Revokes the owner's grant on chain, signed by the owner and relayed by
- * anyone. Revoking a grant already revoked (someone relayed the owner's
- * revocation first) resolves `{ alreadyRevoked: true }`; a grant the signer
- * never registered fails with `RegistryRevertError` `UnknownGrant`.
+ * Revokes a grant on chain, signed by the owner and relayed by anyone.
+ * Without `namespace`, the grant is the signer's own. After an identity-key
+ * rotation, grants registered by an earlier key stay under that key's
+ * address: pass it as `namespace` and sign with the current key (the one
+ * the earlier key was rotated to, directly or through later rotations); the
+ * old key itself is refused (`KeyRetiredError`). Revoking a grant already
+ * revoked (someone relayed the revocation first) resolves
+ * `{ alreadyRevoked: true }`; a grant the namespace never registered fails
+ * with `RegistryRevertError` `UnknownGrant`, and a signer that is not the
+ * namespace's current key with `NotCurrentKey`.
  *
  * @example
  * ```ts
  * await revokeGrant(client, { registry, owner: patientSk, grantId });
+ * // after rotating from oldSk to newSk, a grant registered by oldSk:
+ * await revokeGrant(client, { registry, owner: newSk, grantId, namespace: oldPk.toCompressedBytes() });
  * ```
  */
 export async function revokeGrant(
   client: AnyClient,
-  params: RelayParams & SignatureParams & { owner: SecretKey; grantId: Uint8Array },
+  params: RelayParams &
+    SignatureParams & {
+      /** The current identity key, who signs. */
+      owner: SecretKey;
+      grantId: Uint8Array;
+      /**
+       * The key that registered the grant (its compressed public key or
+       * address), when it is an earlier key of `owner`'s rotations. Default:
+       * `owner` itself.
+       */
+      namespace?: Uint8Array | Address;
+    },
 ): Promise<RevokeGrantResult> {
-  const message = {
-    grantId: grantIdHex(params.grantId),
-    deadline: await deadlineSeconds(client, params.deadline),
-  };
-  const signature = await signCall(client, params.registry, params.owner, 'RevokeGrant', message);
+  const signer = ownerAccount(params.owner).address;
+  const namespace = params.namespace === undefined ? signer : keyAddress(params.namespace);
+  const grantId = grantIdHex(params.grantId);
+  const deadline = await deadlineSeconds(client, params.deadline);
+  // The signer's own grants keep the original call, so signatures and gas are as before rotation existed.
+  const own = namespace.toLowerCase() === signer.toLowerCase();
   try {
-    const sent = await sendSigned(client, params, 'revokeGrant', [
-      message.grantId,
-      message.deadline,
-      signature,
-    ]);
+    const sent = own
+      ? await sendSigned(client, params, 'revokeGrant', [
+          grantId,
+          deadline,
+          await signCall(client, params.registry, params.owner, 'RevokeGrant', {
+            grantId,
+            deadline,
+          }),
+        ])
+      : await sendSigned(client, params, 'revokeGrantOf', [
+          namespace,
+          grantId,
+          deadline,
+          await signCall(client, params.registry, params.owner, 'RevokeGrantOf', {
+            namespace,
+            grantId,
+            deadline,
+          }),
+        ]);
     return { alreadyRevoked: false, ...sent };
   } catch (error) {
     if (refusedOrFailed(error, 'AlreadyRevoked')) {
       const stored = await getGrant(client, {
         registry: params.registry,
-        owner: ownerAccount(params.owner).address,
+        owner: namespace,
         grantId: params.grantId,
       });
       if (stored?.revoked) return { alreadyRevoked: true };
@@ -220,7 +247,7 @@ export async function getGrant(
       address: params.registry,
       abi: registryAbi,
       functionName: 'getGrant',
-      args: [ownerAddress(params.owner), grantIdHex(params.grantId)],
+      args: [keyAddress(params.owner), grantIdHex(params.grantId)],
     }),
   );
   return exists ? { expiresAt: Number(expiresAt) * 1000, revoked, commitment } : undefined;
@@ -249,7 +276,7 @@ export async function isGrantActive(
       address: params.registry,
       abi: registryAbi,
       functionName: 'isGrantActive',
-      args: [ownerAddress(params.owner), grantIdHex(params.grantId)],
+      args: [keyAddress(params.owner), grantIdHex(params.grantId)],
     }),
   );
 }

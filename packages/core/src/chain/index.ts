@@ -7,6 +7,7 @@
  * import { anchorCheckpoint, verifyLedgerAgainstChain } from '@medvault/core/chain';
  * await anchorCheckpoint(client, { registry, checkpoint, owner: patientSk });
  * await verifyLedgerAgainstChain(client, { registry, entries });
+ * await rotateRegistryKey(client, { registry, oldOwner: stolenSk, newOwner: freshSk });
  * ```
  * @module
  */
@@ -30,7 +31,9 @@ export {
   registerGrant,
   revokeGrant,
 } from './grants.js';
+export { currentRegistryKey, getKeyLinks, type KeyLinks } from './key-links.js';
 export { registryAbi, registryBytecode } from './registry-artifact.js';
+export { type RotateKeyResult, rotateRegistryKey } from './rotate-key.js';
 export type { RelayParams, SentCall, SignatureParams } from './send-signed.js';
 export {
   addressOfKey,

@@ -8,7 +8,7 @@ import {
 } from 'viem/actions';
 import type { SecretKey } from '../pre/keys.js';
 import { callRegistry } from './call-registry.js';
-import { MissingAccountError, TransactionFailedError } from './errors.js';
+import { MissingAccountError, RegistryRevertError, TransactionFailedError } from './errors.js';
 import { registryAbi } from './registry-artifact.js';
 import { ownerAccount, registryDomain, registryTypes } from './typed-data.js';
 
@@ -47,7 +47,7 @@ export type SignatureParams = {
  */
 export type SentCall = { hash: Hash; blockNumber: bigint; gasUsed: bigint };
 
-type WriteName = 'anchor' | 'registerGrant' | 'revokeGrant';
+type WriteName = 'anchor' | 'registerGrant' | 'revokeGrant' | 'revokeGrantOf' | 'rotateKey';
 
 const HOUR_MS = 3_600_000;
 
@@ -81,6 +81,15 @@ export async function signCall<P extends keyof typeof registryTypes>(
     message,
   } as never);
 }
+
+/**
+ * Whether an error of a write may mean "the registry's state already is what
+ * was asked" (the contract's error `name`, or a transaction that failed once
+ * mined): the caller then reads the state to decide.
+ */
+export const refusedOrFailed = (error: unknown, name: string) =>
+  (error instanceof RegistryRevertError && error.errorName === name) ||
+  error instanceof TransactionFailedError;
 
 /** Sends a signed call as the relayer, waits for it, returns the receipt's block and hash. */
 export async function sendSigned(

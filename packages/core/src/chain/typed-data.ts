@@ -23,8 +23,11 @@ export function registryDomain(chainId: number, registry: Address) {
 }
 
 /**
- * EIP-712 types of the registry's three signed calls; every one carries a
+ * EIP-712 types of the registry's signed messages; every one carries a
  * `deadline` (seconds, block time) after which the registry refuses it.
+ * `RevokeGrantOf` revokes a grant of an earlier key of the signer's chain;
+ * a key rotation needs `RotateKey` signed by the old key and `AcceptKey`
+ * signed by the new one.
  *
  * @example
  * ```ts
@@ -47,6 +50,19 @@ export const registryTypes = {
   ],
   RevokeGrant: [
     { name: 'grantId', type: 'bytes32' },
+    { name: 'deadline', type: 'uint64' },
+  ],
+  RevokeGrantOf: [
+    { name: 'namespace', type: 'address' },
+    { name: 'grantId', type: 'bytes32' },
+    { name: 'deadline', type: 'uint64' },
+  ],
+  RotateKey: [
+    { name: 'newKey', type: 'address' },
+    { name: 'deadline', type: 'uint64' },
+  ],
+  AcceptKey: [
+    { name: 'oldKey', type: 'address' },
     { name: 'deadline', type: 'uint64' },
   ],
 } as const;
@@ -74,6 +90,10 @@ export function ownerAccount(owner: SecretKey) {
 export function addressOfKey(compressed: Uint8Array): Address {
   return publicKeyToAddress(bytesToHex(Point.fromBytes(compressed).toBytes(false)));
 }
+
+/** An owner given as a compressed public key (33 bytes) or an address, as an address. */
+export const keyAddress = (owner: Uint8Array | Address): Address =>
+  owner instanceof Uint8Array ? addressOfKey(owner) : owner;
 
 /**
  * keccak256 of the grant scope's canonical CBOR. Never sent to the chain

@@ -10,13 +10,14 @@ import { registryAbi } from './registry-artifact.js';
  * const name: RegistryEventName = 'GrantRevoked';
  * ```
  */
-export type RegistryEventName = 'Anchored' | 'GrantRegistered' | 'GrantRevoked';
+export type RegistryEventName = 'Anchored' | 'GrantRegistered' | 'GrantRevoked' | 'KeyRotated';
 
 /**
  * A decoded registry log: `args` holds the event's fields —
  * `Anchored { ledgerKey, owner, size, root }`,
  * `GrantRegistered { grantId, owner, commitment, expiresAt }` (seconds),
- * `GrantRevoked { grantId, owner }`.
+ * `GrantRevoked { grantId, owner }` (owner: the grant's namespace, also when
+ * a later key of its rotations revoked it), `KeyRotated { oldKey, newKey }`.
  *
  * @example
  * ```ts
@@ -41,6 +42,12 @@ export type RegistryWatchers = {
    * they hold for (`owner`, `grantId`) — only if the owner is their grant's.
    */
   onGrantRevoked?: (logs: RegistryLog<'GrantRevoked'>[]) => void;
+  /**
+   * An identity key was rotated (`KeyRotated` events): `oldKey` signs
+   * nothing any more; its grants stay active under its address until
+   * `newKey` (or a later key) revokes them.
+   */
+  onKeyRotated?: (logs: RegistryLog<'KeyRotated'>[]) => void;
   /** A poll failed (the node unreachable, say); polling goes on. */
   onError?: (error: Error) => void;
   /** Polling interval in ms for HTTP transports. */
@@ -66,6 +73,7 @@ export function watchRegistry(
     Anchored: params.onAnchored,
     GrantRegistered: params.onGrantRegistered,
     GrantRevoked: params.onGrantRevoked,
+    KeyRotated: params.onKeyRotated,
   } as const;
   const interval = params.pollingInterval ?? 1_000;
   // Plain log polling rather than viem's filter watcher: that one uninstalls

@@ -6,7 +6,7 @@
  *   { v, ledger, seq, prev, time, kind, bodyHash, author }
  * with bodyHash = SHA-256(CBOR(body)); `sig` is the author's ECDSA signature
  * (secp256k1, SHA-256, low-S) over
- *   "medvault/ledger/entry/v2" ‖ 0x00 ‖ CBOR(header).
+ *   "medvault/ledger/entry/v3" ‖ 0x00 ‖ CBOR(header).
  * The entry's hash — its `prev` link and Merkle leaf — is SHA-256 of the
  * CBOR of the header with `sig`: it does not need the body. So an entry is
  * sent either in full, `{ …header without bodyHash, body, sig }`, or as a
@@ -20,6 +20,7 @@ import { bytesToHex } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
+import { MAX_CATEGORY_BYTES } from '../keys/patient-keys.js';
 import { PublicKey } from '../pre/keys.js';
 import { Signature, type Signer } from '../pre/signing.js';
 import { decodeCanonical, encodeCanonical } from './cbor.js';
@@ -28,10 +29,10 @@ import { LedgerSignatureError, MalformedLedgerDataError } from './errors.js';
 /** Largest sealed note in an entry, bytes. */
 export const MAX_NOTE_BYTES = 4096;
 /** Format version of entries and checkpoints. */
-export const LEDGER_VERSION = 2;
+export const LEDGER_VERSION = 3;
 /** `prev` of the first entry. */
 export const ZERO_HASH = new Uint8Array(32);
-const ENTRY_TAG = utf8ToBytes('medvault/ledger/entry/v2\0');
+const ENTRY_TAG = utf8ToBytes('medvault/ledger/entry/v3\0');
 
 const anyBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, {
   message: 'expected bytes',
@@ -60,6 +61,13 @@ const publicKeyBytes = bytes(33).refine((b) => publicKeyFrom(b) !== null, {
 });
 const uint = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const text = z.string().min(1).max(1024);
+/** A category name: what an encryption key is derived for (docs/spec/keys.md). */
+export const categorySchema = z
+  .string()
+  .max(MAX_CATEGORY_BYTES)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, {
+    message: 'expected a category: a–z, 0–9, ".", "_" and "-", starting with a letter or digit',
+  });
 /** A note sealed to a key (`sealNote`): free text the host never reads. */
 const sealed = anyBytes.refine((b) => b.length > 0 && b.length <= MAX_NOTE_BYTES, {
   message: `expected 1 to ${MAX_NOTE_BYTES} bytes`,
@@ -84,7 +92,8 @@ export const bodySchemas = {
     }),
     contentType: text,
     resourceType: text.optional(),
-    category: text.optional(),
+    /** Its category: `recipient` must be the patient's published key of it (any epoch). */
+    category: categorySchema,
     size: uint,
     recipient: publicKeyBytes,
     /** Title and origin, sealed to the owner. */
@@ -115,6 +124,8 @@ export const bodySchemas = {
       .min(1)
       .max(64),
     threshold: uint.min(1),
+    /** The categories whose encryption keys the grant delegates (a fragment set per key). */
+    categories: z.array(categorySchema).min(1).max(100),
   }),
   revoke: z.strictObject({ grantId: bytes(32) }),
   access: z.strictObject({
@@ -124,6 +135,17 @@ export const bodySchemas = {
   }),
   'key-rotation': z.strictObject({ newOwner: publicKeyBytes, newOwnerSig: bytes(64) }),
   emergency: z.strictObject({ grantee: publicKeyBytes, note: sealed, expiresAt: uint }),
+  /**
+   * The patient's encryption public keys, one per category and epoch:
+   * authors seal a record to its category's newest key. Each epoch follows
+   * the category's last one (0 for a new category).
+   */
+  'encryption-keys': z.strictObject({
+    keys: z
+      .array(z.strictObject({ category: categorySchema, epoch: uint, key: publicKeyBytes }))
+      .min(1)
+      .max(100),
+  }),
 } as const;
 
 /** The kinds of entry. */

@@ -214,3 +214,22 @@ export class WithheldEntryError extends LedgerError {
     super(`A ${kind} entry was served as a stub; every party must see it in full.`, { seq });
   }
 }
+
+/**
+ * A record sealed to a key that is not one of the patient's published
+ * encryption keys for the record's category (docs/spec/keys.md): the
+ * patient could not open it, or it would land in the wrong category's
+ * shares.
+ */
+export class WrongRecipientError extends LedgerError {
+  static override readonly code = 'LEDGER_WRONG_RECIPIENT';
+  override readonly name = 'WrongRecipientError';
+  constructor(category: string, published: number, seq?: number) {
+    super(
+      published === 0
+        ? `The record is in category "${category}", for which the patient has published no encryption key yet: ask the patient's wallet to publish one, then seal to it.`
+        : `The record is sealed to a key that is not one of the patient's ${published} published encryption key${published === 1 ? '' : 's'} for category "${category}": seal it to the category's current key (an encryption-keys entry of the ledger).`,
+      { seq },
+    );
+  }
+}

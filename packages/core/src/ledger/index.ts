@@ -12,6 +12,15 @@
  * ```
  * @module
  */
+
+export {
+  checkCategory,
+  InvalidCategoryError,
+  InvalidSeedError,
+  MAX_CATEGORY_BYTES,
+  MAX_EPOCH,
+  PatientKeys,
+} from '../keys/index.js';
 export { decodeCanonical, decodeSequenceItem, encodeCanonical } from './cbor.js';
 export {
   type Checkpoint,
@@ -22,9 +31,17 @@ export {
   signCheckpoint,
 } from './checkpoint.js';
 export {
+  currentEncryptionKey,
+  type EncryptionKey,
+  findEncryptionKey,
+  nextEncryptionKeys,
+  publishedEncryptionKeys,
+} from './encryption-keys.js';
+export {
   type AnyEntry,
   bodyHashOf,
   bodySchemas,
+  categorySchema,
   decodeAnyEntry,
   decodeEntry,
   type Entry,

@@ -13,6 +13,7 @@ import {
   type Entry,
   encodeEntry,
   hashEntry,
+  LEDGER_VERSION,
   signEntry,
   verifyEntrySignature,
 } from './entry.js';
@@ -24,6 +25,8 @@ import { verifyAppended, verifyLedger } from './verify.js';
 const owner = new Signer(SecretKey.random());
 const hospitals = [0, 1, 2].map(() => new Signer(SecretKey.random()));
 const ownerKey = owner.verifyingKey().toCompressedBytes();
+/** The records are hospitals' proposals sealed to a laboratory key. */
+const labKey = SecretKey.random().publicKey().toCompressedBytes();
 
 function line(name: string, value: string, target?: string, met?: boolean): void {
   console.log(
@@ -50,7 +53,7 @@ function buildEntries(n: number): Uint8Array[] {
       seq === 0
         ? signEntry(
             {
-              v: 2,
+              v: LEDGER_VERSION,
               ledger,
               seq,
               prev,
@@ -63,7 +66,7 @@ function buildEntries(n: number): Uint8Array[] {
           )
         : signEntry(
             {
-              v: 2,
+              v: LEDGER_VERSION,
               ledger,
               seq,
               prev,
@@ -73,8 +76,9 @@ function buildEntries(n: number): Uint8Array[] {
                 cid: `bafkrei${seq}`,
                 capsule: randomBytes(105),
                 contentType: 'application/fhir+json',
+                category: 'laboratory',
                 size: seq,
-                recipient: ownerKey,
+                recipient: labKey,
               },
               author: signer.verifyingKey().toCompressedBytes(),
             },
@@ -102,8 +106,9 @@ console.log('\nPatient ledger');
         cid: `bafkrei${i}`,
         capsule: randomBytes(105),
         contentType: 'application/fhir+json',
+        category: 'laboratory',
         size: i,
-        recipient: ownerKey,
+        recipient: labKey,
       },
       hospitals[i % 3] as Signer,
     );

@@ -1,6 +1,7 @@
 /**
  * Random valid ledgers always verify; every random mutation of one is caught.
  */
+import { testPatient } from '@medvault/testing';
 import { randomBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
@@ -11,11 +12,11 @@ import { Ledger } from './ledger.js';
 import { fakeClock } from './test-fixtures.js';
 import { verifyLedger } from './verify.js';
 
-const owner = new Signer(SecretKey.random());
+const patient = testPatient();
+const owner = patient.owner;
 const hospital = new Signer(SecretKey.random());
 const proxy = new Signer(SecretKey.random());
 const clinic = SecretKey.random().publicKey().toCompressedBytes();
-const ownerKey = owner.verifyingKey().toCompressedBytes();
 
 type Op = 'record' | 'grant' | 'access' | 'revoke' | 'emergency';
 
@@ -23,6 +24,7 @@ type Op = 'record' | 'grant' | 'access' | 'revoke' | 'emergency';
 async function build(ops: Op[]) {
   const clock = fakeClock();
   const ledger = await Ledger.create(owner, { now: clock.now });
+  await ledger.append('encryption-keys', patient.keysEntry(['laboratory']), owner);
   const grants: { id: Uint8Array; revoked: boolean }[] = [];
   for (const op of ops) {
     clock.advance(1000);
@@ -34,8 +36,9 @@ async function build(ops: Op[]) {
           cid: `bafk${ledger.size}`,
           capsule: randomBytes(105),
           contentType: 'application/pdf',
+          category: 'laboratory',
           size: 10,
-          recipient: ownerKey,
+          recipient: patient.recipientOf('laboratory'),
         },
         hospital,
       );
@@ -55,6 +58,7 @@ async function build(ops: Op[]) {
           expiresAt: clock.now() + 1e9,
           proxies: [{ url: 'http://127.0.0.1:1', key: proxy.verifyingKey().toCompressedBytes() }],
           threshold: 1,
+          categories: ['laboratory'],
         },
         owner,
       );

@@ -6,7 +6,16 @@ import { SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
 import { indexLedger } from '../proxy/record-index.js';
 import { decodeCheckpoint, encodeCheckpoint, signCheckpoint } from './checkpoint.js';
-import { decodeEntry, type EntryBody, encodeEntry, hashEntry, signEntry } from './entry.js';
+import {
+  decodeAnyEntry,
+  decodeEntry,
+  type EntryBody,
+  encodeEntry,
+  hashEntry,
+  LEDGER_VERSION,
+  signEntry,
+  stubOf,
+} from './entry.js';
 import {
   AccessOutsideGrantError,
   ChainBrokenError,
@@ -20,6 +29,8 @@ import {
   SequenceError,
   TruncatedLedgerError,
   UnauthorizedEntryError,
+  WithheldEntryError,
+  WrongRecipientError,
 } from './errors.js';
 import { Ledger } from './ledger.js';
 import { signKeyRotation } from './state.js';
@@ -45,7 +56,7 @@ describe('a valid ledger', () => {
     const { ledger, owner } = await sampleLedger();
     const cp = await ledger.checkpoint(owner);
     const verified = verifyLedger(ledger.allEntryBytes(), { checkpoints: [cp] });
-    expect(verified.size).toBe(7);
+    expect(verified.size).toBe(8);
     expect(verified.root).toEqual(ledger.root());
     expect(verified.owner).toEqual(owner.verifyingKey().toCompressedBytes());
   });
@@ -74,7 +85,7 @@ describe('a valid ledger', () => {
     const next = verifyAppended(head, [ledger.entryBytes(head.size)]);
     expect(next.size).toBe(head.size + 1);
     expect(next.root).toEqual(ledger.root());
-    expect(head.size).toBe(7); // the earlier head is untouched
+    expect(head.size).toBe(8); // the earlier head is untouched
   });
 
   test('a ledger reopened from its store verifies again', async () => {
@@ -164,7 +175,7 @@ describe('what verification catches', () => {
     const error = caught(() => {
       const revoke = signEntry(
         {
-          v: 2,
+          v: LEDGER_VERSION,
           ledger: ledger.id,
           seq: ledger.size,
           prev: ledger.head,
@@ -181,29 +192,95 @@ describe('what verification catches', () => {
     await expect(ledger.append('revoke', { grantId }, hospital)).rejects.toBeInstanceOf(
       UnauthorizedEntryError,
     );
-    expect(ledger.size).toBe(7); // nothing was stored
+    expect(ledger.size).toBe(8); // nothing was stored
   });
 
-  test('a record that names someone else as recipient', async () => {
-    const { ledger, hospital } = await sampleLedger({ records: 0, accesses: 0 });
-    await expect(
-      ledger.append(
+  test('a record sealed to a key that is not the patient’s key for its category is refused (the owner’s at once, a proposal at endorsement)', async () => {
+    const { ledger, owner, hospital, keys } = await sampleLedger({ records: 0, accesses: 0 });
+    const body = {
+      cid: 'x',
+      capsule: randomBytes(105),
+      contentType: 'application/pdf',
+      category: 'laboratory',
+      size: 1,
+      recipient: keys.recipientOf('laboratory'),
+    };
+    for (const [recipient, message] of [
+      [owner.verifyingKey().toCompressedBytes(), /not one of the patient's 1 published/], // the identity key
+      [keys.recipientOf('psychiatry'), /category "laboratory"/], // another category's key
+      [keys.recipientOf('laboratory', 1), /published encryption key/], // an epoch not published
+    ] as const) {
+      const error = await ledger.append('record', { ...body, recipient }, owner).catch((e) => e);
+      expect(error).toBeInstanceOf(WrongRecipientError);
+      expect(error.code).toBe('LEDGER_WRONG_RECIPIENT');
+      expect(error.message).toMatch(message);
+      // another author may propose it; the owner cannot accept it
+      const proposal = await ledger.append(
         'record',
-        {
-          cid: 'x',
-          capsule: randomBytes(10),
-          contentType: 'application/pdf',
-          size: 1,
-          recipient: hospital.verifyingKey().toCompressedBytes(),
-        },
+        { ...body, cid: `p${ledger.size}`, capsule: randomBytes(105), recipient },
         hospital,
-      ),
-    ).rejects.toBeInstanceOf(UnauthorizedEntryError);
+      );
+      const decision = { proposal: proposal.seq, entryHash: hashEntry(proposal), accept: true };
+      expect(await ledger.append('endorse', decision, owner).catch((e) => e)).toBeInstanceOf(
+        WrongRecipientError,
+      );
+      await ledger.append('endorse', { ...decision, accept: false }, owner);
+    }
+    // a category without a published key says so
+    const unknown = await ledger
+      .append('record', { ...body, category: 'dermatology' }, owner)
+      .catch((e) => e);
+    expect(unknown.message).toMatch(/published no encryption key yet/);
+    // the right key is welcome, and so is a past epoch's after a rotation
+    await ledger.append('record', body, owner);
+    await ledger.append(
+      'encryption-keys',
+      { keys: [{ category: 'laboratory', epoch: 1, key: keys.recipientOf('laboratory', 1) }] },
+      owner,
+    );
+    await ledger.append(
+      'record',
+      {
+        ...body,
+        cid: 'y',
+        capsule: randomBytes(105),
+        recipient: keys.recipientOf('laboratory', 1),
+      },
+      owner,
+    );
+    await ledger.append('record', { ...body, cid: 'z', capsule: randomBytes(105) }, owner);
+    expect(verifyLedger(ledger.allEntryBytes()).size).toBe(ledger.size);
+  });
+
+  test('encryption keys: only the owner publishes them, each epoch follows the last, no key serves twice, never withheld', async () => {
+    const { ledger, owner, hospital, keys } = await sampleLedger({ records: 0, accesses: 0 });
+    const publish = (entry: { category: string; epoch: number; key: Uint8Array }[], by = owner) =>
+      ledger.append('encryption-keys', { keys: entry }, by).catch((e) => e);
+    const lab1 = { category: 'laboratory', epoch: 1, key: keys.recipientOf('laboratory', 1) };
+    expect(await publish([lab1], hospital)).toBeInstanceOf(UnauthorizedEntryError);
+    expect((await publish([{ ...lab1, epoch: 2 }])).message).toMatch(/next key is epoch 1, not 2/);
+    expect((await publish([{ ...lab1, epoch: 0 }])).message).toMatch(/next key is epoch 1, not 0/);
+    expect((await publish([{ ...lab1, key: keys.recipientOf('imaging') }])).message).toMatch(
+      /already the owner or another encryption key/,
+    );
+    expect((await publish([{ ...lab1, key: ledger.owner }])).message).toMatch(/already the owner/);
+    expect((await publish([lab1, lab1])).message).toMatch(/named twice/);
+    await publish([
+      lab1,
+      { category: 'dermatology', epoch: 0, key: keys.recipientOf('dermatology') },
+    ]);
+    expect(ledger.state.encryptionKeys.get('laboratory')).toHaveLength(2);
+    // served as a stub, it does not verify: every party must see it
+    const entries = ledger.allEntryBytes().map((b) => decodeAnyEntry(b));
+    const withheld = entries.map((e) => (e.kind === 'encryption-keys' ? stubOf(e) : e));
+    expect(caught(() => verifyLedger(withheld.map((e) => encodeEntry(e))))).toBeInstanceOf(
+      WithheldEntryError,
+    );
   });
 
   test('a record written again — same CID or same capsule — is refused, so nobody can re-label it into a scope', async () => {
     const { ledger, owner } = await sampleLedger({ records: 1, accesses: 0 });
-    const first = decodeEntry(ledger.entryBytes(1)).body as EntryBody<'record'>;
+    const first = decodeEntry(ledger.entryBytes(2)).body as EntryBody<'record'>;
     // the owner cannot count one capsule or CID twice
     const again = (change: Partial<EntryBody<'record'>>) =>
       ledger.append('record', { ...first, category: 'laboratory', ...change }, owner);
@@ -231,24 +308,24 @@ describe('what verification catches', () => {
       .catch((e) => e);
     expect(endorse).toBeInstanceOf(DuplicateRecordError);
     // the ledger still verifies; a new record is still welcome
-    expect(ledger.size).toBe(4);
+    expect(ledger.size).toBe(5);
     await ledger.append(
       'record',
       { ...first, cid: 'bafkreinew', capsule: randomBytes(105) },
       owner,
     );
-    expect(verifyLedger(ledger.allEntryBytes()).size).toBe(5);
+    expect(verifyLedger(ledger.allEntryBytes()).size).toBe(6);
   });
 
   test('another author’s record is a proposal: it counts only once the owner endorses it, and only the owner can', async () => {
-    const { ledger, owner, hospital } = await sampleLedger({ records: 0, accesses: 0 });
+    const { ledger, owner, hospital, keys } = await sampleLedger({ records: 0, accesses: 0 });
     const body = {
       cid: 'bafkreiproposed',
       capsule: randomBytes(105),
       contentType: 'application/fhir+json',
       category: 'laboratory',
       size: 10,
-      recipient: ledger.owner,
+      recipient: keys.recipientOf('laboratory'),
     };
     const proposal = await ledger.append('record', body, hospital);
     expect(indexLedger(ledger.allEntryBytes()).records.size).toBe(0);

@@ -1,16 +1,18 @@
 /**
  * Fixed vectors of ledger entries and checkpoints
  * (docs/spec/vectors/ledger-entries.json and checkpoint.json, written once by
- * scripts/make-vectors.ts). Signatures and sealed notes are randomized
- * (hedged RFC 6979, Umbral encrypt), so the committed bytes are decoded,
- * verified and opened here, never re-signed or re-sealed.
+ * scripts/make-vectors.ts). Signatures, sealed records and sealed notes are
+ * randomized (hedged RFC 6979, Umbral encrypt), so the committed bytes are
+ * decoded, verified and opened here, never re-signed or re-sealed.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, test } from 'vitest';
+import { collect, decodeHeader, openRecord } from '../envelope/index.js';
 import { Capsule, PublicKey, SecretKey, Signature } from '../pre/index.js';
+import { computeCid } from '../storage/index.js';
 import {
   type AnyEntry,
   bodyHashOf,
@@ -24,6 +26,7 @@ import {
   encodeCanonical,
   encodeCheckpoint,
   encodeEntry,
+  findEncryptionKey,
   hashEntry,
   type InclusionProof,
   isStub,
@@ -64,8 +67,20 @@ type EntryVector = {
   verify: 'ok';
 };
 type Summary = { size: number; head: string; root: string; owner: string };
+type SealedRecord = {
+  id: string;
+  sealedTo: string;
+  secretKey: string;
+  contentType: string;
+  plaintext: string;
+  sealed: string;
+  cid: string;
+  size: number;
+  capsule: string;
+};
 type EntryFile = {
   keys: Record<string, { secretKey: string; publicKey: string }>;
+  records: SealedRecord[];
   ledger: { id: string } & Summary;
   entries: EntryVector[];
   views: {
@@ -115,7 +130,7 @@ const load = (name: string) =>
 const entries = load('ledger-entries.json') as EntryFile;
 const checkpoints = load('checkpoint.json') as CheckpointFile;
 
-const ENTRY_TAG = utf8ToBytes('medvault/ledger/entry/v2\0');
+const ENTRY_TAG = utf8ToBytes('medvault/ledger/entry/v3\0');
 const hex = bytesToHex;
 /** A decoded value with every byte string as hex, as the vector files show it. */
 function toJson(value: unknown): unknown {
@@ -236,6 +251,74 @@ describe('ledger entries', () => {
     },
   );
 
+  test.each(entries.records)(
+    'record $id: opens with the key it is sealed to; CID, size and capsule are its own',
+    async (r) => {
+      const sealed = hexToBytes(r.sealed);
+      const key = SecretKey.fromBEBytes(hexToBytes(r.secretKey));
+      expect(hex(key.publicKey().toCompressedBytes())).toBe(entries.keys[r.sealedTo]?.publicKey);
+      expect(hex(await collect(await openRecord(sealed, key)))).toBe(r.plaintext);
+      expect((await computeCid([sealed])).cid.toString()).toBe(r.cid);
+      expect(sealed.length).toBe(r.size);
+      const header = decodeHeader(sealed);
+      expect(hex(header.capsule.toBytes())).toBe(r.capsule);
+      expect(header.contentType).toBe(r.contentType);
+    },
+  );
+
+  test('each record entry names a sealed record and its recipient is the key it is sealed to', () => {
+    const records = entries.entries.filter((e) => e.kind === 'record');
+    expect(records).toHaveLength(2);
+    for (const e of records) {
+      const body = e.entry.body as Record<string, unknown>;
+      const sealed = entries.records.find((r) => r.cid === body.cid) as SealedRecord;
+      expect(sealed).toBeDefined();
+      expect({ capsule: body.capsule, size: body.size, contentType: body.contentType }).toEqual({
+        capsule: sealed.capsule,
+        size: sealed.size,
+        contentType: sealed.contentType,
+      });
+      expect(body.recipient).toBe(entries.keys[sealed.sealedTo]?.publicKey);
+      expect(body.recipient).not.toBe(entries.keys.patient?.publicKey);
+    }
+  });
+
+  test('encryption keys: published at entry 1, laboratory moved to epoch 1 after the revoke; records sealed to a published key of their category, the grant over published categories', () => {
+    const keyOf = (party: string) => entries.keys[party]?.publicKey;
+    const published = entries.entries.filter((e) => e.kind === 'encryption-keys');
+    expect(published.map((e) => [e.seq, e.entry.body.keys])).toEqual([
+      [
+        1,
+        [
+          { category: 'laboratory', epoch: 0, key: keyOf('lab0') },
+          { category: 'imaging', epoch: 0, key: keyOf('imaging0') },
+        ],
+      ],
+      [8, [{ category: 'laboratory', epoch: 1, key: keyOf('lab1') }]],
+    ]);
+    const revoke = entries.entries.find((e) => e.kind === 'revoke') as EntryVector;
+    expect(revoke.seq).toBe(7);
+    const { state } = verifyLedger(entryBytes);
+    expect(
+      Object.fromEntries([...state.encryptionKeys].map(([c, keys]) => [c, keys.map(hex)])),
+    ).toEqual({
+      laboratory: [keyOf('lab0'), keyOf('lab1')],
+      imaging: [keyOf('imaging0')],
+    });
+    for (const e of entries.entries.filter((x) => x.kind === 'record')) {
+      const body = e.entry.body as { category: string; recipient: string };
+      expect(findEncryptionKey(state, hexToBytes(body.recipient))).toEqual({
+        category: body.category,
+        epoch: 0,
+      });
+    }
+    const grant = entries.entries.find((e) => e.kind === 'grant') as EntryVector;
+    expect(grant.entry.body.categories).toEqual(['laboratory']);
+    // the identity keys (genesis, key rotation) are never encryption keys
+    expect(findEncryptionKey(state, hexToBytes(keyOf('patient')!))).toBeUndefined();
+    expect(findEncryptionKey(state, hexToBytes(keyOf('newOwner')!))).toBeUndefined();
+  });
+
   test('the endorsement names the proposal by seq and entry hash', () => {
     const endorse = entries.entries.find((e) => e.kind === 'endorse') as EntryVector;
     const body = endorse.entry.body as { proposal: number; entryHash: string; accept: boolean };
@@ -306,10 +389,15 @@ describe('ledger entries', () => {
     },
   );
 
-  test('a party in no grant is served nothing', () => {
+  test('a party in no grant is served genesis, encryption-keys and key-rotation in full, the rest as stubs', () => {
     const none = entries.views.filter((v) => v.role === 'none');
     expect(none.length).toBeGreaterThan(0);
-    for (const view of none) expect(view.full).toEqual([]);
+    const publicSeqs = entries.entries
+      .filter((e) => ['genesis', 'encryption-keys', 'key-rotation'].includes(e.kind))
+      .map((e) => e.seq);
+    for (const view of none) expect(view.full).toEqual(publicSeqs);
+    const headersOnly = entries.views.find((v) => v.id === 'headers-only');
+    expect(headersOnly?.full).toEqual(publicSeqs);
   });
 
   test.each(entries.negative)('negative $id: $code', async (n) => {

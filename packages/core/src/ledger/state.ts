@@ -29,6 +29,7 @@ import {
   UnauthorizedEntryError,
   WithheldEntryError,
   WrongLedgerError,
+  WrongRecipientError,
 } from './errors.js';
 import { MerkleFrontier } from './merkle.js';
 
@@ -46,7 +47,13 @@ export type GrantState = {
 };
 
 /** A record proposed by another author, awaiting the owner's decision. */
-export type Proposal = { hash: Uint8Array; cid?: string; capsule?: string };
+export type Proposal = {
+  hash: Uint8Array;
+  cid?: string;
+  capsule?: string;
+  category?: string;
+  recipient?: Uint8Array;
+};
 
 /** Everything a verifier knows after verifying a prefix of the ledger. */
 export type LedgerState = {
@@ -71,6 +78,10 @@ export type LedgerState = {
    * hash when the body was seen.
    */
   proposals: Map<number, Proposal>;
+  /** The patient's published encryption keys: per category, the key of each epoch in order. */
+  encryptionKeys: Map<string, Uint8Array[]>;
+  /** Every key the ledger has named as an owner or an encryption key (hex): none serves twice. */
+  usedKeys: Set<string>;
   /** Merkle frontier over the verified entries. */
   frontier: MerkleFrontier;
 };
@@ -87,6 +98,8 @@ export function emptyState(ledgerId: Uint8Array): LedgerState {
     recordCids: new Set(),
     recordCapsules: new Set(),
     proposals: new Map(),
+    encryptionKeys: new Map(),
+    usedKeys: new Set(),
     frontier: new MerkleFrontier(),
   };
 }
@@ -99,6 +112,8 @@ export function cloneState(s: LedgerState): LedgerState {
     recordCids: new Set(s.recordCids),
     recordCapsules: new Set(s.recordCapsules),
     proposals: new Map(s.proposals),
+    encryptionKeys: new Map([...s.encryptionKeys].map(([k, keys]) => [k, [...keys]])),
+    usedKeys: new Set(s.usedKeys),
     frontier: s.frontier.clone(),
   };
 }
@@ -142,13 +157,43 @@ function countRecord(state: LedgerState, cid: string, capsule: string, seq: numb
   state.recordCapsules.add(capsule);
 }
 
+/** Refuses a record whose recipient is not a published key of its category. */
+function requirePublishedKey(
+  state: LedgerState,
+  category: string,
+  recipient: Uint8Array,
+  seq: number,
+): void {
+  const keys = state.encryptionKeys.get(category) ?? [];
+  if (!keys.some((k) => equalBytes(k, recipient))) {
+    throw new WrongRecipientError(category, keys.length, seq);
+  }
+}
+
+/** Marks a key as used (owner or encryption key); a key may serve once. */
+function useKey(state: LedgerState, key: Uint8Array, seq: number): void {
+  const hex = bytesToHex(key);
+  if (state.usedKeys.has(hex)) {
+    throw new UnauthorizedEntryError(
+      'the key is already the owner or another encryption key of this ledger',
+      seq,
+    );
+  }
+  state.usedKeys.add(hex);
+}
+
 /**
  * The rules of a stub's kind that its header alone can check: who signed
- * it. Genesis and key-rotation change who the owner is: never withheld.
+ * it. Genesis and key-rotation change who the owner is, encryption-keys
+ * what authors seal to: never withheld.
  */
 function applyStub(state: LedgerState, entry: AnyEntry, hash: Uint8Array): void {
   const { seq } = entry;
-  if (entry.kind === 'genesis' || entry.kind === 'key-rotation') {
+  if (
+    entry.kind === 'genesis' ||
+    entry.kind === 'key-rotation' ||
+    entry.kind === 'encryption-keys'
+  ) {
     throw new WithheldEntryError(entry.kind, seq);
   }
   if (seq === 0) throw new UnauthorizedEntryError('entry 0 must be genesis', seq);
@@ -168,20 +213,23 @@ function applyKind(state: LedgerState, entry: Entry, hash: Uint8Array): void {
       throw new UnauthorizedEntryError('genesis must be signed by the owner it names', seq);
     }
     state.owner = body.owner;
+    useKey(state, body.owner, seq);
     return;
   }
   if (seq === 0) throw new UnauthorizedEntryError('entry 0 must be genesis', seq);
   switch (entry.kind) {
     case 'record': {
       const body = entry.body as EntryBody<'record'>;
-      if (!equalBytes(body.recipient, state.owner)) {
-        throw new UnauthorizedEntryError("a record must name the ledger's owner as recipient", seq);
-      }
       const capsule = bytesToHex(sha256(body.capsule));
       // The owner's own record counts at once; anyone else's is a proposal
-      // that counts only once the owner endorses it.
-      if (equalBytes(entry.author, state.owner)) countRecord(state, body.cid, capsule, seq);
-      else state.proposals.set(seq, { hash, cid: body.cid, capsule });
+      // that counts only once the owner endorses it (its key checked then).
+      if (equalBytes(entry.author, state.owner)) {
+        requirePublishedKey(state, body.category, body.recipient, seq);
+        countRecord(state, body.cid, capsule, seq);
+      } else {
+        const { cid, category, recipient } = body;
+        state.proposals.set(seq, { hash, cid, capsule, category, recipient });
+      }
       return;
     }
     case 'endorse': {
@@ -200,6 +248,9 @@ function applyKind(state: LedgerState, entry: Entry, hash: Uint8Array): void {
           seq,
         );
       }
+      if (body.accept && proposal.category !== undefined && proposal.recipient !== undefined) {
+        requirePublishedKey(state, proposal.category, proposal.recipient, seq);
+      }
       state.proposals.delete(body.proposal);
       if (body.accept && proposal.cid !== undefined && proposal.capsule !== undefined) {
         countRecord(state, proposal.cid, proposal.capsule, seq);
@@ -217,6 +268,22 @@ function applyKind(state: LedgerState, entry: Entry, hash: Uint8Array): void {
       }
       if (body.expiresAt <= entry.time)
         throw new UnauthorizedEntryError('the grant expires before it starts', seq);
+      for (const category of body.categories) {
+        // a grant may delegate only the keys of categories its scope covers:
+        // t proxies and the reader can always recover the keys delegated
+        if (body.scope.categories && !body.scope.categories.includes(category)) {
+          throw new UnauthorizedEntryError(
+            `the grant delegates category "${category}", which its scope does not cover`,
+            seq,
+          );
+        }
+        if (!state.encryptionKeys.has(category)) {
+          throw new UnauthorizedEntryError(
+            `the grant delegates category "${category}", which has no published key`,
+            seq,
+          );
+        }
+      }
       state.grants.set(id, {
         grantee: body.grantee,
         proxies: body.proxies.map((p) => p.key),
@@ -266,12 +333,34 @@ function applyKind(state: LedgerState, entry: Entry, hash: Uint8Array): void {
       ) {
         throw new LedgerSignatureError('new owner', seq);
       }
+      useKey(state, body.newOwner, seq);
       state.owner = body.newOwner;
       return;
     }
     case 'emergency':
       requireOwner(state, entry);
       return;
+    case 'encryption-keys': {
+      requireOwner(state, entry);
+      const body = entry.body as EntryBody<'encryption-keys'>;
+      const named = new Set<string>();
+      for (const { category, epoch, key } of body.keys) {
+        if (named.has(category)) {
+          throw new UnauthorizedEntryError(`category "${category}" is named twice`, seq);
+        }
+        named.add(category);
+        const keys = state.encryptionKeys.get(category) ?? [];
+        if (epoch !== keys.length) {
+          throw new UnauthorizedEntryError(
+            `category "${category}" is at epoch ${keys.length - 1}: its next key is epoch ${keys.length}, not ${epoch}`,
+            seq,
+          );
+        }
+        useKey(state, key, seq);
+        state.encryptionKeys.set(category, [...keys, key]);
+      }
+      return;
+    }
   }
 }
 

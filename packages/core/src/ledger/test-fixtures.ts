@@ -1,9 +1,10 @@
 /**
- * Test helpers: a small realistic ledger (genesis, records the patient
- * signed as a hospital handed them over,
+ * Test helpers: a small realistic ledger (genesis, the patient's
+ * encryption keys, records the patient signed as a hospital handed them over,
  * a grant to a clinic through three proxies, accesses, a revoke). Not
  * exported from the package.
  */
+import { testPatient } from '@medvault/testing';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
@@ -18,13 +19,15 @@ export function fakeClock(start = 1_750_000_000_000) {
 /** The parties of a sharing scenario. */
 export function parties() {
   const key = () => SecretKey.random();
-  const patient = key();
+  const keys = testPatient();
+  const patient = keys.identity;
   const hospital = key();
   const clinic = key();
   const proxies = [key(), key(), key()];
   return {
+    keys,
     patient,
-    owner: new Signer(patient),
+    owner: keys.owner,
     hospital: new Signer(hospital),
     clinic,
     proxies: proxies.map((p) => new Signer(p)),
@@ -38,7 +41,7 @@ export async function sampleLedger(
   const p = parties();
   const clock = fakeClock();
   const ledger = await Ledger.create(p.owner, { now: clock.now });
-  const owner = p.owner.verifyingKey().toCompressedBytes();
+  await ledger.append('encryption-keys', p.keys.keysEntry(), p.owner);
   for (let i = 0; i < (options.records ?? 3); i++) {
     clock.advance(1000);
     await ledger.append(
@@ -50,7 +53,7 @@ export async function sampleLedger(
         resourceType: 'Observation',
         category: 'laboratory',
         size: 2048 + i,
-        recipient: owner,
+        recipient: p.keys.recipientOf('laboratory'),
       },
       p.owner,
     );
@@ -73,6 +76,7 @@ export async function sampleLedger(
         key: s.verifyingKey().toCompressedBytes(),
       })),
       threshold: 2,
+      categories: ['laboratory'],
     },
     p.owner,
   );

@@ -27,7 +27,6 @@ function served(entries: Uint8Array[], party: Uint8Array) {
 describe('what each party sees of a ledger', () => {
   async function ledgerWithPsychNote() {
     const s = await sampleLedger({ records: 2, accesses: 1 });
-    const owner = s.ledger.owner;
     await s.ledger.append(
       'record',
       {
@@ -37,7 +36,7 @@ describe('what each party sees of a ledger', () => {
         resourceType: 'DocumentReference',
         category: 'psychiatry',
         size: 900,
-        recipient: owner,
+        recipient: s.keys.recipientOf('psychiatry'),
       },
       s.owner,
     );
@@ -66,6 +65,7 @@ describe('what each party sees of a ledger', () => {
     });
     expect(kinds).toEqual([
       'genesis:full',
+      'encryption-keys:full',
       'record:full',
       'record:full',
       'grant:full',
@@ -74,7 +74,7 @@ describe('what each party sees of a ledger', () => {
     ]);
   });
 
-  test('a proxy of the grant sees what the reader sees; a stranger sees nothing', async () => {
+  test('a proxy of the grant sees what the reader sees; a stranger only whose ledger it is and what to seal to', async () => {
     const { ledger, proxies, clinic } = await ledgerWithPsychNote();
     const proxyView = served(
       ledger.allEntryBytes(),
@@ -85,11 +85,23 @@ describe('what each party sees of a ledger', () => {
       served(ledger.allEntryBytes(), clinic.publicKey().toCompressedBytes()).bytes,
     );
     const stranger = SecretKey.random().publicKey().toCompressedBytes();
-    expect(served(ledger.allEntryBytes(), stranger).role).toBe('none');
+    const strangerView = served(ledger.allEntryBytes(), stranger);
+    expect(strangerView.role).toBe('none');
+    const full = strangerView.bytes
+      .map((b) => decodeAnyEntry(b))
+      .filter((e) => !isStub(e))
+      .map((e) => e.kind);
+    expect(full).toEqual(['genesis', 'encryption-keys']);
+    expect(indexLedger(strangerView.bytes).records.size).toBe(0);
+    expect(verifyLedger(strangerView.bytes).size).toBe(ledger.size);
   });
 
   test('a record entered after the revocation is not shown to the revoked reader', async () => {
-    const { ledger, clinic, owner } = await sampleLedger({ records: 1, accesses: 0, revoke: true });
+    const { ledger, clinic, owner, keys } = await sampleLedger({
+      records: 1,
+      accesses: 0,
+      revoke: true,
+    });
     await ledger.append(
       'record',
       {
@@ -99,7 +111,7 @@ describe('what each party sees of a ledger', () => {
         resourceType: 'Observation',
         category: 'laboratory',
         size: 1,
-        recipient: ledger.owner,
+        recipient: keys.recipientOf('laboratory'),
       },
       owner,
     );
@@ -129,9 +141,9 @@ describe('what each party sees of a ledger', () => {
     const { ledger, clinic } = await ledgerWithPsychNote();
     // The host, working with the reader, shows the proxies a view where the
     // psychiatric note is re-posted by the reader as `laboratory`.
-    const psych = decodeEntry(ledger.entryBytes(5));
+    const psych = decodeEntry(ledger.entryBytes(6));
     const reader = new Signer(clinic);
-    const forked = await sampleLedgerCopy(ledger.allEntryBytes().slice(0, 5));
+    const forked = await sampleLedgerCopy(ledger.allEntryBytes().slice(0, 6));
     await forked.append(
       'record',
       { ...(psych.body as never as Record<string, unknown>), category: 'laboratory' } as never,

@@ -1,12 +1,13 @@
 /**
  * Who may see what of a ledger: the owner sees every entry in full; a
  * grant's reader and its proxies see in full what their grants need —
- * genesis and key rotations, their grants, revocations and accesses, and the
- * records (the owner's, or proposals the owner accepted, with the
- * endorsement) in a grant's scope and entered before its revocation or
- * expiry — and
- * every other entry as a stub, which still verifies the chain, signatures
- * and Merkle proofs. Anyone else sees nothing.
+ * their grants, revocations and accesses, and the records (the owner's, or
+ * proposals the owner accepted, with the endorsement) in a grant's scope
+ * and entered before its revocation or expiry. Everyone — an author about
+ * to seal a record included — sees the entries that say whose ledger it is
+ * and what to seal to (genesis, key rotations, encryption keys) in full,
+ * and every other entry as a stub, which still verifies the chain,
+ * signatures and Merkle proofs.
  *
  * The host applies this to the entries it holds in full; a reader that is
  * shown less than this only misses records, never gains any.
@@ -16,8 +17,11 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Entry, EntryBody } from './entry.js';
 import { recordInScope } from './scope.js';
 
-/** How a party relates to a ledger. */
+/** How a party relates to a ledger ('none': it sees only the public entries). */
 export type PartyRole = 'owner' | 'grantee' | 'proxy' | 'none';
+
+/** Kinds every party sees in full: whose ledger it is and what to seal records to. */
+export const PUBLIC_KINDS: readonly string[] = ['genesis', 'key-rotation', 'encryption-keys'];
 
 /** What a party may see: its role and, per seq, whether the entry is shown in full. */
 export type Visibility = { role: PartyRole; full: (seq: number) => boolean };
@@ -103,9 +107,8 @@ export function visibilityFor(entries: readonly Entry[], party: Uint8Array): Vis
       if (endorseSeq !== undefined) shown.add(endorseSeq);
     }
   }
-  if (role === 'none') return { role, full: () => false };
   for (const entry of entries) {
-    if (entry.kind === 'genesis' || entry.kind === 'key-rotation') shown.add(entry.seq);
+    if (PUBLIC_KINDS.includes(entry.kind)) shown.add(entry.seq);
   }
   return { role, full: (seq) => shown.has(seq) };
 }

@@ -14,9 +14,9 @@ export const kfragDeliverySchema = z.strictObject({
   ledgerId: hex(32),
   /** Base URL of the ledger host serving it. */
   ledgerHost: z.url({ protocol: /^https?$/ }).max(2048),
-  /** The delegating (patient's) public key. */
+  /** The patient's identity key: it registered the grant on chain. */
   patient: publicKeyHex,
-  /** The key that signed the fragment (and this request). */
+  /** The key that signed the fragments (and this request): the patient's identity key. */
   verifyingKey: publicKeyHex,
   /** The reader the grant is for. */
   reader: publicKeyHex,
@@ -24,11 +24,24 @@ export const kfragDeliverySchema = z.strictObject({
   scope: scopeSchema,
   expiresAt: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   salt: hex(32),
-  /** The fragment, encrypted to this proxy's key. */
-  kfrag: z.strictObject({
-    capsule: z.string().regex(/^[0-9a-f]{2,512}$/),
-    ciphertext: z.string().regex(/^[0-9a-f]{2,4096}$/),
-  }),
+  /**
+   * One fragment per delegated encryption key (a category in an epoch),
+   * each encrypted to this proxy's key. A later delivery for the same
+   * grant adds fragments (a new epoch after a rotation).
+   */
+  fragments: z
+    .array(
+      z.strictObject({
+        /** The delegating key: the patient's encryption key the fragment re-encrypts from. */
+        key: publicKeyHex,
+        kfrag: z.strictObject({
+          capsule: z.string().regex(/^[0-9a-f]{2,512}$/),
+          ciphertext: z.string().regex(/^[0-9a-f]{2,4096}$/),
+        }),
+      }),
+    )
+    .min(1)
+    .max(1000),
 });
 /** Body of a key-fragment delivery. */
 export type KfragDelivery = z.infer<typeof kfragDeliverySchema>;
@@ -46,7 +59,12 @@ export type ReencryptRequest = z.infer<typeof reencryptRequestSchema>;
 export const reencryptResponseSchema = z.strictObject({
   cfrags: z.array(
     z.union([
-      z.strictObject({ cid: z.string(), cfrag: z.string().regex(/^[0-9a-f]+$/) }),
+      z.strictObject({
+        cid: z.string(),
+        cfrag: z.string().regex(/^[0-9a-f]+$/),
+        /** The delegating key of the fragment used: the record's encryption key. */
+        key: publicKeyHex,
+      }),
       z.strictObject({
         cid: z.string(),
         error: z.strictObject({ code: z.string().max(64), message: z.string().max(1024) }),

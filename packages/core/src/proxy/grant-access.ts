@@ -1,7 +1,9 @@
 /**
- * The patient's side of a share: t-of-n key fragments for the reader, one
- * delivered (encrypted and signed) to each proxy, the grant registered on
- * chain and recorded in the patient's ledger.
+ * The patient's side of a share: for each encryption key the grant
+ * delegates (its categories, every epoch), t-of-n key fragments for the
+ * reader; proxy i gets fragment i of each set (encrypted to it, signed by
+ * the identity key); the grant registered on chain and recorded in the
+ * patient's ledger.
  */
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import type { Account, Address, Chain, Client, Transport } from 'viem';
@@ -9,14 +11,17 @@ import { registerGrant, revokeGrant } from '../chain/grants.js';
 import type { GrantScope } from '../ledger/entry.js';
 import { sealNote } from '../ledger/note.js';
 import type { LedgerHostClient } from '../ledger-host/client.js';
-import { generateKFrags } from '../pre/key-frag.js';
 import type { PublicKey, SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
-import type { KfragDelivery } from './api.js';
 import { type CallOptions, callProxy, failureOf, type ProxyEndpoint } from './call-proxy.js';
 import { GrantDeliveryError, type ProxyFailure } from './errors.js';
+import {
+  type Delegation,
+  deliverFragments,
+  type GrantTerms,
+  makeFragmentSets,
+} from './fragment-sets.js';
 import type { Grant } from './grant.js';
-import { sealKfragFor } from './kfrag-delivery.js';
 
 /** Where the patient's ledger lives. */
 export type LedgerAccess = { host: LedgerHostClient; ledgerId: string };
@@ -29,8 +34,15 @@ export type ChainAccess = {
 
 /** Parameters of `grantAccess`. */
 export type GrantAccessParams = {
-  /** The patient's secret key (delegating key and ledger owner). */
-  patient: SecretKey;
+  /** The patient's identity key: signs on chain, in the ledger and every fragment. */
+  identity: SecretKey;
+  /**
+   * The encryption keys the grant delegates (each category of its scope, in
+   * every epoch whose records it should read): one fragment set each.
+   */
+  delegations: Delegation[];
+  /** The patient's notes key (`PatientKeys.notesKey`): the grant's note is sealed to it. */
+  notesKey: PublicKey;
   reader: PublicKey;
   scope: GrantScope;
   purpose: string;
@@ -71,32 +83,36 @@ export type GrantAccessResult = Grant & { proxyFailures: ProxyFailure[] };
  *
  * @example
  * ```ts
- * const grant = await grantAccess({ patient, reader: clinicPk, scope: { categories: ['laboratory'] },
+ * const lab = (epoch: number) => ({ category: 'laboratory', epoch, secretKey: keys.encryptionKey('laboratory', epoch) });
+ * const grant = await grantAccess({ identity: keys.identity(), delegations: [lab(0)],
+ *   notesKey: keys.notesKey().publicKey(), reader: clinicPk,
+ *   scope: { categories: ['laboratory'] },
  *   purpose: 'follow-up', expiresAt: Date.now() + 30 * 86_400_000, proxies, threshold: 2,
  *   ledger: { host, ledgerId }, chain: { client, registry } });
  * grant.proxies.length; // n as it really is
  * ```
  */
 export async function grantAccess(params: GrantAccessParams): Promise<GrantAccessResult> {
-  const signer = new Signer(params.patient);
+  const signer = new Signer(params.identity);
   const grantId = bytesToHex(randomBytes(32));
   const salt = randomBytes(32);
   const ledgerHost = params.ledger.host.url;
   const n = params.fragments ?? params.proxies.length;
-  const kfrags = generateKFrags(
-    params.patient,
-    params.reader,
-    signer,
-    params.threshold,
-    n,
-    true,
-    true,
-  );
-  const hex = (pk: PublicKey) => bytesToHex(pk.toCompressedBytes());
+  const categories = [...new Set(params.delegations.map((d) => d.category))];
+  const sets = makeFragmentSets(params.delegations, params.reader, signer, params.threshold, n);
+  const terms: GrantTerms = {
+    grantId,
+    ledgerId: params.ledger.ledgerId,
+    ledgerHost,
+    reader: params.reader,
+    scope: params.scope,
+    expiresAt: params.expiresAt,
+    salt: bytesToHex(salt),
+  };
   const chain = {
     registry: params.chain.registry,
     relayer: params.chain.relayer,
-    owner: params.patient,
+    owner: params.identity,
     grantId: hexToBytes(grantId),
   };
   await registerGrant(params.chain.client, {
@@ -111,27 +127,12 @@ export async function grantAccess(params: GrantAccessParams): Promise<GrantAcces
 
   const standby = [...(params.standby ?? [])];
   const failures: ProxyFailure[] = [];
-  const deliver = (proxy: ProxyEndpoint, kfrag: (typeof kfrags)[number]) => {
-    const body: KfragDelivery = {
-      ledgerId: params.ledger.ledgerId,
-      ledgerHost,
-      patient: hex(params.patient.publicKey()),
-      verifyingKey: hex(signer.verifyingKey()),
-      reader: hex(params.reader),
-      scope: params.scope,
-      expiresAt: params.expiresAt,
-      salt: bytesToHex(salt),
-      kfrag: sealKfragFor(proxy.publicKey, kfrag),
-    };
-    return callProxy(proxy, 'PUT', `/v1/grants/${grantId}/kfrag`, body, signer, params);
-  };
-  /** Delivers fragment i to its proxy, or to standbys in turn; the proxy that took it. */
+  /** Delivers fragment i (of every set) to its proxy, or to standbys in turn; the proxy that took it. */
   const place = async (i: number): Promise<ProxyEndpoint | undefined> => {
-    const kfrag = kfrags[i] as (typeof kfrags)[number];
     const first = i < params.proxies.length ? params.proxies[i] : standby.shift();
     for (let proxy = first; proxy; proxy = standby.shift()) {
       try {
-        await deliver(proxy, kfrag);
+        await deliverFragments(proxy, terms, sets.sealedFor(i, proxy.publicKey), signer, params);
         return proxy;
       } catch (error) {
         failures.push(failureOf(proxy, error));
@@ -139,7 +140,7 @@ export async function grantAccess(params: GrantAccessParams): Promise<GrantAcces
     }
     return undefined;
   };
-  const placed = await Promise.all(kfrags.map((_, i) => place(i)));
+  const placed = await Promise.all(Array.from({ length: n }, (_, i) => place(i)));
   const holders = placed.filter((p): p is ProxyEndpoint => p !== undefined);
   /** Leaves nothing behind: fragments withdrawn, the grant revoked on chain. */
   const undo = async () => {
@@ -156,7 +157,7 @@ export async function grantAccess(params: GrantAccessParams): Promise<GrantAcces
     throw new GrantDeliveryError(failures);
   }
 
-  const owner = params.patient.publicKey();
+  const owner = params.identity.publicKey();
   // a ledger host that refuses the entry leaves no half-made grant either
   await params.ledger.host
     .submit(
@@ -166,13 +167,14 @@ export async function grantAccess(params: GrantAccessParams): Promise<GrantAcces
         grantId: hexToBytes(grantId),
         grantee: params.reader.toCompressedBytes(),
         scope: params.scope,
-        note: sealNote(owner, { purpose: params.purpose, ...params.notes }),
+        note: sealNote(params.notesKey, { purpose: params.purpose, ...params.notes }),
         readerNote: sealNote(params.reader, { purpose: params.purpose }),
         expiresAt: params.expiresAt,
         proxies: holders.map((p) => ({ url: p.url, key: p.publicKey.toCompressedBytes() })),
         threshold: params.threshold,
         ledgerHost,
         salt,
+        categories,
       },
       signer,
     )
@@ -193,6 +195,7 @@ export async function grantAccess(params: GrantAccessParams): Promise<GrantAcces
     threshold: params.threshold,
     ledgerHost,
     salt: bytesToHex(salt),
+    categories,
     proxyFailures: failures,
   };
 }

@@ -23,6 +23,7 @@ const grant: Grant = {
   threshold: 2,
   ledgerHost: 'http://127.0.0.1:8787',
   salt: '5a'.repeat(32),
+  categories: ['laboratory'],
 };
 
 describe('grant JSON', () => {

@@ -5,7 +5,7 @@
  */
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
-import { scopeSchema } from '../ledger/entry.js';
+import { categorySchema, scopeSchema } from '../ledger/entry.js';
 import { PublicKey } from '../pre/keys.js';
 import { InvalidGrantJsonError } from './errors.js';
 import type { Grant } from './grant.js';
@@ -30,6 +30,7 @@ export const grantJsonSchema = z.strictObject({
   threshold: z.number().int().min(1).max(64),
   ledgerHost: z.url({ protocol: /^https?$/ }).max(2048),
   salt: hex(32),
+  categories: z.array(categorySchema).min(1).max(100),
 });
 /** A grant's JSON form. */
 export type GrantJson = z.infer<typeof grantJsonSchema>;
@@ -58,6 +59,7 @@ export function grantToJson(grant: Grant): GrantJson {
     threshold: grant.threshold,
     ledgerHost: grant.ledgerHost,
     salt: grant.salt,
+    categories: grant.categories,
   };
 }
 
@@ -107,5 +109,6 @@ export function grantFromJson(value: unknown): Grant {
     threshold: json.threshold,
     ledgerHost: json.ledgerHost,
     salt: json.salt,
+    categories: json.categories,
   };
 }

@@ -8,9 +8,9 @@ export type Grant = {
   grantId: string;
   /** The patient's ledger, hex id. */
   ledgerId: string;
-  /** The patient's (delegating) key. */
+  /** The patient's identity key (owner of the ledger, registrant on chain). */
   patient: PublicKey;
-  /** The key that signed the fragments (the patient's signer). */
+  /** The key that signed the fragments: the patient's identity key. */
   verifyingKey: PublicKey;
   reader: PublicKey;
   scope: GrantScope;
@@ -23,4 +23,6 @@ export type Grant = {
   ledgerHost: string;
   /** The on-chain commitment's salt, hex. */
   salt: string;
+  /** The categories whose encryption keys the grant delegates. */
+  categories: string[];
 };

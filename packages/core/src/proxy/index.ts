@@ -9,6 +9,12 @@ export * from '../request-auth/index.js';
 export * from './api.js';
 export { type CallOptions, callProxy, type ProxyEndpoint } from './call-proxy.js';
 export * from './errors.js';
+export {
+  type Delegation,
+  deliverFragments,
+  type GrantTerms,
+  makeFragmentSets,
+} from './fragment-sets.js';
 export type { Grant } from './grant.js';
 export {
   type ChainAccess,
@@ -34,3 +40,9 @@ export {
   recordInScope,
 } from './record-index.js';
 export { type RevokeAccessParams, revokeAccess } from './revoke-access.js';
+export {
+  type GrantUpdate,
+  type RotateCategoriesParams,
+  type RotateCategoriesResult,
+  rotateCategories,
+} from './rotate-keys.js';

@@ -16,7 +16,7 @@ import { hexToBytes } from '@noble/hashes/utils.js';
 import { openRecord } from '../envelope/envelope.js';
 import { decodeHeader, type EnvelopeHeader, MAX_HEADER_SIZE } from '../envelope/header.js';
 import { CapsuleFrag, type VerifiedCapsuleFrag } from '../pre/capsule-frag.js';
-import type { SecretKey } from '../pre/keys.js';
+import { PublicKey, type SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { type ReencryptRequest, reencryptResponseSchema } from './api.js';
@@ -52,8 +52,10 @@ export type ReadSharedResult = {
   failures: ProxyFailure[];
 };
 
+/** A verified capsule fragment and the encryption key it re-encrypts from (hex). */
+type Fragment = { cfrag: VerifiedCapsuleFrag; key: string };
 /** One proxy's answer: per record, a verified fragment or the proxy's reason. */
-type FragmentSet = Map<string, VerifiedCapsuleFrag | { code: string; message: string }>;
+type FragmentSet = Map<string, Fragment | { code: string; message: string }>;
 
 function failureOfError(cid: string, error: unknown): RecordFailure {
   const e = error as { code?: unknown; shortMessage?: unknown; message?: unknown };
@@ -121,15 +123,16 @@ export async function readShared(params: ReadSharedParams): Promise<ReadSharedRe
         return;
       }
       try {
-        set.set(
-          c.cid,
-          CapsuleFrag.fromBytes(hexToBytes(c.cfrag)).verify(
-            (headers.get(c.cid) as EnvelopeHeader).capsule,
-            grant.verifyingKey,
-            grant.patient,
-            grant.reader,
-          ),
+        // The fragment names the encryption key it re-encrypts from; the
+        // identity key's signature binds that key to this reader, so a
+        // proxy cannot pass off another key's (or its own) fragment.
+        const cfrag = CapsuleFrag.fromBytes(hexToBytes(c.cfrag)).verify(
+          (headers.get(c.cid) as EnvelopeHeader).capsule,
+          grant.verifyingKey,
+          PublicKey.fromCompressedBytes(hexToBytes(c.key)),
+          grant.reader,
         );
+        set.set(c.cid, { cfrag, key: c.key });
       } catch (cause) {
         // a fragment that does not verify is a lie: nothing this proxy said is used
         throw new ProxyCallError(
@@ -201,13 +204,15 @@ export async function readShared(params: ReadSharedParams): Promise<ReadSharedRe
   const records: SharedRecord[] = [];
   await Promise.all(
     cids.map(async (cid) => {
-      const cfrags: VerifiedCapsuleFrag[] = [];
+      // fragments by the key they re-encrypt from: the record's key has t of them
+      const byKey = new Map<string, VerifiedCapsuleFrag[]>();
       let reason: { code: string; message: string } | undefined;
       for (const set of collected.sets) {
         const got = set.get(cid);
         if (got && 'code' in got) reason ??= got;
-        else if (got) cfrags.push(got);
+        else if (got) byKey.set(got.key, [...(byKey.get(got.key) ?? []), got.cfrag]);
       }
+      const [key, cfrags] = [...byKey].find(([, c]) => c.length >= grant.threshold) ?? ['', []];
       if (cfrags.length < grant.threshold) {
         failed.push({
           cid,
@@ -224,7 +229,7 @@ export async function readShared(params: ReadSharedParams): Promise<ReadSharedRe
           contentType: (headers.get(cid) as EnvelopeHeader).contentType,
           stream: await openRecord(await params.store.get(cid), {
             receivingSk: params.reader,
-            delegatingPk: grant.patient,
+            delegatingPk: PublicKey.fromCompressedBytes(hexToBytes(key)),
             cfrags: cfrags.slice(0, grant.threshold),
           }),
         });

@@ -28,7 +28,9 @@ export type RecordInfo = {
   size: number;
   capsule: Uint8Array;
   resourceType: string | undefined;
-  category: string | undefined;
+  category: string;
+  /** The encryption key it is sealed to (its category's key of some epoch). */
+  recipient: Uint8Array;
   /** Time of the record entry (ms). */
   time: number;
   /** Who signed the record entry (hex of the compressed key). */
@@ -54,6 +56,12 @@ export type GrantInfo = {
   salt: Uint8Array;
   /** The proxies' keys. */
   proxies: Uint8Array[];
+  /** The proxies, as the grant entry lists them. */
+  proxyEndpoints: { url: string; key: Uint8Array }[];
+  /** Fragments a reader needs from different proxies. */
+  threshold: number;
+  /** The categories whose encryption keys the grant delegates. */
+  categories: string[];
   /** Seq of the grant entry. */
   seq: number;
 };
@@ -81,6 +89,7 @@ function recordInfo(entry: Entry<'record'>): RecordInfo {
     capsule: body.capsule,
     resourceType: body.resourceType,
     category: body.category,
+    recipient: body.recipient,
     time: entry.time,
     author: bytesToHex(entry.author),
     ...(body.note ? { note: body.note } : {}),
@@ -127,6 +136,9 @@ export function indexLedger(
         ledgerHost: body.ledgerHost,
         salt: body.salt,
         proxies: body.proxies.map((p) => p.key),
+        proxyEndpoints: body.proxies,
+        threshold: body.threshold,
+        categories: body.categories,
         seq: entry.seq,
       });
     } else if (entry.kind === 'revoke') {

@@ -15,7 +15,8 @@ import type { ChainAccess, LedgerAccess } from './grant-access.js';
 
 /** Parameters of `revokeAccess`. */
 export type RevokeAccessParams = {
-  patient: SecretKey;
+  /** The patient's identity key. */
+  identity: SecretKey;
   grant: Grant;
   ledger: LedgerAccess;
   chain: ChainAccess;
@@ -28,18 +29,18 @@ export type RevokeAccessParams = {
  *
  * @example
  * ```ts
- * const { unreachable } = await revokeAccess({ patient, grant, ledger: { host, ledgerId }, chain: { client, registry } });
+ * const { unreachable } = await revokeAccess({ identity, grant, ledger: { host, ledgerId }, chain: { client, registry } });
  * ```
  */
 export async function revokeAccess(
   params: RevokeAccessParams,
 ): Promise<{ unreachable: ProxyFailure[] }> {
-  const signer = new Signer(params.patient);
+  const signer = new Signer(params.identity);
   const grantId = hexToBytes(params.grant.grantId);
   await revokeGrant(params.chain.client, {
     registry: params.chain.registry,
     relayer: params.chain.relayer,
-    owner: params.patient,
+    owner: params.identity,
     grantId,
   });
   await params.ledger.host.submit(params.ledger.ledgerId, 'revoke', { grantId }, signer);

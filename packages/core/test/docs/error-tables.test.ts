@@ -10,6 +10,7 @@ import { codeSet, codesIn, errorCodesOf } from '@medvault/testing';
 import { describe, expect, test } from 'vitest';
 import * as chain from '../../src/chain/index.js';
 import * as envelope from '../../src/envelope/index.js';
+import * as keys from '../../src/keys/index.js';
 import * as ledger from '../../src/ledger/index.js';
 import * as pre from '../../src/pre/index.js';
 import * as storage from '../../src/storage/index.js';
@@ -23,6 +24,7 @@ const specCodes = (page: string, prefixes: string[]) =>
 const PAGES = [
   { page: 'pre.md', prefixes: ['PRE'], module: pre },
   { page: 'envelope.md', prefixes: ['ENVELOPE', 'BYTES'], module: envelope },
+  { page: 'keys.md', prefixes: ['KEYS'], module: keys },
   { page: 'ledger.md', prefixes: ['LEDGER'], module: ledger },
   { page: 'storage.md', prefixes: ['STORAGE'], module: storage },
   { page: 'registry.md', prefixes: ['CHAIN'], module: chain },

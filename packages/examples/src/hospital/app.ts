@@ -72,14 +72,16 @@ async function send(record: RecordSummary, bytes: Uint8Array) {
   );
   $('sent').prepend(item);
   try {
-    const sealed = await sealRecordBytes(
-      PublicKey.fromCompressedBytes(hexToBytes(patientKey)),
-      bytes,
-      {
-        contentType: record.contentType,
-        ...(record.resourceType ? { resourceType: record.resourceType } : {}),
-      },
-    );
+    // sealed to the patient's key for the record's category (never the identity key)
+    const category = record.category ?? 'other';
+    const { publicKey: sealTo } = (await wallet.request({
+      method: 'medvault_getEncryptionKey',
+      params: [{ category }],
+    })) as { publicKey: string };
+    const sealed = await sealRecordBytes(PublicKey.fromCompressedBytes(hexToBytes(sealTo)), bytes, {
+      contentType: record.contentType,
+      ...(record.resourceType ? { resourceType: record.resourceType } : {}),
+    });
     pill.textContent = 'Storing…';
     const cid = await store.put(sealed.bytes);
     if (!cid.equals(sealed.cid))
@@ -94,7 +96,8 @@ async function send(record: RecordSummary, bytes: Uint8Array) {
           capsule: bytesToHex(sealed.capsule.toBytes()),
           contentType: record.contentType,
           ...(record.resourceType ? { resourceType: record.resourceType } : {}),
-          ...(record.category ? { category: record.category } : {}),
+          category,
+          recipient: sealTo,
           size: sealed.size,
           title: record.title,
         },

@@ -12,6 +12,7 @@
  * `guardianShares` (entropy, and the shares returned to that page),
  * `signer` and `withSecretKey` (the key).
  */
+import type { PatientKeys } from '@medvault/core/ledger';
 import { type SecretKey, Signer } from '@medvault/core/pre';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { NotOnboardedError } from './errors.js';
@@ -189,5 +190,15 @@ export class IdentityVault {
    */
   withSecretKey<T>(use: (secretKey: SecretKey) => T): T {
     return use(this.#deps.session.identity().secretKey);
+  }
+
+  /**
+   * Lends the whole key hierarchy to `use` (encryption keys to delegate
+   * from, the notes key to open notes), with the identity key in use. `use`
+   * must not keep them. `WalletLockedError` (before `use` runs) when locked.
+   */
+  withKeys<T>(use: (keys: PatientKeys, identity: SecretKey) => T): T {
+    const { keys, secretKey } = this.#deps.session.identity();
+    return use(keys, secretKey);
   }
 }

@@ -1,15 +1,12 @@
 /**
- * The patient's identity from a BIP39 recovery phrase: the secp256k1 key
- * and the ledger id, both derived from the phrase's seed with HKDF-SHA256
- * under their own labels — so restoring the phrase restores the key and
- * finds the same ledger on the host.
+ * The patient's identity from a BIP39 recovery phrase: the key hierarchy
+ * of the phrase's seed (`PatientKeys`, docs/spec/keys.md) — the identity
+ * key that signs, the encryption keys per category and epoch, the notes key
+ * and the ledger id — so restoring the phrase restores every key and finds
+ * the same ledger on the host.
  */
-import { SecretKey } from '@medvault/core/pre';
-import { mapHashToField } from '@noble/curves/abstract/modular.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { PatientKeys } from '@medvault/core/ledger';
+import type { SecretKey } from '@medvault/core/pre';
 import {
   entropyToMnemonic,
   generateMnemonic,
@@ -21,7 +18,15 @@ import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { InvalidMnemonicError } from './errors.js';
 
 /** The patient's keys, held only by the background while unlocked. */
-export type Identity = { secretKey: SecretKey; ledgerId: Uint8Array };
+export type Identity = {
+  /** The identity key in use (index `identityIndex`): signs the ledger and on chain. */
+  secretKey: SecretKey;
+  ledgerId: Uint8Array;
+  /** Every key of the hierarchy, derived on demand. */
+  keys: PatientKeys;
+  /** Which identity key is in use: 0, then one more after each identity rotation. */
+  identityIndex: number;
+};
 
 /** A fresh 12-word (128-bit) recovery phrase. */
 export function newMnemonic(): string {
@@ -48,27 +53,27 @@ export function entropyMnemonic(entropy: Uint8Array): string {
   return entropyToMnemonic(entropy, wordlist);
 }
 
-const SALT = new TextEncoder().encode('medvault/identity/v1');
-
 /**
- * Derives the patient's key and ledger id from a recovery phrase.
+ * Derives the patient's keys from a recovery phrase; `identityIndex` picks
+ * the identity key (0 until the patient rotates it).
  *
  * @example
  * ```ts
- * const { secretKey, ledgerId } = await deriveIdentity(newMnemonic());
+ * const { secretKey, ledgerId, keys } = await deriveIdentity(newMnemonic());
+ * const lab = keys.encryptionKey('laboratory', 0);
  * ```
  */
-export async function deriveIdentity(phrase: string): Promise<Identity> {
+export async function deriveIdentity(phrase: string, identityIndex = 0): Promise<Identity> {
   const seed = await mnemonicToSeed(normalizeMnemonic(phrase));
-  // 48 bytes reduced into [1, n-1]: bias below 2^-128 (FIPS 186-5 A.2.1)
-  const keyMaterial = hkdf(sha256, seed, SALT, utf8ToBytes('patient-key'), 48);
-  const scalar = mapHashToField(keyMaterial, secp256k1.Point.Fn.ORDER);
-  const ledgerId = hkdf(sha256, seed, SALT, utf8ToBytes('ledger-id'), 32);
-  seed.fill(0);
-  keyMaterial.fill(0);
   try {
-    return { secretKey: SecretKey.fromBEBytes(scalar), ledgerId };
+    const keys = PatientKeys.fromSeed(seed);
+    return {
+      secretKey: keys.identity(identityIndex),
+      ledgerId: keys.ledgerId(),
+      keys,
+      identityIndex,
+    };
   } finally {
-    scalar.fill(0);
+    seed.fill(0);
   }
 }

@@ -7,15 +7,20 @@
  */
 import { anchorCheckpoint, getAnchor } from '@medvault/core/chain';
 import {
+  currentEncryptionKey,
+  type EncryptionKey,
   type EntryBody,
+  findEncryptionKey,
   type Ledger,
   type LedgerStore,
   type Note,
+  nextEncryptionKeys,
   openNote,
   sealNote,
+  WrongRecipientError,
 } from '@medvault/core/ledger';
 import { LedgerHostRequestError } from '@medvault/core/ledger-host';
-import { Capsule } from '@medvault/core/pre';
+import { Capsule, PublicKey } from '@medvault/core/pre';
 import { indexLedger, type LedgerAccess } from '@medvault/core/proxy';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { ReceiveRecordRequest } from '../shared/provider-schema.js';
@@ -25,6 +30,33 @@ import { type AdoptedFromLedger, adoptFromLedger } from './lists-from-ledger.js'
 import { PatientLedger } from './patient-ledger.js';
 import type { SettingsController } from './settings-controller.js';
 import type { StoredRecord, WalletDb } from './wallet-db.js';
+
+/**
+ * The categories the wallet publishes keys for as soon as the ledger
+ * exists, whatever the patient's records: the list of categories with keys
+ * is public to anyone who knows the ledger id, so it must say nothing about
+ * the patient (a key for `psychiatry` is there for everyone). A category
+ * outside the list gets its key when its first record or share needs it.
+ */
+export const DEFAULT_CATEGORIES = [
+  'allergy',
+  'demographics',
+  'document',
+  'encounter',
+  'imaging',
+  'immunization',
+  'laboratory',
+  'medication',
+  'other',
+  'problem-list',
+  'procedure',
+  'psychiatry',
+  'summary',
+  'vital-signs',
+];
+
+/** The category of a record that names none. */
+export const DEFAULT_CATEGORY = 'other';
 
 /**
  * One access a proxy logged in the ledger.
@@ -159,7 +191,7 @@ export class LedgerSync {
           this.#deps.identity.signer(),
         );
         // what another device added joins the lists as soon as it is seen
-        await adoptFromLedger(ledger, this.#deps.db, this.#readNote);
+        await adoptFromLedger(ledger, this.#deps.db, this.#notesOf(ledger));
       } catch {
         // best effort: the dashboard's ledger check reports the problem
       }
@@ -182,24 +214,62 @@ export class LedgerSync {
     return result;
   }
 
-  /** Opens a note sealed to the patient (undefined when locked, absent or unreadable). */
-  #readNote = (sealed: Uint8Array | undefined): Note | undefined => {
-    if (!sealed || !this.#deps.identity.unlocked) return undefined;
-    try {
-      return this.#deps.identity.withSecretKey((sk) => openNote(sk, sealed));
-    } catch {
-      return undefined;
-    }
-  };
+  /**
+   * Opens notes sealed to the patient in `ledger` (undefined when locked,
+   * absent or unreadable): a record's note with the key the record is sealed to
+   * (`recipient`, found among the published keys), any other with the
+   * patient's notes key.
+   */
+  #notesOf =
+    (ledger: Ledger) =>
+    (sealed: Uint8Array | undefined, recipient?: Uint8Array): Note | undefined => {
+      if (!sealed || !this.#deps.identity.unlocked) return undefined;
+      try {
+        return this.#deps.identity.withKeys((keys) => {
+          if (!recipient) return openNote(keys.notesKey(), sealed);
+          const where = findEncryptionKey(ledger.state, recipient);
+          return where
+            ? openNote(keys.encryptionKey(where.category, where.epoch), sealed)
+            : undefined;
+        });
+      } catch {
+        return undefined;
+      }
+    };
+
+  /**
+   * Publishes keys for the categories that have none yet — the default set
+   * and `categories` — in one `encryption-keys` entry signed by the
+   * identity key; returns the synced ledger.
+   */
+  async ensureKeys(categories: readonly string[] = []): Promise<Ledger> {
+    const owner = this.#deps.identity.signer();
+    const host = await this.#deps.settings.ledgerHost();
+    const patientLedger = await this.#patientLedger();
+    const ledger = await patientLedger.sync(host, owner);
+    const body = this.#deps.identity.withKeys((keys) =>
+      nextEncryptionKeys(keys, ledger.state, [...DEFAULT_CATEGORIES, ...categories]),
+    );
+    return body ? patientLedger.submit(host, owner, 'encryption-keys', body) : ledger;
+  }
+
+  /**
+   * The key a record of `category` is sealed to now (published first if the
+   * category has none): what a hospital page asks for before it seals.
+   */
+  async encryptionKey(category: string): Promise<EncryptionKey> {
+    return currentEncryptionKey((await this.ensureKeys([category])).state, category);
+  }
 
   /** Records other authors proposed, awaiting the patient's decision, oldest first. */
   async proposals(): Promise<ProposedRecord[]> {
     const ledger = await this.latest();
     const { proposals } = indexLedger(ledger.allEntryBytes());
+    const readNote = this.#notesOf(ledger);
     return [...proposals.values()]
       .sort((a, b) => a.seq - b.seq)
       .map((p) => {
-        const note = this.#readNote(p.note);
+        const note = readNote(p.note, p.recipient);
         return {
           seq: p.seq,
           cid: p.cid,
@@ -232,27 +302,43 @@ export class LedgerSync {
       entryHash: proposal.hash,
       accept,
     });
-    if (accept) await adoptFromLedger(patientLedger.ledger, this.#deps.db, this.#readNote);
+    if (accept) {
+      const after = patientLedger.ledger;
+      await adoptFromLedger(after, this.#deps.db, this.#notesOf(after));
+    }
     return { seq, accepted: accept };
   }
 
-  /** Adds a record a hospital handed over to the ledger (after the patient approved). */
+  /**
+   * Adds a record a hospital handed over to the ledger (after the patient
+   * approved), sealed to the key the hospital names — one of the patient's
+   * keys for the record's category — or to the category's current key.
+   */
   async receive(
     record: ReceiveRecordRequest,
     origin: string,
   ): Promise<{ cid: string; seq: number }> {
     const owner = this.#deps.identity.signer();
     const capsule = Capsule.fromBytes(hexToBytes(record.capsule));
+    const category = record.category ?? DEFAULT_CATEGORY;
+    const state = (await this.ensureKeys([category])).state;
+    const recipient = record.recipient
+      ? hexToBytes(record.recipient)
+      : currentEncryptionKey(state, category).key.toCompressedBytes();
+    const published = state.encryptionKeys.get(category) ?? [];
+    if (!published.some((k) => bytesToHex(k) === bytesToHex(recipient))) {
+      throw new WrongRecipientError(category, published.length);
+    }
     const body: EntryBody<'record'> = {
       cid: record.cid,
       capsule: capsule.toBytes(),
       contentType: record.contentType,
       size: record.size,
-      recipient: owner.verifyingKey().toCompressedBytes(),
+      recipient,
+      category,
       ...(record.resourceType ? { resourceType: record.resourceType } : {}),
-      ...(record.category ? { category: record.category } : {}),
       // the title and the site, for the patient only (and a wallet restored from the phrase)
-      note: sealNote(owner.verifyingKey(), { title: record.title, origin }),
+      note: sealNote(PublicKey.fromCompressedBytes(recipient), { title: record.title, origin }),
     };
     const ledger = await this.#patientLedger();
     const after = await ledger.submit(
@@ -269,7 +355,7 @@ export class LedgerSync {
       origin,
       receivedAt: Date.now(),
       ...(record.resourceType ? { resourceType: record.resourceType } : {}),
-      ...(record.category ? { category: record.category } : {}),
+      category,
     };
     await this.#deps.db.putRecord(stored);
     return { cid: record.cid, seq: after.size - 1 };
@@ -322,11 +408,8 @@ export class LedgerSync {
       }
       throw error;
     }
-    return adoptFromLedger(
-      await patientLedger.sync(host, this.#deps.identity.signer()),
-      this.#deps.db,
-      this.#readNote,
-    );
+    const ledger = await patientLedger.sync(host, this.#deps.identity.signer());
+    return adoptFromLedger(ledger, this.#deps.db, this.#notesOf(ledger));
   }
 
   /**
@@ -342,7 +425,7 @@ export class LedgerSync {
         await this.#deps.settings.ledgerHost(),
         this.#deps.identity.signer(),
       );
-      const adopted = await adoptFromLedger(ledger, this.#deps.db, this.#readNote);
+      const adopted = await adoptFromLedger(ledger, this.#deps.db, this.#notesOf(ledger));
       const { client, registry } = await this.#deps.settings.chain();
       const anchor = await getAnchor(client, {
         registry,

@@ -5,7 +5,8 @@
  * ledger holds every record the patient accepted and every grant and
  * revocation the patient signed. A record's title and site and a grant's
  * purpose, reader's name and site are sealed to the patient in the entries
- * (the host cannot read them): `readNote` opens them with the patient's key.
+ * (the host cannot read them): `readNote` opens them — a record's with the
+ * key it is sealed to, a grant's with the patient's notes key.
  * An entry whose note does not open says it was restored (an empty
  * `origin`) and names the reader by key.
  */
@@ -31,7 +32,8 @@ export type AdoptedFromLedger = { records: number; grants: number; revoked: numb
 export async function adoptFromLedger(
   ledger: Ledger,
   db: WalletDb,
-  readNote: (sealed: Uint8Array | undefined) => Note | undefined = () => undefined,
+  readNote: (sealed: Uint8Array | undefined, recipient?: Uint8Array) => Note | undefined = () =>
+    undefined,
 ): Promise<AdoptedFromLedger> {
   const owner = ledger.owner;
   // records that count: the patient's own and the proposals the patient accepted
@@ -48,7 +50,7 @@ export async function adoptFromLedger(
       const body = entry.body as EntryBody<'record'>;
       // anyone may propose a record; the lists show what the patient signed or accepted
       if (counted.get(body.cid)?.seq !== seq || records.has(body.cid)) continue;
-      const note = readNote(body.note);
+      const note = readNote(body.note, body.recipient);
       const record: StoredRecord = {
         cid: body.cid,
         title: note?.title ?? body.resourceType ?? 'Record',
@@ -57,7 +59,7 @@ export async function adoptFromLedger(
         origin: note?.origin ?? RESTORED_ORIGIN,
         receivedAt: entry.time,
         ...(body.resourceType ? { resourceType: body.resourceType } : {}),
-        ...(body.category ? { category: body.category } : {}),
+        category: body.category,
       };
       await db.putRecord(record);
       records.add(body.cid);
@@ -84,6 +86,7 @@ export async function adoptFromLedger(
         threshold: body.threshold,
         ledgerHost: body.ledgerHost,
         salt: bytesToHex(body.salt),
+        categories: body.categories,
       };
       const stored: StoredGrant = {
         grant,

@@ -247,6 +247,7 @@ describe('provider permissions', () => {
       patient: key,
       verifyingKey: key,
       reader,
+      categories: ['laboratory'],
       scope: { categories: ['laboratory'] },
       purpose: 'Diabetes follow-up',
       expiresAt: Date.now() + DAY,

@@ -98,6 +98,11 @@ export class ProviderHandler {
         await this.#unlocked(origin);
         return wallet.publicKey();
       }
+      case 'medvault_getEncryptionKey': {
+        const [{ category }] = parseParams(method, params);
+        await this.#unlocked(origin);
+        return wallet.encryptionKey(category);
+      }
       case 'medvault_requestShare': {
         const [request] = parseParams(method, params);
         const problem =

@@ -1,4 +1,4 @@
-import { SecretKey } from '@medvault/core/pre';
+import { PatientKeys } from '@medvault/core/ledger';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { WalletLockedError } from './errors.js';
@@ -7,7 +7,10 @@ import { Session } from './session.js';
 
 const MINUTE = 60_000;
 
-const newIdentity = (): Identity => ({ secretKey: SecretKey.random(), ledgerId: randomBytes(32) });
+const newIdentity = (): Identity => {
+  const keys = PatientKeys.fromSeed(randomBytes(64));
+  return { secretKey: keys.identity(), ledgerId: keys.ledgerId(), keys, identityIndex: 0 };
+};
 
 /** A session whose idle time is read from `settings`, as the background wires it. */
 function setup(autoLockMinutes = 15) {

@@ -16,6 +16,7 @@ import {
   type ProxyEndpoint,
   recordInScope,
   revokeAccess,
+  rotateCategories,
 } from '@medvault/core/proxy';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import type { ShareRequest } from '../shared/provider-schema.js';
@@ -45,6 +46,27 @@ export type GrantSummary = {
   threshold: number;
   proxies: string[];
   status: 'active' | 'expired' | 'revoked';
+  /** The categories whose keys it holds. */
+  categories: string[];
+  /** When it was given new keys because another share of its categories ended. */
+  keysUpdatedAt?: number;
+};
+
+/**
+ * What revoking did: proxies not told to forget (they refuse anyway: the
+ * chain says revoked), the categories moved to a new epoch, and how many
+ * other shares were given the new keys.
+ *
+ * @example
+ * ```ts
+ * const { rotated, updated }: RevokeResult = await sharing.revoke(grantId);
+ * ```
+ */
+export type RevokeResult = {
+  grantId: string;
+  unreachable: string[];
+  rotated: string[];
+  updated: number;
 };
 
 /**
@@ -93,6 +115,8 @@ const summary = (stored: StoredGrant, now: number): GrantSummary => ({
   threshold: stored.grant.threshold,
   proxies: stored.grant.proxies.map((p) => p.url),
   status: stored.revokedAt ? 'revoked' : stored.grant.expiresAt <= now ? 'expired' : 'active',
+  categories: stored.grant.categories,
+  ...(stored.keysUpdatedAt ? { keysUpdatedAt: stored.keysUpdatedAt } : {}),
 });
 
 const sameUrl = (a: string, b: string) => new URL(a).href === new URL(b).href;
@@ -170,13 +194,46 @@ export class Sharing {
     return { proxies: primary, standby, threshold, n };
   }
 
-  /** Grants the reader access (after the patient approved). Sees the patient's key. */
+  /**
+   * The categories a share delegates the keys of: the scope's categories
+   * when it names them (a key is published for any that has none yet);
+   * otherwise — a scope by CID or resource type — the categories of the
+   * records it covers today.
+   */
+  async #categoriesOf(scope: GrantScope): Promise<string[]> {
+    if (scope.categories) return [...new Set(scope.categories)];
+    const covered = [...new Set((await this.recordsInScope(scope)).map((r) => r.category))];
+    if (covered.length === 0) {
+      throw new ProviderRpcError(
+        RPC_ERROR.invalidParams,
+        'medvault_requestShare: the scope covers no record yet; name its categories (scope.categories) to share records still to come',
+      );
+    }
+    return covered.filter((c): c is string => c !== undefined);
+  }
+
+  /**
+   * Grants the reader access (after the patient approved): fragments of the
+   * keys of the scope's categories, every epoch so far. Sees the patient's
+   * keys.
+   */
   async share(request: ShareRequest, origin: string): Promise<GrantJson> {
-    return this.#deps.identity.withSecretKey((patient) =>
+    const categories = await this.#categoriesOf(request.scope);
+    const state = (await this.#deps.ledgerSync.ensureKeys(categories)).state;
+    return this.#deps.identity.withKeys((keys, identity) =>
       this.#deps.ledgerSync.writing(async (ledger) => {
         const { proxies, standby, threshold, n } = await this.#proxies(request);
+        const delegations = categories.flatMap((category) =>
+          (state.encryptionKeys.get(category) ?? []).map((_, epoch) => ({
+            category,
+            epoch,
+            secretKey: keys.encryptionKey(category, epoch),
+          })),
+        );
         const grant = await grantAccess({
-          patient,
+          identity,
+          delegations,
+          notesKey: keys.notesKey().publicKey(),
           reader: PublicKey.fromCompressedBytes(hexToBytes(request.reader.publicKey)),
           scope: request.scope,
           purpose: request.purpose,
@@ -203,13 +260,13 @@ export class Sharing {
   }
 
   /**
-   * Revokes a grant; with `origin`, only one that origin asked for. Sees the
-   * patient's key.
+   * Revokes a grant; with `origin`, only one that origin asked for. Then
+   * moves each category it covered to a new epoch, so records sealed from
+   * now on are out of reach of what its proxies and reader kept; every
+   * other active share of those categories is given the new keys at once
+   * (`updated`: their number). Sees the patient's keys.
    */
-  async revoke(
-    grantId: string,
-    origin?: string,
-  ): Promise<{ grantId: string; unreachable: string[] }> {
+  async revoke(grantId: string, origin?: string): Promise<RevokeResult> {
     const stored = await this.#deps.db.grant(grantId);
     if (!stored || (origin !== undefined && stored.origin !== origin)) {
       throw new ProviderRpcError(
@@ -217,19 +274,41 @@ export class Sharing {
         `No grant ${grantId} was made for this site.`,
       );
     }
-    if (stored.revokedAt) return { grantId, unreachable: [] };
-    return this.#deps.ledgerSync.writing(async (ledger) => {
-      const { unreachable } = await this.#deps.identity.withSecretKey(async (patient) =>
+    if (stored.revokedAt) return { grantId, unreachable: [], rotated: [], updated: 0 };
+    const { unreachable } = await this.#deps.ledgerSync.writing(async (ledger) =>
+      this.#deps.identity.withSecretKey(async (identity) =>
         revokeAccess({
-          patient,
+          identity,
           grant: grantFromJson(stored.grant),
           ledger,
           chain: await this.#deps.settings.chain(),
         }),
-      );
-      await this.#deps.db.putGrant({ ...stored, revokedAt: Date.now() });
-      return { grantId, unreachable: unreachable.map((u) => u.proxy) };
-    });
+      ),
+    );
+    await this.#deps.db.putGrant({ ...stored, revokedAt: Date.now() });
+    const local = await this.#deps.ledgerSync.ensureKeys();
+    const { rotated, updated } = await this.#deps.ledgerSync.writing(async (ledger) =>
+      this.#deps.identity.withKeys((keys, identity) =>
+        rotateCategories({
+          identity,
+          keys,
+          ledger,
+          verified: { state: local.state, entries: local.allEntryBytes() },
+          categories: stored.grant.categories,
+        }),
+      ),
+    );
+    const updatedGrants = new Set(updated.map((u) => u.grantId));
+    for (const other of await this.#deps.db.grants()) {
+      if (!updatedGrants.has(other.grant.grantId)) continue;
+      await this.#deps.db.putGrant({ ...other, keysUpdatedAt: Date.now() });
+    }
+    return {
+      grantId,
+      unreachable: unreachable.map((u) => u.proxy),
+      rotated: rotated.map((r) => r.category),
+      updated: updated.length,
+    };
   }
 
   /** Grants, newest first; with `origin`, only those that origin asked for. */

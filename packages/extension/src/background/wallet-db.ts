@@ -20,6 +20,11 @@ export type StoredGrant = {
   readerName: string;
   createdAt: number;
   revokedAt?: number;
+  /**
+   * When this share last got new keys because another share of its
+   * categories was revoked (the dashboard says so).
+   */
+  keysUpdatedAt?: number;
 };
 
 /** A record the patient accepted into the ledger. */

@@ -5,6 +5,7 @@
  */
 import type { GrantScope, LedgerStore } from '@medvault/core/ledger';
 import type { GrantJson } from '@medvault/core/proxy';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ReceiveRecordRequest, ShareRequest } from '../shared/provider-schema.js';
 import { IdentityVault } from './identity-vault.js';
 import {
@@ -17,12 +18,12 @@ import type { AdoptedFromLedger } from './lists-from-ledger.js';
 import type { Session } from './session.js';
 import type { Settings } from './settings.js';
 import { SettingsController } from './settings-controller.js';
-import { type GrantSummary, type RecordMatch, Sharing } from './sharing.js';
+import { type GrantSummary, type RecordMatch, type RevokeResult, Sharing } from './sharing.js';
 import type { ScryptParams } from './vault.js';
 import type { StoredRecord, WalletDb } from './wallet-db.js';
 
 export type { AccessSummary, LedgerStatus } from './ledger-sync.js';
-export type { GrantSummary, RecordMatch } from './sharing.js';
+export type { GrantSummary, RecordMatch, RevokeResult } from './sharing.js';
 
 /**
  * What `Wallet` needs.
@@ -94,6 +95,13 @@ export class Wallet {
   publicKey(): Promise<string> {
     return this.#identity.publicKey();
   }
+  /** `LedgerSync.encryptionKey`, as hex: the key a record of `category` is sealed to now. */
+  async encryptionKey(
+    category: string,
+  ): Promise<{ category: string; epoch: number; publicKey: string }> {
+    const { epoch, key } = await this.#ledgerSync.encryptionKey(category);
+    return { category, epoch, publicKey: bytesToHex(key.toCompressedBytes()) };
+  }
 
   /** `SettingsController.get`. */
   settings(): Promise<Settings> {
@@ -113,7 +121,7 @@ export class Wallet {
     return this.#sharing.share(request, origin);
   }
   /** `Sharing.revoke`. */
-  revoke(grantId: string, origin?: string): Promise<{ grantId: string; unreachable: string[] }> {
+  revoke(grantId: string, origin?: string): Promise<RevokeResult> {
     return this.#sharing.revoke(grantId, origin);
   }
   /** `Sharing.grants`. */

@@ -3,7 +3,7 @@
  * the schema its params must satisfy. The background validates every
  * request against these before it acts or prompts.
  */
-import { scopeSchema } from '@medvault/core/ledger';
+import { categorySchema, scopeSchema } from '@medvault/core/ledger';
 import { z } from 'zod';
 
 const hex = (bytes: number) =>
@@ -79,13 +79,23 @@ export const receiveRecordSchema = z.strictObject({
     .regex(/^([0-9a-f]{2}){1,1024}$/, { message: 'expected capsule bytes as hex' }),
   contentType: z.string().min(1).max(255),
   resourceType: z.string().min(1).max(64).optional(),
-  category: z.string().min(1).max(64).optional(),
+  /** The record's category (default `other`): it picks the key the record is sealed to. */
+  category: categorySchema.optional(),
+  /**
+   * The key the capsule is sealed to (hex), as `medvault_getEncryptionKey`
+   * gave it: one of the patient's keys for the category (default: its
+   * current key).
+   */
+  recipient: hex(33).optional(),
   size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   /** What the patient sees, e.g. "HbA1c, 12 March". */
   title: z.string().trim().min(1).max(200),
 });
 /** A record handed over by a hospital. */
 export type ReceiveRecordRequest = z.infer<typeof receiveRecordSchema>;
+
+/** `medvault_getEncryptionKey` params[0]: the category a record to seal is in. */
+export const encryptionKeyRequestSchema = z.strictObject({ category: categorySchema });
 
 /** `medvault_revoke` params[0]. */
 export const revokeRequestSchema = z.strictObject({ grantId: hex(32) });
@@ -94,6 +104,7 @@ export const revokeRequestSchema = z.strictObject({ grantId: hex(32) });
 export const methodParams = {
   medvault_connect: z.tuple([]).optional(),
   medvault_getPublicKey: z.tuple([]).optional(),
+  medvault_getEncryptionKey: z.tuple([encryptionKeyRequestSchema]),
   medvault_requestShare: z.tuple([shareRequestSchema]),
   medvault_receiveRecord: z.tuple([receiveRecordSchema]),
   medvault_listGrants: z.tuple([]).optional(),

@@ -7,7 +7,12 @@
 
 import type { ProposedRecord } from '../background/ledger-sync.js';
 import type { Settings } from '../background/settings.js';
-import type { AccessSummary, GrantSummary, LedgerStatus } from '../background/wallet.js';
+import type {
+  AccessSummary,
+  GrantSummary,
+  LedgerStatus,
+  RevokeResult,
+} from '../background/wallet.js';
 import type { Permission, StoredRecord } from '../background/wallet-db.js';
 import { call } from './client.js';
 import {
@@ -240,6 +245,13 @@ function grantsView(grants: GrantSummary[]) {
           { class: 'hint' },
           `${g.origin ? `asked by ${g.origin}` : 'restored from your ledger'} · ${g.status === 'active' ? `until ${describeExpiry(g.expiresAt)}` : `ended`} · ${g.threshold} of ${g.proxies.length} proxies`,
         ),
+        g.keysUpdatedAt && g.status === 'active'
+          ? h(
+              'p',
+              { class: 'hint', 'data-keys-updated': '' },
+              `Given the new key ${describeTime(g.keysUpdatedAt)}, when another share of these records ended: it goes on reading new records.`,
+            )
+          : null,
         g.status === 'active'
           ? h(
               'button',
@@ -253,6 +265,20 @@ function grantsView(grants: GrantSummary[]) {
           : null,
       ),
     ),
+  );
+}
+
+/** What revoking changed for new records and for the patient's other shares. */
+function rotationNotice(result: RevokeResult) {
+  const what = result.rotated.join(', ');
+  const others =
+    result.updated === 0
+      ? 'No other share covers them.'
+      : `Your ${result.updated === 1 ? 'other share' : `${result.updated} other shares`} of them ${result.updated === 1 ? 'was' : 'were'} given the new key at once: nothing changes for ${result.updated === 1 ? 'it' : 'them'}.`;
+  return h(
+    'p',
+    { class: 'notice', role: 'status', id: 'rotation-notice' },
+    `Share ended. Your ${what} records from now on are locked with a new key, which the reader you removed never gets. ${others} What it already read stays with it.`,
   );
 }
 
@@ -594,8 +620,10 @@ async function revoke(grantId: string, button: HTMLButtonElement) {
   button.disabled = true;
   button.textContent = 'Revoking…';
   try {
-    await call({ type: 'grant/revoke', grantId });
+    const result = (await call({ type: 'grant/revoke', grantId })) as RevokeResult;
     await load();
+    const list = document.getElementById('grants');
+    if (list && result.rotated.length > 0) list.before(rotationNotice(result));
   } catch (error) {
     button.disabled = false;
     button.textContent = 'Revoke';

@@ -2,7 +2,12 @@
  * `npm run gas -w @medvault/node`: gas used by each registry call on a real
  * node, against the targets. Not a test: figures, printed.
  */
-import { anchorCheckpoint, registerGrant, revokeGrant } from '@medvault/core/chain';
+import {
+  anchorCheckpoint,
+  registerGrant,
+  revokeGrant,
+  rotateRegistryKey,
+} from '@medvault/core/chain';
 import { Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
 import { SecretKey, Signer } from '@medvault/core/pre';
 import { randomBytes } from '@noble/hashes/utils.js';
@@ -46,11 +51,7 @@ try {
     owner: sk,
   });
   row('anchor (later, same ledger)', later.gasUsed, 45_000);
-  const grantId = randomBytes(32);
-  const grant = await registerGrant(client, {
-    ...relay,
-    owner: sk,
-    grantId,
+  const grantTerms = () => ({
     ledgerId: ledger.id,
     grantee: SecretKey.random().publicKey().toCompressedBytes(),
     scope: { categories: ['laboratory'] },
@@ -58,9 +59,25 @@ try {
     salt: randomBytes(32),
     expiresAt: Date.now() + 30 * 86_400_000,
   });
+  const grantId = randomBytes(32);
+  const grant = await registerGrant(client, { ...relay, ...grantTerms(), owner: sk, grantId });
   if (!grant.alreadyRegistered) row('registerGrant', grant.gasUsed, 90_000);
   const revoke = await revokeGrant(client, { ...relay, owner: sk, grantId });
   if (!revoke.alreadyRevoked) row('revokeGrant', revoke.gasUsed, 40_000);
+
+  // identity-key rotation: a grant of the first key, revoked by the key after one rotation
+  const kept = { ...grantTerms(), owner: sk, grantId: randomBytes(32) };
+  await registerGrant(client, { ...relay, ...kept });
+  const next = SecretKey.random();
+  const rotation = await rotateRegistryKey(client, { ...relay, oldOwner: sk, newOwner: next });
+  if (!rotation.alreadyRotated) row('rotateKey', rotation.gasUsed, 110_000);
+  const ofOld = await revokeGrant(client, {
+    ...relay,
+    owner: next,
+    grantId: kept.grantId,
+    namespace: sk.publicKey().toCompressedBytes(),
+  });
+  if (!ofOld.alreadyRevoked) row('revokeGrantOf (one rotation back)', ofOld.gasUsed, 50_000);
 } finally {
   await chain.anvil.stop();
 }

@@ -8,11 +8,14 @@ import {
   AnchorMismatchError,
   addressOfKey,
   anchorCheckpoint,
+  currentRegistryKey,
   deployRegistry,
   getAnchor,
   getGrant,
+  getKeyLinks,
   grantCommitment,
   isGrantActive,
+  KeyRetiredError,
   ledgerKey,
   NotAnchoredError,
   type RegistryLog,
@@ -23,6 +26,7 @@ import {
   registryDomain,
   registryTypes,
   revokeGrant,
+  rotateRegistryKey,
   SignatureExpiredError,
   scopeHash,
   verifyLedgerAgainstChain,
@@ -34,6 +38,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import {
   type Address,
   bytesToHex,
+  ContractFunctionRevertedError,
   createWalletClient,
   decodeEventLog,
   encodeAbiParameters,
@@ -42,6 +47,7 @@ import {
   http,
   keccak256,
   publicActions,
+  BaseError as ViemError,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
@@ -73,29 +79,51 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-async function patientLedger(records = 3) {
-  const sk = SecretKey.random();
-  const owner = new Signer(sk);
-  const hospital = new Signer(SecretKey.random());
-  const ledger = await Ledger.create(owner, { store: new MemoryLedgerStore() });
-  for (let i = 0; i < records; i++) {
+/**
+ * Appends `count` entries by the owner. The registry only sees checkpoints,
+ * so any kind does: `emergency` needs nothing published before it.
+ */
+async function appendEntries(ledger: Ledger, owner: Signer, count: number) {
+  for (let i = 0; i < count; i++) {
     await ledger.append(
-      'record',
-      {
-        cid: `bafk${i}`,
-        capsule: randomBytes(105),
-        contentType: 'application/fhir+json',
-        size: i + 1,
-        recipient: ledger.owner,
-      },
-      hospital,
+      'emergency',
+      { grantee: ledger.owner, note: randomBytes(64), expiresAt: Date.now() + 86_400_000 },
+      owner,
     );
   }
-  return { sk, owner, hospital, ledger };
+}
+
+async function patientLedger(entries = 3) {
+  const sk = SecretKey.random();
+  const owner = new Signer(sk);
+  const ledger = await Ledger.create(owner, { store: new MemoryLedgerStore() });
+  await appendEntries(ledger, owner, entries);
+  return { sk, owner, ledger };
 }
 
 const relay = () => ({ registry, relayer });
 const ownerAccountOf = (sk: SecretKey) => privateKeyToAccount(bytesToHex(sk.toBEBytes())).address;
+
+const scope = { categories: ['laboratory'] };
+const LEDGER_HOST = 'https://ledger.example.org';
+
+/** A patient's grant for a new clinic: everything registerGrant needs but the relay. */
+async function newGrant(expiresAt = Date.now() + 86_400_000) {
+  const { sk, ledger } = await patientLedger(0);
+  return {
+    owner: sk,
+    grantId: randomBytes(32),
+    ledgerId: ledger.id,
+    grantee: SecretKey.random().publicKey().toCompressedBytes(),
+    scope,
+    ledgerHost: LEDGER_HOST,
+    salt: randomBytes(32),
+    expiresAt,
+  };
+}
+const ownerKey = (g: { owner: SecretKey }) => g.owner.publicKey().toCompressedBytes();
+const active = (g: { owner: SecretKey; grantId: Uint8Array }) =>
+  isGrantActive(client, { registry, owner: ownerKey(g), grantId: g.grantId });
 
 /** A transaction's calldata and its logs' raw topics and data, lowercased. */
 async function publicTrace(hash: Hash) {
@@ -137,7 +165,7 @@ describe('anchors', () => {
   });
 
   test('sizes strictly increase; a later anchor extends by a consistency proof', async () => {
-    const { sk, owner, ledger, hospital } = await patientLedger(1);
+    const { sk, owner, ledger } = await patientLedger(1);
     const first = await ledger.checkpoint(owner);
     await anchorCheckpoint(client, { ...relay(), checkpoint: first, owner: sk });
     const again = await caught(
@@ -145,11 +173,7 @@ describe('anchors', () => {
     );
     expect(again).toBeInstanceOf(RegistryRevertError);
     expect(again).toMatchObject({ errorName: 'SizeNotIncreasing', code: 'CHAIN_REVERTED' });
-    await ledger.append(
-      'record',
-      { cid: 'x', capsule: randomBytes(10), contentType: 'a/b', size: 1, recipient: ledger.owner },
-      hospital,
-    );
+    await appendEntries(ledger, owner, 1);
     const second = await ledger.checkpoint(owner);
     await verifyLedgerAgainstChain(client, {
       registry,
@@ -184,24 +208,12 @@ describe('anchors', () => {
   });
 
   test('a rewritten ledger with a new valid checkpoint not consistent with the anchor is caught', async () => {
-    const { sk, owner, ledger, hospital } = await patientLedger(2);
+    const { sk, owner, ledger } = await patientLedger(2);
     const anchored = await ledger.checkpoint(owner);
     await anchorCheckpoint(client, { ...relay(), checkpoint: anchored, owner: sk });
     const rewritten = await Ledger.open(ledger.id, { store: new MemoryLedgerStore() });
     await rewritten.appendSigned(ledger.entryBytes(0));
-    for (let i = 0; i < 4; i++) {
-      await rewritten.append(
-        'record',
-        {
-          cid: `evil${i}`,
-          capsule: randomBytes(10),
-          contentType: 'a/b',
-          size: 1,
-          recipient: ledger.owner,
-        },
-        hospital,
-      );
-    }
+    await appendEntries(rewritten, owner, 4);
     const cp = await rewritten.checkpoint(owner);
     expect(
       await caught(
@@ -276,27 +288,6 @@ describe('anchors', () => {
 });
 
 describe('grants', () => {
-  const scope = { categories: ['laboratory'] };
-  const LEDGER_HOST = 'https://ledger.example.org';
-
-  /** A patient's grant for a new clinic: everything registerGrant needs but the relay. */
-  async function newGrant(expiresAt = Date.now() + 86_400_000) {
-    const { sk, ledger } = await patientLedger(0);
-    return {
-      owner: sk,
-      grantId: randomBytes(32),
-      ledgerId: ledger.id,
-      grantee: SecretKey.random().publicKey().toCompressedBytes(),
-      scope,
-      ledgerHost: LEDGER_HOST,
-      salt: randomBytes(32),
-      expiresAt,
-    };
-  }
-  const ownerKey = (g: { owner: SecretKey }) => g.owner.publicKey().toCompressedBytes();
-  const active = (g: { owner: SecretKey; grantId: Uint8Array }) =>
-    isGrantActive(client, { registry, owner: ownerKey(g), grantId: g.grantId });
-
   /** The owner's own signature of a registration, as registerGrant makes it. */
   async function signedRegistration(g: Awaited<ReturnType<typeof newGrant>>, deadline: number) {
     const message = {
@@ -636,16 +627,18 @@ describe('grants', () => {
     );
   });
 
-  test('watchRegistry sees anchors, grants and revocations, decoded', async () => {
+  test('watchRegistry sees anchors, grants, revocations and key rotations, decoded', async () => {
     const anchored: RegistryLog<'Anchored'>[] = [];
     const granted: RegistryLog<'GrantRegistered'>[] = [];
     const revoked: RegistryLog<'GrantRevoked'>[] = [];
+    const rotated: RegistryLog<'KeyRotated'>[] = [];
     const stop = watchRegistry(client, {
       registry,
       pollingInterval: 100,
       onAnchored: (logs) => anchored.push(...logs),
       onGrantRegistered: (logs) => granted.push(...logs),
       onGrantRevoked: (logs) => revoked.push(...logs),
+      onKeyRotated: (logs) => rotated.push(...logs),
     });
     try {
       const { sk, owner, ledger } = await patientLedger(0);
@@ -658,8 +651,14 @@ describe('grants', () => {
       });
       await registerGrant(client, { ...relay(), ...g });
       await revokeGrant(client, { ...relay(), owner: sk, grantId: g.grantId });
+      const fresh = SecretKey.random();
+      await rotateRegistryKey(client, { ...relay(), oldOwner: sk, newOwner: fresh });
       const patient = ownerAccountOf(sk);
-      await expect.poll(() => revoked.length, { timeout: 5000 }).toBeGreaterThan(0);
+      await expect.poll(() => rotated.length, { timeout: 5000 }).toBeGreaterThan(0);
+      expect(rotated.map((l) => l.args)).toContainEqual({
+        oldKey: patient,
+        newKey: ownerAccountOf(fresh),
+      });
       expect(anchored.map((l) => l.args)).toContainEqual({
         ledgerKey: ledgerKey(ledger.id),
         owner: patient,
@@ -679,6 +678,412 @@ describe('grants', () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe('identity-key rotation', () => {
+  const addr = ownerAccountOf;
+  const pk = (sk: SecretKey) => sk.publicKey().toCompressedBytes();
+  const rotate = (oldOwner: SecretKey, newOwner: SecretKey) =>
+    rotateRegistryKey(client, { ...relay(), oldOwner, newOwner });
+  /** Ten minutes ahead by block time, in seconds (earlier tests moved the chain's clock on). */
+  const inTenMinutes = async () => (await client.getBlock()).timestamp + 600n;
+
+  /**
+   * The raw arguments of `rotateKey`, signed by whoever the test says: by
+   * default `old` names `next` and `next` accepts, as rotateRegistryKey does.
+   */
+  async function rotationArgs(o: {
+    old: SecretKey;
+    next: SecretKey;
+    deadline?: bigint;
+    /** Who signs `RotateKey` (default `old`). */
+    oldSigner?: SecretKey;
+    /** Who signs `AcceptKey` (default `next`). */
+    newSigner?: SecretKey;
+    /** The old key the acceptance names (default `old`'s). */
+    accepts?: Address;
+  }) {
+    const deadline = o.deadline ?? (await inTenMinutes());
+    const domain = registryDomain(foundry.id, registry);
+    const account = (sk: SecretKey) => privateKeyToAccount(bytesToHex(sk.toBEBytes()));
+    const oldSig = await account(o.oldSigner ?? o.old).signTypedData({
+      domain,
+      types: registryTypes,
+      primaryType: 'RotateKey',
+      message: { newKey: addr(o.next), deadline },
+    });
+    const newSig = await account(o.newSigner ?? o.next).signTypedData({
+      domain,
+      types: registryTypes,
+      primaryType: 'AcceptKey',
+      message: { oldKey: o.accepts ?? addr(o.old), deadline },
+    });
+    return [addr(o.old), addr(o.next), deadline, oldSig, newSig] as const;
+  }
+  const simulateRotation = (args: Awaited<ReturnType<typeof rotationArgs>>) =>
+    client.simulateContract({
+      address: registry,
+      abi: registryAbi,
+      functionName: 'rotateKey',
+      args,
+      account: someoneElse,
+    });
+  /** The registry's custom error of a refused call, decoded. */
+  async function revertOf(p: Promise<unknown>) {
+    const error = await caught(p);
+    const revert =
+      error instanceof ViemError
+        ? error.walk((e) => e instanceof ContractFunctionRevertedError)
+        : undefined;
+    if (!(revert instanceof ContractFunctionRevertedError)) throw error ?? new Error('no revert');
+    return { errorName: revert.data?.errorName, args: revert.data?.args };
+  }
+  const current = (sk: SecretKey) => currentRegistryKey(client, { registry, owner: pk(sk) });
+
+  test('after rotation the stolen key can no longer anchor, register, revoke or rotate: KeyRetiredError', async () => {
+    const { sk: stolen, owner, ledger } = await patientLedger(2);
+    await anchorCheckpoint(client, {
+      ...relay(),
+      checkpoint: await ledger.checkpoint(owner),
+      owner: stolen,
+    });
+    const g = { ...(await newGrant()), owner: stolen, ledgerId: ledger.id };
+    await registerGrant(client, { ...relay(), ...g });
+    const fresh = SecretKey.random();
+    const rotated = await rotate(stolen, fresh);
+    expect(rotated).toMatchObject({ alreadyRotated: false });
+    const retired = { key: addr(stolen), successor: addr(fresh) };
+
+    // the thief, holding the stolen key: a forged history, a grant to itself, the patient's grant revoked
+    await appendEntries(ledger, owner, 1);
+    const forged = await caught(
+      anchorCheckpoint(client, {
+        ...relay(),
+        checkpoint: await ledger.checkpoint(owner),
+        owner: stolen,
+      }),
+    );
+    expect(forged).toBeInstanceOf(KeyRetiredError);
+    expect(forged).toBeInstanceOf(RegistryRevertError);
+    expect(forged).toMatchObject({
+      code: 'CHAIN_KEY_RETIRED',
+      errorName: 'KeyRetired',
+      args: [retired.key, retired.successor],
+      ...retired,
+    });
+    expect((forged as Error).message).toContain(retired.successor);
+    const toThief = { ...g, grantId: randomBytes(32), grantee: pk(SecretKey.random()) };
+    expect(await caught(registerGrant(client, { ...relay(), ...toThief }))).toMatchObject({
+      code: 'CHAIN_KEY_RETIRED',
+      ...retired,
+    });
+    expect(
+      await caught(revokeGrant(client, { ...relay(), owner: stolen, grantId: g.grantId })),
+    ).toMatchObject({ code: 'CHAIN_KEY_RETIRED', ...retired });
+    expect(
+      await caught(
+        revokeGrant(client, {
+          ...relay(),
+          owner: stolen,
+          grantId: g.grantId,
+          namespace: addr(fresh),
+        }),
+      ),
+    ).toMatchObject({ code: 'CHAIN_KEY_RETIRED', ...retired });
+    // nor rotate again, to a key of the thief's
+    expect(await caught(rotate(stolen, SecretKey.random()))).toMatchObject({
+      code: 'CHAIN_KEY_RETIRED',
+      ...retired,
+    });
+    expect(await active(g)).toBe(true);
+    expect(
+      await isGrantActive(client, { registry, owner: addr(stolen), grantId: toThief.grantId }),
+    ).toBe(false);
+    expect(
+      (await getAnchor(client, { registry, ledgerId: ledger.id, owner: addr(stolen) }))?.size,
+    ).toBe(3);
+
+    // the patient anchors on under the new key; the old key's anchor stays readable
+    await anchorCheckpoint(client, {
+      ...relay(),
+      checkpoint: await ledger.checkpoint(owner),
+      owner: fresh,
+    });
+    expect(
+      await getAnchor(client, { registry, ledgerId: ledger.id, owner: pk(fresh) }),
+    ).toMatchObject({
+      size: 4,
+      root: bytesToHex(ledger.root()),
+    });
+    expect(await current(stolen)).toBe(addr(fresh));
+  });
+
+  test('a rotation needs the new key to accept: an acceptance by another key, or for another old key, is WrongSigner', async () => {
+    const patient = SecretKey.random();
+    const wanted = SecretKey.random();
+    const other = SecretKey.random();
+    // signed by the old key only, the acceptance by some other key
+    expect(
+      await revertOf(
+        simulateRotation(await rotationArgs({ old: patient, next: wanted, newSigner: other })),
+      ),
+    ).toEqual({ errorName: 'WrongSigner', args: [addr(wanted), addr(other)] });
+    // the new key's acceptance of another old key
+    expect(
+      await revertOf(
+        simulateRotation(await rotationArgs({ old: patient, next: wanted, accepts: addr(other) })),
+      ),
+    ).toEqual({ errorName: 'WrongSigner', args: [addr(wanted), expect.any(String)] });
+    // a stranger rotating their own key onto the patient's, to give it a predecessor
+    const stranger = SecretKey.random();
+    expect(
+      await revertOf(
+        simulateRotation(await rotationArgs({ old: stranger, next: patient, newSigner: stranger })),
+      ),
+    ).toEqual({ errorName: 'WrongSigner', args: [addr(patient), addr(stranger)] });
+    expect(await getKeyLinks(client, { registry, key: addr(patient) })).toEqual({
+      predecessor: undefined,
+      successor: undefined,
+    });
+    await rotate(patient, wanted);
+    expect(await current(patient)).toBe(addr(wanted));
+  });
+
+  test("a stranger cannot rotate the patient's key, even to a key the stranger holds", async () => {
+    const patient = SecretKey.random();
+    const stranger = SecretKey.random();
+    const theirs = SecretKey.random();
+    const args = await rotationArgs({ old: patient, next: theirs, oldSigner: stranger });
+    expect(await revertOf(simulateRotation(args))).toEqual({
+      errorName: 'WrongSigner',
+      args: [addr(patient), addr(stranger)],
+    });
+    // and the transaction, were it sent anyway, fails on chain
+    const hash = await client.writeContract({
+      address: registry,
+      abi: registryAbi,
+      functionName: 'rotateKey',
+      args,
+      account: someoneElse,
+      gas: 300_000n,
+    });
+    expect((await client.waitForTransactionReceipt({ hash })).status).toBe('reverted');
+    expect(await current(patient)).toBe(addr(patient));
+    // the patient still registers grants
+    await registerGrant(client, { ...relay(), ...(await newGrant()), owner: patient });
+  });
+
+  test('a replayed rotation reverts; the client sees a relayed copy as done', async () => {
+    const old = SecretKey.random();
+    const next = SecretKey.random();
+    const args = await rotationArgs({ old, next });
+    // someone relays the patient's signed rotation first
+    const hash = await client.writeContract({
+      address: registry,
+      abi: registryAbi,
+      functionName: 'rotateKey',
+      args,
+      account: someoneElse,
+    });
+    const receipt = await client.waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe('success');
+    expect(receipt.logs.map((l) => decodeEventLog({ abi: registryAbi, ...l }))).toEqual([
+      { eventName: 'KeyRotated', args: { oldKey: addr(old), newKey: addr(next) } },
+    ]);
+    expect(await revertOf(simulateRotation(args))).toEqual({
+      errorName: 'KeyRetired',
+      args: [addr(old), addr(next)],
+    });
+    expect(
+      await rotateRegistryKey(client, {
+        ...relay(),
+        oldOwner: old,
+        newOwner: next,
+        deadline: Number(args[2]) * 1000,
+      }),
+    ).toEqual({ alreadyRotated: true });
+    // to another key it is refused, not "done"
+    expect(await caught(rotate(old, SecretKey.random()))).toBeInstanceOf(KeyRetiredError);
+  });
+
+  test('rotating to a retired key, to a key that has a predecessor, or to itself reverts', async () => {
+    const [a, b, c, d] = [0, 1, 2, 3].map(() => SecretKey.random()) as [
+      SecretKey,
+      SecretKey,
+      SecretKey,
+      SecretKey,
+    ];
+    await rotate(a, b);
+    // c (properly signed by both) onto a, which is retired
+    const toRetired = await caught(rotate(c, a));
+    expect(toRetired).toBeInstanceOf(KeyRetiredError);
+    expect(toRetired).toMatchObject({ key: addr(a), successor: addr(b) });
+    // c onto b, which already has a predecessor: no merging of histories
+    expect(await caught(rotate(c, b))).toMatchObject({
+      code: 'CHAIN_REVERTED',
+      errorName: 'KeyHasPredecessor',
+      args: [addr(b), addr(a)],
+    });
+    expect(await caught(rotate(d, d))).toMatchObject({ errorName: 'SameKey', args: [addr(d)] });
+    // none of it changed anything
+    expect(await getKeyLinks(client, { registry, key: pk(b) })).toEqual({
+      predecessor: addr(a),
+      successor: undefined,
+    });
+    expect(await getKeyLinks(client, { registry, key: pk(c) })).toEqual({
+      predecessor: undefined,
+      successor: undefined,
+    });
+  });
+
+  test('a rotation past its deadline is SignatureExpiredError', async () => {
+    const old = SecretKey.random();
+    const next = SecretKey.random();
+    const past = (Number((await client.getBlock()).timestamp) - 10) * 1000;
+    const expired = await caught(
+      rotateRegistryKey(client, { ...relay(), oldOwner: old, newOwner: next, deadline: past }),
+    );
+    expect(expired).toBeInstanceOf(SignatureExpiredError);
+    expect(expired).toMatchObject({ deadline: BigInt(past / 1000) });
+    expect(await current(old)).toBe(addr(old));
+  });
+
+  test('a grant registered before rotation stays active and is revoked by the newest key only', async () => {
+    const [a, b, c] = [0, 1, 2].map(() => SecretKey.random()) as [SecretKey, SecretKey, SecretKey];
+    const byA = { ...(await newGrant()), owner: a };
+    const byA2 = { ...(await newGrant()), owner: a };
+    await registerGrant(client, { ...relay(), ...byA });
+    await registerGrant(client, { ...relay(), ...byA2 });
+    const before = await getGrant(client, { registry, owner: pk(a), grantId: byA.grantId });
+    await rotate(a, b);
+    // readers keep their access; proxies find it where they did
+    expect(await active(byA)).toBe(true);
+    expect(await getGrant(client, { registry, owner: pk(a), grantId: byA.grantId })).toEqual(
+      before,
+    );
+    // the new key's own namespace has no such grant
+    expect(
+      await caught(revokeGrant(client, { ...relay(), owner: b, grantId: byA.grantId })),
+    ).toMatchObject({ errorName: 'UnknownGrant', args: [addr(b), bytesToHex(byA.grantId)] });
+    // a key outside the chain cannot revoke in a's namespace
+    const stranger = SecretKey.random();
+    expect(
+      await caught(
+        revokeGrant(client, {
+          ...relay(),
+          owner: stranger,
+          grantId: byA.grantId,
+          namespace: pk(a),
+        }),
+      ),
+    ).toMatchObject({ errorName: 'NotCurrentKey', args: [addr(a), addr(stranger)] });
+    // b, the current key, revokes a's grant; the event names the grant's namespace, as proxies match it
+    const revoked = await revokeGrant(client, {
+      ...relay(),
+      owner: b,
+      grantId: byA.grantId,
+      namespace: pk(a),
+    });
+    if (revoked.alreadyRevoked) throw new Error('expected a revocation of ours');
+    const logs = (await client.getTransactionReceipt({ hash: revoked.hash })).logs;
+    expect(logs.map((l) => decodeEventLog({ abi: registryAbi, ...l }))).toEqual([
+      { eventName: 'GrantRevoked', args: { grantId: bytesToHex(byA.grantId), owner: addr(a) } },
+    ]);
+    expect(await active(byA)).toBe(false);
+    expect(
+      await revokeGrant(client, { ...relay(), owner: b, grantId: byA.grantId, namespace: pk(a) }),
+    ).toEqual({ alreadyRevoked: true });
+
+    // a second rotation: only the newest key revokes grants of a and of b
+    const byB = { ...(await newGrant()), owner: b };
+    await registerGrant(client, { ...relay(), ...byB });
+    await rotate(b, c);
+    expect(
+      await caught(
+        revokeGrant(client, { ...relay(), owner: b, grantId: byA2.grantId, namespace: pk(a) }),
+      ),
+    ).toMatchObject({ code: 'CHAIN_KEY_RETIRED', key: addr(b), successor: addr(c) });
+    expect(await active(byA2)).toBe(true);
+    expect(await active(byB)).toBe(true);
+    await revokeGrant(client, { ...relay(), owner: c, grantId: byA2.grantId, namespace: addr(a) });
+    await revokeGrant(client, { ...relay(), owner: c, grantId: byB.grantId, namespace: pk(b) });
+    expect(await active(byA2)).toBe(false);
+    expect(await active(byB)).toBe(false);
+    // the current key of another chain of rotations is a stranger to this one
+    const byC = { ...(await newGrant()), owner: c };
+    await registerGrant(client, { ...relay(), ...byC });
+    const [e, f] = [SecretKey.random(), SecretKey.random()];
+    await rotate(e, f);
+    expect(
+      await caught(
+        revokeGrant(client, { ...relay(), owner: f, grantId: byA2.grantId, namespace: pk(a) }),
+      ),
+    ).toMatchObject({ errorName: 'NotCurrentKey', args: [addr(a), addr(f)] });
+    // and c's own grants are revoked as before rotation existed
+    await revokeGrant(client, { ...relay(), owner: c, grantId: byC.grantId });
+    expect(await active(byC)).toBe(false);
+  });
+
+  test('currentKey follows two rotations; predecessorOf and successorOf link them; KeyRotated events', async () => {
+    const [a, b, c] = [0, 1, 2].map(() => SecretKey.random()) as [SecretKey, SecretKey, SecretKey];
+    expect(await current(a)).toBe(addr(a));
+    await rotate(a, b);
+    expect(await current(a)).toBe(addr(b));
+    await rotate(b, c);
+    for (const key of [a, b, c]) expect(await current(key)).toBe(addr(c));
+    expect(await getKeyLinks(client, { registry, key: pk(a) })).toEqual({
+      predecessor: undefined,
+      successor: addr(b),
+    });
+    expect(await getKeyLinks(client, { registry, key: addr(b) })).toEqual({
+      predecessor: addr(a),
+      successor: addr(c),
+    });
+    expect(await getKeyLinks(client, { registry, key: pk(c) })).toEqual({
+      predecessor: addr(b),
+      successor: undefined,
+    });
+    const rotations = await client.getContractEvents({
+      address: registry,
+      abi: registryAbi,
+      eventName: 'KeyRotated',
+      args: { oldKey: [addr(a), addr(b)] },
+      fromBlock: 0n,
+      strict: true,
+    });
+    expect(rotations.map((l) => l.args)).toEqual([
+      { oldKey: addr(a), newKey: addr(b) },
+      { oldKey: addr(b), newKey: addr(c) },
+    ]);
+  });
+
+  test('a chain holds at most 32 rotations; the newest key revokes a grant of the first across all of them', async () => {
+    const limit = await client.readContract({
+      address: registry,
+      abi: registryAbi,
+      functionName: 'MAX_ROTATIONS',
+    });
+    expect(limit).toBe(32);
+    const keys = Array.from({ length: limit + 1 }, () => SecretKey.random());
+    const first = keys[0] as SecretKey;
+    const newest = keys[limit] as SecretKey;
+    const g = { ...(await newGrant()), owner: first };
+    await registerGrant(client, { ...relay(), ...g });
+    for (let i = 0; i < limit; i++) await rotate(keys[i] as SecretKey, keys[i + 1] as SecretKey);
+    expect(await current(first)).toBe(addr(newest));
+    expect(await caught(rotate(newest, SecretKey.random()))).toMatchObject({
+      errorName: 'TooManyRotations',
+      args: [32],
+    });
+    const sent = await revokeGrant(client, {
+      ...relay(),
+      owner: newest,
+      grantId: g.grantId,
+      namespace: pk(first),
+    });
+    expect(sent).toMatchObject({ alreadyRevoked: false });
+    expect(await active(g)).toBe(false);
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * JSON ⇄ ledger values for the CLI: bodies with hex byte strings, proofs
  * with hex paths. A body's `note` and `readerNote` may be given as JSON
- * objects of text (e.g. `{"purpose":"follow-up"}`): they are sealed — the
- * note to the ledger's owner, the reader's note to the grantee — so the
- * host never reads them.
+ * objects of text (e.g. `{"purpose":"follow-up"}`): they are sealed — a
+ * record's note to its recipient (the patient's key for its category), any
+ * other note to the patient's notes key, the reader's note to the grantee —
+ * so the host never reads them.
  */
 import { bodySchemas, type EntryBody, type EntryKind, sealNote } from '@medvault/core/ledger';
 import { PublicKey } from '@medvault/core/pre';
@@ -47,12 +48,16 @@ function convert(value: unknown, field: string): unknown {
   return value;
 }
 
-/** Parses a `--body` JSON for `kind`, turning hex strings into bytes, and checks it. */
+/**
+ * Parses a `--body` JSON for `kind`, turning hex strings into bytes, and
+ * checks it. `notesTo` is the patient's notes key, which a grant's or a
+ * break-glass statement's note object is sealed to.
+ */
 export function parseBody<K extends EntryKind>(
   kind: K,
   json: string,
   defaults: Record<string, unknown> = {},
-  owner?: Uint8Array,
+  notesTo?: Uint8Array,
 ): EntryBody<K> {
   let value: unknown;
   try {
@@ -67,6 +72,12 @@ export function parseBody<K extends EntryKind>(
   const seal = (text: unknown, to: unknown, field: string) => {
     if (text === undefined) return undefined;
     if (typeof text === 'string') return toBytes(text, field);
+    if (to === undefined) {
+      throw new CliError(
+        `body field "${field}" is text to seal: give --notes-to PUBKEYHEX (the patient's notes key), or the sealed note as hex`,
+        2,
+      );
+    }
     try {
       return sealNote(
         PublicKey.fromCompressedBytes(to as Uint8Array),
@@ -76,7 +87,8 @@ export function parseBody<K extends EntryKind>(
       throw new CliError(`body field "${field}" cannot be sealed: ${(cause as Error).message}`);
     }
   };
-  if (note !== undefined) body.note = seal(note, owner, 'note');
+  if (note !== undefined)
+    body.note = seal(note, kind === 'record' ? body.recipient : notesTo, 'note');
   if (readerNote !== undefined) body.readerNote = seal(readerNote, body.grantee, 'readerNote');
   const parsed = bodySchemas[kind].safeParse(body);
   if (!parsed.success) {

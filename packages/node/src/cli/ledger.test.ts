@@ -13,7 +13,7 @@ const keys: Record<string, string> = {};
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'medvault-cli-'));
   await Promise.all(
-    ['owner', 'hospital', 'clinic', 'proxy'].map(async (who) => {
+    ['owner', 'lab', 'notes', 'hospital', 'clinic', 'proxy'].map(async (who) => {
       const r = await medvault('keygen', '--out', path(`${who}.key`));
       expect(r.code).toBe(0);
       keys[who] = r.stdout.trim();
@@ -32,6 +32,19 @@ describe('medvault ledger', () => {
     const init = await medvault('ledger', 'init', file(), '--owner', path('owner.key'));
     expect(init.code).toBe(0);
     expect(init.stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
+    // the patient publishes the key lab records are sealed to
+    const published = await medvault(
+      'ledger',
+      'append',
+      file(),
+      '--kind',
+      'encryption-keys',
+      '--key',
+      path('owner.key'),
+      '--body',
+      JSON.stringify({ keys: [{ category: 'laboratory', epoch: 0, key: keys.lab }] }),
+    );
+    expect(published.stdout).toMatch(/^seq 1 [0-9a-f]{64}/);
 
     const record = await medvault(
       'ledger',
@@ -51,7 +64,7 @@ describe('medvault ledger', () => {
         size: 2048,
       }),
     );
-    expect(record.stdout).toMatch(/^seq 1 [0-9a-f]{64}/);
+    expect(record.stdout).toMatch(/^seq 2 [0-9a-f]{64}/);
     const grant = await medvault(
       'ledger',
       'append',
@@ -60,6 +73,8 @@ describe('medvault ledger', () => {
       'grant',
       '--key',
       path('owner.key'),
+      '--notes-to',
+      keys.notes as string,
       '--body',
       JSON.stringify({
         grantId,
@@ -72,9 +87,10 @@ describe('medvault ledger', () => {
         expiresAt: Date.now() + 86_400_000,
         proxies: [{ url: 'http://127.0.0.1:9001', key: keys.proxy }],
         threshold: 1,
+        categories: ['laboratory'],
       }),
     );
-    expect(grant.stdout).toMatch(/^seq 2 /);
+    expect(grant.stdout).toMatch(/^seq 3 /);
     const access = await medvault(
       'ledger',
       'append',
@@ -86,9 +102,9 @@ describe('medvault ledger', () => {
       '--body',
       JSON.stringify({ grantId, proxy: keys.proxy, capsules: ['bafkreiabc'] }),
     );
-    expect(access.stdout).toMatch(/^seq 3 /);
+    expect(access.stdout).toMatch(/^seq 4 /);
     const cp = await medvault('ledger', 'checkpoint', file(), '--key', path('owner.key'));
-    expect(cp.stdout).toMatch(/^size 4 root [0-9a-f]{64}/);
+    expect(cp.stdout).toMatch(/^size 5 root [0-9a-f]{64}/);
     const revoke = await medvault(
       'ledger',
       'append',
@@ -105,7 +121,7 @@ describe('medvault ledger', () => {
 
     const verify = await medvault('ledger', 'verify', file());
     expect(verify).toMatchObject({ code: 0, stderr: '' });
-    expect(verify.stdout.trim()).toMatch(/^verified: 5 entries, root [0-9a-f]{64}, 2 checkpoints$/);
+    expect(verify.stdout.trim()).toMatch(/^verified: 6 entries, root [0-9a-f]{64}, 2 checkpoints$/);
   });
 
   test('prove and check-proof: inclusion and consistency', async () => {
@@ -113,12 +129,12 @@ describe('medvault ledger', () => {
     expect(prove.code).toBe(0);
     await writeFile(path('inclusion.json'), prove.stdout);
     const check = await medvault('ledger', 'check-proof', path('inclusion.json'));
-    expect(check.stdout.trim()).toMatch(/^valid: entry 1 is in ledger [0-9a-f]{64} at size 5$/);
+    expect(check.stdout.trim()).toMatch(/^valid: entry 1 is in ledger [0-9a-f]{64} at size 6$/);
 
-    const consistency = await medvault('ledger', 'prove', file(), '--consistency', '4');
+    const consistency = await medvault('ledger', 'prove', file(), '--consistency', '5');
     await writeFile(path('consistency.json'), consistency.stdout);
     expect((await medvault('ledger', 'check-proof', path('consistency.json'))).stdout.trim()).toBe(
-      'valid: size 4 → 5 consistent',
+      'valid: size 5 → 6 consistent',
     );
 
     const tampered = JSON.parse(prove.stdout);

@@ -31,7 +31,9 @@ import { parseBody, proofFromJson, proofToJson } from './ledger-json.js';
 
 const USAGE = `usage:
   medvault ledger init FILE --owner KEYFILE
-  medvault ledger append FILE --kind KIND --body JSON --key KEYFILE   (key-rotation: --new-key KEYFILE instead of --body)
+  medvault ledger append FILE --kind KIND --body JSON --key KEYFILE [--notes-to PUBKEYHEX]
+      (key-rotation: --new-key KEYFILE instead of --body; a note given as a JSON object is sealed:
+       a record's to its recipient, a grant's or emergency's to --notes-to, the patient's notes key)
   medvault ledger checkpoint FILE --key KEYFILE
   medvault ledger verify FILE [--rpc URL --registry ADDR]
   medvault ledger anchor FILE --key KEYFILE --rpc URL --registry ADDR [--relayer-key KEYFILE]
@@ -68,7 +70,13 @@ async function init(file: string, values: { owner?: string }): Promise<void> {
 
 async function append(
   file: string,
-  values: { kind?: string; body?: string; key?: string; 'new-key'?: string },
+  values: {
+    kind?: string;
+    body?: string;
+    key?: string;
+    'new-key'?: string;
+    'notes-to'?: string;
+  },
 ) {
   const kind = values.kind as EntryKind | undefined;
   if (!kind || !(kind in bodySchemas))
@@ -84,15 +92,34 @@ async function append(
     );
   } else {
     if (values.body === undefined) usage('missing --body JSON');
+    const notesTo = values['notes-to'];
+    if (notesTo !== undefined && !/^(02|03)[0-9a-fA-F]{64}$/.test(notesTo)) {
+      usage('--notes-to must be a compressed public key: 66 hex digits');
+    }
     body = parseBody(
       kind,
       values.body,
-      kind === 'record' ? { recipient: ledger.owner } : {},
-      ledger.owner,
+      recordDefaults(kind, values.body, ledger),
+      notesTo === undefined ? undefined : hexToBytes(notesTo.toLowerCase()),
     );
   }
   const entry = await ledger.append(kind, body as never, signer);
   process.stdout.write(`seq ${entry.seq} ${bytesToHex(hashEntry(ledger.entryBytes(entry.seq)))}\n`);
+}
+
+/** A record's recipient defaults to the patient's current key for its category, when published. */
+function recordDefaults(kind: EntryKind, json: string, ledger: Ledger): Record<string, unknown> {
+  if (kind !== 'record') return {};
+  let category: unknown;
+  try {
+    category = (JSON.parse(json) as { category?: unknown }).category;
+  } catch {
+    return {}; // parseBody says what is wrong
+  }
+  if (typeof category !== 'string') return {};
+  const keys = ledger.state.encryptionKeys.get(category);
+  const last = keys?.at(-1);
+  return last ? { recipient: last } : {};
 }
 
 async function checkpoint(file: string, values: { key?: string }) {
@@ -271,6 +298,7 @@ const OPTIONS = {
   body: { type: 'string' },
   key: { type: 'string' },
   'new-key': { type: 'string' },
+  'notes-to': { type: 'string' },
   seq: { type: 'string' },
   size: { type: 'string' },
   consistency: { type: 'string' },
@@ -281,7 +309,7 @@ const OPTIONS = {
 
 const ALLOWED: Record<string, string[]> = {
   init: ['owner'],
-  append: ['kind', 'body', 'key', 'new-key'],
+  append: ['kind', 'body', 'key', 'new-key', 'notes-to'],
   checkpoint: ['key'],
   verify: ['rpc', 'registry'],
   anchor: ['key', 'rpc', 'registry', 'relayer-key'],

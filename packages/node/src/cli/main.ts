@@ -22,6 +22,7 @@ const USAGE = `usage: medvault <command> [options]
 commands:
   keygen --out FILE                         new secret key file (0600); prints the public key
   seal --to PUBKEYHEX FILE [--out DIR]      seal FILE for a patient into a blob store; prints its CID
+  seal --to-ledger HOST/ID --category C FILE  the same, to the patient's current key for category C (read from their verified ledger)
   open FILE|CID --key KEYFILE [--store DIR] verify and decrypt a sealed record to stdout
   ledger init|append|checkpoint|verify|prove|check-proof …   the patient ledger (see medvault ledger --help)
   ledger-host --port P --data-dir DIR       serve ledgers over HTTP

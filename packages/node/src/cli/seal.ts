@@ -1,18 +1,22 @@
 import { open as openFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { verifyLedgerAgainstChain } from '@medvault/core/chain';
 import { sealRecordInto } from '@medvault/core/envelope';
-import { PublicKey } from '@medvault/core/pre';
+import { checkCategory, currentEncryptionKey, type VerifiedLedger } from '@medvault/core/ledger';
+import { LedgerHostClient } from '@medvault/core/ledger-host';
+import { PublicKey, SecretKey, Signer } from '@medvault/core/pre';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { FsStore } from '../storage/fs-store.js';
 import { defaultBlobDir } from './blob-store-dir.js';
+import { chainClient, registryAddress } from './chain-client.js';
 import { CliError } from './cli-error.js';
 import { errnoOf, fsFailure } from './fs-errors.js';
 import { counted, readFileChunks } from './io.js';
 import { startProgress } from './progress.js';
 
 const USAGE =
-  'usage: medvault seal --to PUBKEYHEX FILE [--out DIR] [--content-type TYPE] [--segment-size BYTES] [--quiet]';
+  'usage: medvault seal (--to PUBKEYHEX | --to-ledger HOST/LEDGERID --category CATEGORY [--rpc URL --registry ADDRESS]) FILE [--out DIR] [--content-type TYPE] [--segment-size BYTES] [--quiet]';
 
 /** Bytes read from the input file at a time. */
 const READ_SIZE = 1024 * 1024;
@@ -27,6 +31,59 @@ function publicKeyOf(hex: string): PublicKey {
       2,
     );
   }
+}
+
+/**
+ * The patient's current key for `category`, read from their ledger on its
+ * host and verified: every entry's signature and chain (the public entries
+ * in full, the rest as stubs), and with `--rpc`/`--registry` the anchor on
+ * chain. The request is signed with a throwaway key: the keys to seal to are
+ * public to anyone who knows the ledger's id.
+ */
+async function keyFromLedger(
+  where: string,
+  category: string,
+  chain: { rpc?: string | undefined; registry?: string | undefined },
+): Promise<{ key: PublicKey; note: string }> {
+  const match = /^(https?:\/\/.+)\/([0-9a-fA-F]{64})$/.exec(where);
+  if (!match) {
+    throw new CliError(
+      `--to-ledger ${JSON.stringify(where.slice(0, 120))} is not HOST/LEDGERID: expected the ledger host's URL, a slash and the 64-hex-digit ledger id`,
+      2,
+    );
+  }
+  try {
+    checkCategory(category);
+  } catch (error) {
+    throw new CliError(`--category: ${(error as Error).message}`, 2);
+  }
+  const [, host, id] = match as unknown as [string, string, string];
+  const client = new LedgerHostClient({ url: host, signer: new Signer(SecretKey.random()) });
+  let verified: VerifiedLedger;
+  try {
+    verified = await client.sync(id.toLowerCase());
+  } catch (error) {
+    throw new CliError(`cannot read ledger ${id} at ${host}: ${(error as Error).message}`);
+  }
+  let anchored = '';
+  if (chain.rpc || chain.registry) {
+    const { client: chainClientOf } = await chainClient(chain.rpc);
+    const { anchor } = await verifyLedgerAgainstChain(chainClientOf, {
+      registry: registryAddress(chain.registry),
+      entries: await client.entries(id.toLowerCase()),
+    });
+    anchored = `, anchored at block ${anchor.blockNumber}`;
+  }
+  let current: ReturnType<typeof currentEncryptionKey>;
+  try {
+    current = currentEncryptionKey(verified.state, category);
+  } catch (error) {
+    throw new CliError((error as Error).message.split('\n')[0] as string);
+  }
+  return {
+    key: current.key,
+    note: `sealing to the patient's "${category}" key, epoch ${current.epoch} (ledger verified: ${verified.size} entries${anchored})`,
+  };
 }
 
 /** Opens `file` for reading; a directory, a missing or unreadable file is one clear line. */
@@ -53,12 +110,18 @@ async function openInput(file: string) {
  * patient into the blob store in DIR, streaming (memory stays bounded
  * whatever the file's size; each byte is encrypted once and hashed once);
  * prints the blob's CID. Progress goes to stderr when it is a terminal.
+ * With `--to-ledger HOST/ID --category C` the key is the patient's current
+ * key for category C, read from their verified ledger.
  */
 export async function seal(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     options: {
       to: { type: 'string' },
+      'to-ledger': { type: 'string' },
+      category: { type: 'string' },
+      rpc: { type: 'string' },
+      registry: { type: 'string' },
       out: { type: 'string' },
       'content-type': { type: 'string' },
       'segment-size': { type: 'string' },
@@ -68,8 +131,21 @@ export async function seal(args: string[]): Promise<void> {
     strict: true,
   });
   const [file, ...extra] = positionals;
-  if (!values.to || !file || extra.length > 0) throw new CliError(USAGE, 2);
-  const patient = publicKeyOf(values.to);
+  const toLedger = values['to-ledger'];
+  if (!file || extra.length > 0 || Boolean(values.to) === Boolean(toLedger)) {
+    throw new CliError(USAGE, 2);
+  }
+  if (toLedger && !values.category) {
+    throw new CliError('--to-ledger needs --category: the record’s category picks the key', 2);
+  }
+  let patient: PublicKey;
+  if (toLedger) {
+    const found = await keyFromLedger(toLedger, values.category as string, values);
+    if (!values.quiet) process.stderr.write(`${found.note}\n`);
+    patient = found.key;
+  } else {
+    patient = publicKeyOf(values.to as string);
+  }
   const segmentSize =
     values['segment-size'] === undefined ? undefined : Number(values['segment-size']);
   const { handle, size } = await openInput(file);

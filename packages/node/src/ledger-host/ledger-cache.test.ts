@@ -25,13 +25,16 @@ afterAll(async () => {
 
 const owner = new Signer(SecretKey.random());
 const hospital = new Signer(SecretKey.random());
+const labKey = SecretKey.random().publicKey().toCompressedBytes();
 const record = (i: number) => ({
   cid: `bafkrei${bytesToHex(randomBytes(6))}${i}`,
   capsule: randomBytes(105),
   contentType: 'application/fhir+json',
   resourceType: 'Observation',
+  category: 'laboratory',
   size: 100 + i,
-  recipient: owner.verifyingKey().toCompressedBytes(),
+  // a hospital's proposal, sealed to a laboratory key
+  recipient: labKey,
 });
 
 /** `n` ledgers with a genesis each, written through a store on `sub`. */

@@ -24,6 +24,7 @@ import {
 import { LedgerHostClient, LedgerHostRequestError } from '@medvault/core/ledger-host';
 import { SecretKey, Signer } from '@medvault/core/pre';
 import { indexLedger } from '@medvault/core/proxy';
+import { testPatient } from '@medvault/testing';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type SpawnedService, spawnService } from '../cli/run-cli.js';
@@ -58,7 +59,8 @@ afterAll(async () => {
 
 /** A patient's ledger started locally: genesis and a grant naming one proxy. */
 async function newPatient() {
-  const owner = new Signer(SecretKey.random());
+  const keys = testPatient();
+  const owner = keys.owner;
   const hospital = new Signer(SecretKey.random());
   const proxy = new Signer(SecretKey.random());
   const clinic = SecretKey.random();
@@ -75,8 +77,10 @@ async function newPatient() {
     expiresAt: Date.now() + 3_600_000,
     proxies: [{ url: 'http://127.0.0.1:1', key: proxy.verifyingKey().toCompressedBytes() }],
     threshold: 1,
+    categories: ['laboratory'],
   };
   return {
+    keys,
     owner,
     hospital,
     proxy,
@@ -85,7 +89,19 @@ async function newPatient() {
     grantId,
     grant,
     ownerKey: owner.verifyingKey().toCompressedBytes(),
+    /** The patient's laboratory key: what lab records are sealed to. */
+    labKey: keys.recipientOf('laboratory'),
   };
+}
+
+/** Creates the patient's ledger on the host and publishes the encryption keys (seq 1), as the wallet does. */
+async function created(
+  client: LedgerHostClient,
+  p: Awaited<ReturnType<typeof newPatient>>,
+): Promise<string> {
+  const id = await client.createLedger(p.local.entryBytes(0));
+  await client.submit(id, 'encryption-keys', p.keys.keysEntry(), p.owner);
+  return id;
 }
 
 const record = (recipient: Uint8Array, i: number) => ({
@@ -93,6 +109,7 @@ const record = (recipient: Uint8Array, i: number) => ({
   capsule: randomBytes(105),
   contentType: 'application/fhir+json',
   resourceType: 'Observation',
+  category: 'laboratory',
   size: 100 + i,
   recipient,
 });
@@ -119,7 +136,7 @@ function hospitalRecord(
       prev: Buffer.from(head.head, 'hex'),
       time,
       kind: 'record',
-      body: record(p.ownerKey, n),
+      body: record(p.labKey, n),
       author: p.hospital.verifyingKey().toCompressedBytes(),
     },
     p.hospital,
@@ -131,7 +148,7 @@ describe('ledger host', () => {
     const host = await startHost(join(dir, 'concurrent'));
     const p = await newPatient();
     const client = new LedgerHostClient({ url: host.url, signer: p.owner });
-    const id = await client.createLedger(p.local.entryBytes(0));
+    const id = await created(client, p);
     await client.submit(id, 'grant', p.grant, p.owner);
     // three writers, each submitting its ten entries one after another, all at once
     const writer = (write: (i: number) => Promise<unknown>) => async () => {
@@ -142,7 +159,7 @@ describe('ledger host', () => {
     const written = (
       await Promise.all(
         [
-          writer((i) => client.submit(id, 'record', record(p.ownerKey, i), p.hospital)),
+          writer((i) => client.submit(id, 'record', record(p.labKey, i), p.hospital)),
           writer(() =>
             client.submit(
               id,
@@ -171,7 +188,7 @@ describe('ledger host', () => {
       )
     ).flat() as Parameters<typeof encodeEntry>[0][];
     const verified = await client.sync(id);
-    expect(verified.size).toBe(32);
+    expect(verified.size).toBe(33);
     const stored = new Set((await client.entries(id)).map((e) => bytesToHex(e)));
     for (const entry of written) expect(stored.has(bytesToHex(encodeEntry(entry)))).toBe(true);
     await stop(host);
@@ -181,7 +198,7 @@ describe('ledger host', () => {
     const host = await startHost(join(dir, 'future'));
     const p = await newPatient();
     const client = new LedgerHostClient({ url: host.url, signer: p.owner });
-    const id = await client.createLedger(p.local.entryBytes(0));
+    const id = await created(client, p);
     // the attack: anyone may append a record; dated at the end of time, it
     // would make every later entry "before" it
     const head = await client.head(id);
@@ -197,21 +214,30 @@ describe('ledger host', () => {
     await stop(host);
   });
 
-  test('reads are private: anonymous 401, a stranger 403, a reader its grant and records in scope, the rest as stubs that verify', async () => {
+  test('reads are private: anonymous 401, a stranger only the public entries, a reader its grant and records in scope, the rest as stubs that verify', async () => {
     const host = await startHost(join(dir, 'private'));
     const p = await newPatient();
     const owner = new LedgerHostClient({ url: host.url, signer: p.owner });
-    const id = await owner.createLedger(p.local.entryBytes(0));
+    const id = await created(owner, p);
     const recordAs = (cid: string, category: string) =>
-      owner.submit(id, 'record', { ...record(p.ownerKey, 0), cid, category }, p.owner);
+      owner.submit(id, 'record', { ...record(p.labKey, 0), cid, category }, p.owner);
     await recordAs('bafkreilab', 'laboratory');
-    await recordAs('bafkreipsych', 'psychiatry');
+    await owner.submit(
+      id,
+      'record',
+      {
+        ...record(p.keys.recipientOf('psychiatry'), 1),
+        cid: 'bafkreipsych',
+        category: 'psychiatry',
+      },
+      p.owner,
+    );
     await owner.submit(id, 'grant', p.grant, p.owner);
     // a stranger's proposal in the grant's category: not served in full to anyone but the owner
     await owner.submit(
       id,
       'record',
-      { ...record(p.ownerKey, 9), category: 'laboratory' },
+      { ...record(p.labKey, 9), category: 'laboratory' },
       p.hospital,
     );
 
@@ -224,18 +250,23 @@ describe('ledger host', () => {
       url: host.url,
       signer: new Signer(SecretKey.random()),
     });
-    expect(await caught(stranger.entries(id))).toMatchObject({
-      status: 403,
-      code: 'LEDGER_HOST_FORBIDDEN',
-    });
-    expect(await caught(stranger.latestCheckpoint(id, p.ownerKey))).toMatchObject({ status: 403 });
+    // an author about to seal: whose ledger it is and the keys to seal to, nothing else
+    const strangerView = await stranger.entries(id);
+    expect(
+      strangerView
+        .map((b) => decodeAnyEntry(b))
+        .filter((e) => !isStub(e))
+        .map((e) => e.kind),
+    ).toEqual(['genesis', 'encryption-keys']);
+    expect(verifyLedger(strangerView).size).toBe(strangerView.length);
+    expect(indexLedger(strangerView).records.size).toBe(0);
     // a request signed for another host is refused
     const elsewhere = new LedgerHostClient({
       url: host.url,
       signer: p.owner,
       fetch: (input, init) => fetch(String(input).replace('127.0.0.1', 'localhost'), init),
     });
-    expect((await elsewhere.entries(id)).length).toBe(5); // localhost is this host's own name too
+    expect((await elsewhere.entries(id)).length).toBe(6); // localhost is this host's own name too
 
     const ownerView = await owner.entries(id);
     const reader = new LedgerHostClient({ url: host.url, signer: new Signer(p.clinic) });
@@ -245,12 +276,12 @@ describe('ledger host', () => {
     const shown = readerView.map((b) =>
       isStub(decodeAnyEntry(b)) ? 'stub' : decodeAnyEntry(b).kind,
     );
-    expect(shown).toEqual(['genesis', 'record', 'stub', 'grant', 'stub']);
+    expect(shown).toEqual(['genesis', 'encryption-keys', 'record', 'stub', 'grant', 'stub']);
     expect(indexLedger(readerView).records.has('bafkreilab')).toBe(true);
     const proxyView = await new LedgerHostClient({ url: host.url, signer: p.proxy }).entries(id);
     expect(proxyView).toEqual(readerView);
     // the purpose the reader sees is sealed to it; the host's copy never has it in clear
-    const grant = decodeAnyEntry(readerView[3]!) as Entry<'grant'>;
+    const grant = decodeAnyEntry(readerView[4]!) as Entry<'grant'>;
     expect(openNote(p.clinic, grant.body.readerNote)).toEqual({ purpose: 'follow-up' });
     await stop(host);
   });
@@ -259,7 +290,7 @@ describe('ledger host', () => {
     const host = await startHost(join(dir, 'refusals'));
     const p = await newPatient();
     const client = new LedgerHostClient({ url: host.url, signer: p.owner });
-    const id = await client.createLedger(p.local.entryBytes(0));
+    const id = await created(client, p);
     await client.submit(id, 'grant', p.grant, p.owner);
 
     // the hospital may not revoke the patient's grant
@@ -304,7 +335,7 @@ describe('ledger host', () => {
     expect(huge.status).toBe(413);
     const unknown = await caught(client.head('00'.repeat(32)));
     expect(unknown).toMatchObject({ status: 404 });
-    expect((await client.sync(id)).size).toBe(2); // nothing refused was stored
+    expect((await client.sync(id)).size).toBe(3); // nothing refused was stored
     await stop(host);
   });
 
@@ -312,20 +343,18 @@ describe('ledger host', () => {
     const host = await startHost(join(dir, 'proofs'));
     const p = await newPatient();
     const client = new LedgerHostClient({ url: host.url, signer: p.owner });
-    const id = await client.createLedger(p.local.entryBytes(0));
-    for (let i = 0; i < 5; i++)
-      await client.submit(id, 'record', record(p.ownerKey, i), p.hospital);
+    const id = await created(client, p);
+    for (let i = 0; i < 5; i++) await client.submit(id, 'record', record(p.labKey, i), p.hospital);
     const synced = await client.sync(id);
     const mirror = await Ledger.open(p.local.id, { store: new MemoryLedgerStore() });
     for (const e of await client.entries(id)) await mirror.appendSigned(e);
     const early = await mirror.checkpoint(p.owner);
     await client.putCheckpoint(id, early);
-    for (let i = 5; i < 9; i++)
-      await client.submit(id, 'record', record(p.ownerKey, i), p.hospital);
+    for (let i = 5; i < 9; i++) await client.submit(id, 'record', record(p.labKey, i), p.hospital);
     for (const e of await client.entries(id, mirror.size)) await mirror.appendSigned(e);
     const late = await mirror.checkpoint(p.owner);
     await client.putCheckpoint(id, late);
-    expect((await client.latestCheckpoint(id, synced.owner)).size).toBe(10);
+    expect((await client.latestCheckpoint(id, synced.owner)).size).toBe(11);
     await client.proveInclusion(id, mirror.entryBytes(3), 3, late);
     await client.proveConsistency(id, early, late);
     await client.verifyAgainst(id, early);
@@ -337,9 +366,8 @@ describe('ledger host', () => {
     let host = await startHost(dataDir);
     const p = await newPatient();
     let client = new LedgerHostClient({ url: host.url, signer: p.owner });
-    const id = await client.createLedger(p.local.entryBytes(0));
-    for (let i = 0; i < 6; i++)
-      await client.submit(id, 'record', record(p.ownerKey, i), p.hospital);
+    const id = await created(client, p);
+    for (let i = 0; i < 6; i++) await client.submit(id, 'record', record(p.labKey, i), p.hospital);
     const mirror = await Ledger.open(p.local.id, { store: new MemoryLedgerStore() });
     for (const e of await client.entries(id)) await mirror.appendSigned(e);
     const held: Checkpoint = await mirror.checkpoint(p.owner);
@@ -366,8 +394,7 @@ describe('ledger host', () => {
     // the host serves another history of the same ledger (same genesis, other entries)
     const other = await Ledger.open(p.local.id, { store: new MemoryLedgerStore() });
     await other.appendSigned(mirror.entryBytes(0));
-    for (let i = 0; i < 8; i++)
-      await other.append('record', record(p.ownerKey, 100 + i), p.hospital);
+    for (let i = 0; i < 8; i++) await other.append('record', record(p.labKey, 100 + i), p.hospital);
     const otherCheckpoint = await other.checkpoint(p.owner); // say the owner was tricked into signing it
     const { encodeCheckpoint } = await import('@medvault/core/ledger');
     await writeFile(
@@ -398,7 +425,7 @@ describe('ledger host', () => {
       timeoutMs: 2000,
       maxRetries: 50,
     });
-    const id = await client.createLedger(p.local.entryBytes(0));
+    const id = await created(client, p);
     const acknowledged: Uint8Array[] = [];
     let crashed = false;
     const writer = async (w: number) => {
@@ -406,7 +433,7 @@ describe('ledger host', () => {
         try {
           acknowledged.push(
             encodeEntry(
-              await client.submit(id, 'record', record(p.ownerKey, w * 1000 + i), p.hospital),
+              await client.submit(id, 'record', record(p.labKey, w * 1000 + i), p.hospital),
             ),
           );
         } catch {
@@ -415,7 +442,12 @@ describe('ledger host', () => {
       }
     };
     const writers = [0, 1, 2, 3].map(writer);
-    await new Promise((r) => setTimeout(r, 700));
+    // crash mid-stream: once a few entries are acknowledged (however loaded the machine)
+    const since = Date.now();
+    while (acknowledged.length < 8 && Date.now() - since < 20_000) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 100));
     crashed = true;
     host.proc.kill('SIGKILL');
     await Promise.all(writers);
@@ -433,7 +465,7 @@ describe('ledger host', () => {
           prev: new Uint8Array(32),
           time: Date.now(),
           kind: 'record',
-          body: record(p.ownerKey, 9),
+          body: record(p.labKey, 9),
           author: p.hospital.verifyingKey().toCompressedBytes(),
         },
         p.hospital,

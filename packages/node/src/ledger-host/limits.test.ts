@@ -88,6 +88,7 @@ const record = (recipient: Uint8Array, i: number) => ({
   capsule: randomBytes(105),
   contentType: 'application/fhir+json',
   resourceType: 'Observation',
+  category: 'laboratory',
   size: 100 + i,
   recipient,
 });
@@ -302,9 +303,10 @@ describe('who may create a ledger', () => {
         error: { code: 'LEDGER_HOST_BAD_HEX' },
       });
       const p = await genesisOf();
+      const lab = SecretKey.random().publicKey().toCompressedBytes();
       const next = await p.mirror.append(
-        'record',
-        record(p.owner.verifyingKey().toCompressedBytes(), 1),
+        'encryption-keys',
+        { keys: [{ category: 'laboratory', epoch: 0, key: lab }] },
         p.owner,
       );
       expect(

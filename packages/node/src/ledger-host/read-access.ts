@@ -78,8 +78,10 @@ export function authenticate(
 }
 
 /**
- * What the request's signer may see of `ledger`; 403 when nothing (not the
- * owner, nor a reader or proxy of any of its grants).
+ * What the request's signer may see of `ledger`. A key that is neither the
+ * owner nor a reader or proxy of one of its grants (an author about to seal
+ * a record) sees whose ledger it is and the encryption keys to seal to, in
+ * full, and every other entry as a stub.
  */
 export function authorizeRead(
   ctx: RequestContext,
@@ -87,15 +89,7 @@ export function authorizeRead(
   ledger: Ledger,
 ): Visibility {
   const key = authenticate(ctx, deps, new Uint8Array(0));
-  const visibility = visibilityFor(entriesOf(ledger), key);
-  if (visibility.role === 'none') {
-    throw new HttpError(
-      403,
-      'LEDGER_HOST_FORBIDDEN',
-      "only the ledger's owner and the readers and proxies of its grants may read it",
-    );
-  }
-  return visibility;
+  return visibilityFor(entriesOf(ledger), key);
 }
 
 /** Entry `seq` as this party is served it: in full, or as a stub. */

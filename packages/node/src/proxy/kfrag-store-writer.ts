@@ -20,7 +20,7 @@ for (;;) {
     scope: { categories: ['laboratory'] },
     expiresAt: 1_900_000_000_000,
     salt: '5a'.repeat(32),
-    kfrag: randomBytes(300).toString('hex'),
+    kfrags: [{ key, kfrag: randomBytes(300).toString('hex') }],
     storedAt: Date.now(),
   });
   process.stdout.write(`${grantId}\n`);

@@ -26,7 +26,7 @@ const grant = (id: string) => ({
   scope: { categories: ['laboratory'] },
   expiresAt: 1_900_000_000_000,
   salt: '5a'.repeat(32),
-  kfrag: 'cd'.repeat(150),
+  kfrags: [{ key: `02${'11'.repeat(32)}`, kfrag: 'cd'.repeat(150) }],
   storedAt: 1,
 });
 
@@ -73,7 +73,7 @@ describe('KfragStore', () => {
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const store = await KfragStore.open(dir); // parses every file: none is partial
-      for (const id of acknowledged) expect(store.get(id)?.kfrag).toHaveLength(600);
+      for (const id of acknowledged) expect(store.get(id)?.kfrags[0]?.kfrag).toHaveLength(600);
       expect(await readdir(join(dir, 'tmp'))).toEqual([]);
     }
   });

@@ -26,8 +26,11 @@ const storedGrantSchema = z.strictObject({
   scope: scopeSchema,
   expiresAt: z.number().int().nonnegative(),
   salt: hex(32),
-  /** The verified key fragment, hex. */
-  kfrag: z.string().regex(/^[0-9a-f]+$/),
+  /**
+   * The verified key fragments, hex, one per delegated encryption key (its
+   * compressed public key, hex): a category in an epoch.
+   */
+  kfrags: z.array(z.strictObject({ key: hex(33), kfrag: z.string().regex(/^[0-9a-f]+$/) })).min(1),
   storedAt: z.number().int().nonnegative(),
 });
 
@@ -51,6 +54,8 @@ export class KfragStore {
   readonly #dir: string;
   readonly #tmp: string;
   readonly #grants = new Map<string, StoredGrant>();
+  /** The update in progress per grant: updates of one grant run one after another. */
+  readonly #updating = new Map<string, Promise<unknown>>();
 
   private constructor(dataDir: string) {
     this.#dir = join(dataDir, 'grants');
@@ -87,6 +92,32 @@ export class KfragStore {
     const bytes = new TextEncoder().encode(`${JSON.stringify(checked)}\n`);
     await writeFileAtomic(join(this.#dir, `${checked.grantId}.json`), bytes, this.#tmp);
     this.#grants.set(checked.grantId, checked);
+  }
+
+  /**
+   * Reads, changes and stores one grant with no other update of it in
+   * between: `change` gets the grant held (if any) and returns the grant to
+   * store, or undefined to leave it as it is. Resolves to what `change`
+   * returned, once stored.
+   */
+  async update(
+    grantId: string,
+    change: (held: StoredGrant | undefined) => StoredGrant | undefined,
+  ): Promise<StoredGrant | undefined> {
+    const before = this.#updating.get(grantId) ?? Promise.resolve();
+    const run = before
+      .catch(() => undefined)
+      .then(async () => {
+        const next = change(this.#grants.get(grantId));
+        if (next) await this.put(next);
+        return next;
+      });
+    this.#updating.set(grantId, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#updating.get(grantId) === run) this.#updating.delete(grantId);
+    }
   }
 
   /** Forgets a grant (no-op if unknown). */

@@ -12,11 +12,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sealRecordBytes } from '@medvault/core/envelope';
-import { Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
+import { Ledger, MemoryLedgerStore, nextEncryptionKeys, PatientKeys } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
 import { PublicKey, SecretKey, Signer } from '@medvault/core/pre';
 import { grantAccess, jsonBody, signRequest } from '@medvault/core/proxy';
-import { hexToBytes } from '@noble/hashes/utils.js';
+import { hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import { devClient, startDevChain } from '../chain/dev-chain.js';
 import { writeKeyFile } from '../cli/key-file.js';
 import { CLI } from '../cli/run-cli.js';
@@ -88,13 +88,17 @@ try {
   const proxyKey = PublicKey.fromCompressedBytes(hexToBytes(proxyRun.match[2] as string));
 
   // a patient, one sealed lab result in the ledger, a grant to a clinic through this proxy
-  const patient = SecretKey.random();
+  const keys = PatientKeys.fromSeed(randomBytes(64));
+  const identity = new Signer(keys.identity());
+  const lab = keys.encryptionKey('laboratory', 0);
   const clinic = new Signer(SecretKey.random());
   const hostClient = new LedgerHostClient({ url: host.match[1] as string });
-  const local = await Ledger.create(new Signer(patient), { store: new MemoryLedgerStore() });
+  const local = await Ledger.create(identity, { store: new MemoryLedgerStore() });
   const ledgerId = await hostClient.createLedger(local.entryBytes(0));
+  const published = nextEncryptionKeys(keys, local.state, ['laboratory']);
+  if (published) await hostClient.submit(ledgerId, 'encryption-keys', published, identity);
   const sealed = await sealRecordBytes(
-    patient.publicKey(),
+    lab.publicKey(),
     new TextEncoder().encode('{"code":"HbA1c"}'),
     {
       contentType: 'application/fhir+json',
@@ -110,13 +114,15 @@ try {
       contentType: 'application/fhir+json',
       category: 'laboratory',
       size: sealed.size,
-      recipient: new Signer(patient).verifyingKey().toCompressedBytes(),
+      recipient: lab.publicKey().toCompressedBytes(),
     },
-    new Signer(patient), // the patient's own record (another author's would need the patient's endorsement)
+    identity, // the patient's own record (another author's would need the patient's endorsement)
   );
   const { client, relayer } = await devClient(chain.rpcUrl);
   const grant = await grantAccess({
-    patient,
+    identity: keys.identity(),
+    delegations: [{ category: 'laboratory', epoch: 0, secretKey: lab }],
+    notesKey: keys.notesKey().publicKey(),
     reader: clinic.verifyingKey(),
     scope: { categories: ['laboratory'] },
     purpose: 'load test',

@@ -101,7 +101,8 @@ async function deliver(
   grant: Awaited<ReturnType<typeof registered>>,
 ) {
   const signer = new Signer(grant.patient);
-  const [kfrag] = generateKFrags(grant.patient, grant.reader, signer, 1, 1, true, true);
+  const lab = SecretKey.random(); // the encryption key delegated
+  const [kfrag] = generateKFrags(lab, grant.reader, signer, 1, 1, true, true);
   const body: KfragDelivery = {
     ledgerId: bytesToHex(grant.ledgerId),
     ledgerHost: LEDGER_HOST,
@@ -111,7 +112,12 @@ async function deliver(
     scope,
     expiresAt: grant.expiresAt,
     salt: bytesToHex(grant.salt),
-    kfrag: sealKfragFor(to.key.publicKey(), kfrag!),
+    fragments: [
+      {
+        key: bytesToHex(lab.publicKey().toCompressedBytes()),
+        kfrag: sealKfragFor(to.key.publicKey(), kfrag!),
+      },
+    ],
   };
   const path = `/v1/grants/${bytesToHex(grant.grantId)}/kfrag`;
   const bytes = jsonBody(body);
@@ -144,7 +150,7 @@ async function storedUnregistered(dataDir: string, age = 0) {
     scope,
     expiresAt: Date.now() + 86_400_000,
     salt: bytesToHex(randomBytes(32)),
-    kfrag: bytesToHex(randomBytes(300)),
+    kfrags: [{ key: patient, kfrag: bytesToHex(randomBytes(300)) }],
     storedAt: Date.now() - age,
   });
 }

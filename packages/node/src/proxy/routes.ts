@@ -103,11 +103,14 @@ export function metricsText(_ctx: RequestContext, deps: ProxyDeps) {
 }
 
 /**
- * `PUT /v1/grants/{id}/kfrag`: takes a patient's key fragment for a grant,
- * once — only from the patient who registered the grant on chain, and only
- * when the registered commitment binds exactly the ledger, reader, scope and
- * ledger host delivered (so the proxy later contacts only that host, and
- * logs accesses in that ledger).
+ * `PUT /v1/grants/{id}/kfrag`: takes a patient's key fragments for a grant —
+ * one per delegated encryption key — only from the patient who registered
+ * the grant on chain, and only when the registered commitment binds exactly
+ * the ledger, reader, scope and ledger host delivered (so the proxy later
+ * contacts only that host, and logs accesses in that ledger). A later
+ * delivery of the same grant adds fragments for other keys (a category's
+ * next epoch after a rotation); a different fragment for a key already held
+ * is refused.
  */
 export async function deliverKfrag(ctx: RequestContext, deps: ProxyDeps) {
   const { grantId } = ctx.params as { grantId: string };
@@ -120,32 +123,66 @@ export async function deliverKfrag(ctx: RequestContext, deps: ProxyDeps) {
   if (delivery.patient !== delivery.verifyingKey) {
     throw new NotAuthorizedError('the patient who registered the grant');
   }
-  const kfrag = openKfragDelivery(deps.key, delivery.kfrag);
-  let verified: VerifiedKeyFrag;
-  try {
-    verified = kfrag.verify(
-      signerKey,
-      PublicKey.fromCompressedBytes(hexToBytes(delivery.patient)),
-      PublicKey.fromCompressedBytes(hexToBytes(delivery.reader)),
-    );
-  } catch (cause) {
-    throw new KfragDeliveryError(
-      'it does not verify against the patient, the reader and the signing key',
-      cause,
-    );
-  }
+  const reader = PublicKey.fromCompressedBytes(hexToBytes(delivery.reader));
+  const kfrags = delivery.fragments.map(({ key, kfrag }) => {
+    let verified: VerifiedKeyFrag;
+    try {
+      verified = openKfragDelivery(deps.key, kfrag).verify(
+        signerKey,
+        PublicKey.fromCompressedBytes(hexToBytes(key)),
+        reader,
+      );
+    } catch (cause) {
+      throw new KfragDeliveryError(
+        `its fragment for key ${key.slice(0, 16)}… does not verify against that key, the reader and the signing key`,
+        cause,
+      );
+    }
+    return { key, kfrag: bytesToHex(verified.toBytes()) };
+  });
   await checkOnChain(deps, grantId, delivery);
-  const kfragHex = bytesToHex(verified.toBytes());
-  const held = deps.store.get(grantId);
-  if (held?.kfrag === kfragHex) return { json: { grantId, stored: true } };
-  if (held) {
-    const message = `grant ${grantId} already has another fragment here`;
-    throw new HttpError(409, 'PROXY_GRANT_EXISTS', message);
-  }
-  const { ledgerId, ledgerHost, patient, verifyingKey, reader, scope, expiresAt, salt } = delivery;
-  const stored = { ledgerId, ledgerHost, patient, verifyingKey, reader, scope, expiresAt, salt };
-  await deps.store.put({ grantId, ...stored, kfrag: kfragHex, storedAt: Date.now() });
-  deps.metrics.count('medvault_proxy_kfrags_stored_total');
+  const { ledgerId, ledgerHost, patient, verifyingKey, scope, expiresAt, salt } = delivery;
+  const terms = {
+    ledgerId,
+    ledgerHost,
+    patient,
+    verifyingKey,
+    reader: delivery.reader,
+    scope,
+    expiresAt,
+    salt,
+  };
+  let added = 0;
+  await deps.store.update(grantId, (held) => {
+    if (!held) {
+      added = kfrags.length;
+      return { grantId, ...terms, kfrags, storedAt: Date.now() };
+    }
+    const { grantId: _id, kfrags: heldKfrags, storedAt: _at, ...heldTerms } = held;
+    if (JSON.stringify(heldTerms) !== JSON.stringify(terms)) {
+      throw new HttpError(
+        409,
+        'PROXY_GRANT_EXISTS',
+        `grant ${grantId} is held here with other terms`,
+      );
+    }
+    const fresh = kfrags.filter((k) => {
+      const same = heldKfrags.find((h) => h.key === k.key);
+      if (same && same.kfrag !== k.kfrag) {
+        throw new HttpError(
+          409,
+          'PROXY_GRANT_EXISTS',
+          `grant ${grantId} already has another fragment here for key ${k.key.slice(0, 16)}…`,
+        );
+      }
+      return !same;
+    });
+    added = fresh.length;
+    return fresh.length > 0 ? { ...held, kfrags: [...heldKfrags, ...fresh] } : undefined;
+  });
+  // 201 when fragments were added, 200 when all were already held (a replay)
+  if (added === 0) return { json: { grantId, stored: true } };
+  deps.metrics.count('medvault_proxy_kfrags_stored_total', added);
   return { status: 201, json: { grantId, stored: true } };
 }
 
@@ -214,7 +251,12 @@ export async function reencryptRecords(ctx: RequestContext, deps: ProxyDeps) {
     throw new NotAuthorizedError("the grant's reader");
   }
   const { client, index, grant } = await activeGrant(deps, grantId, held);
-  const kfrag = KeyFrag.fromBytes(hexToBytes(held.kfrag)).skipVerification();
+  const kfrags = new Map(
+    held.kfrags.map(({ key, kfrag }) => [
+      key,
+      KeyFrag.fromBytes(hexToBytes(kfrag)).skipVerification(),
+    ]),
+  );
   const served: string[] = [];
   const cfrags = cids.map((cid) => {
     const record = index.records.get(cid);
@@ -228,10 +270,22 @@ export async function reencryptRecords(ctx: RequestContext, deps: ProxyDeps) {
     if (!recordInScope(grant.scope, record) || !recordInScope(held.scope, record)) {
       return refuse(new OutOfScopeError(cid, 'it is outside the grant’s scope'));
     }
+    // the fragment of the record's own key: a grant re-encrypts only the
+    // categories and epochs the patient delegated to it
+    const key = bytesToHex(record.recipient);
+    const kfrag = kfrags.get(key);
+    if (!kfrag) {
+      return refuse(
+        new OutOfScopeError(
+          cid,
+          `the grant holds no fragment for its key (category ${record.category}); the patient has not delegated that key to this grant`,
+        ),
+      );
+    }
     try {
       const cfrag = reencrypt(Capsule.fromBytes(record.capsule), kfrag);
       served.push(cid);
-      return { cid, cfrag: bytesToHex(cfrag.toBytes()) };
+      return { cid, cfrag: bytesToHex(cfrag.toBytes()), key };
     } catch (error) {
       return refuse(
         error instanceof BaseError ? error : new OutOfScopeError(cid, 'its capsule is malformed'),

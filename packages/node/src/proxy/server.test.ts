@@ -4,7 +4,7 @@
  * registry, a dead one where the chain is down on purpose). The full share
  * runs in share.e2e.test.ts.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerGrant } from '@medvault/core/chain';
@@ -23,7 +23,7 @@ const DEAD_RPC = 'http://127.0.0.1:9'; // nothing listens on the discard port
 
 async function proxy(
   options: Partial<ProxyOptions> = {},
-): Promise<RunningProxy & { key: SecretKey }> {
+): Promise<RunningProxy & { key: SecretKey; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'medvault-proxy-'));
   dirs.push(dataDir);
   const key = SecretKey.random();
@@ -37,7 +37,7 @@ async function proxy(
     ...options,
   });
   running.push(p);
-  return { ...p, key };
+  return { ...p, key, dataDir };
 }
 
 afterAll(async () => {
@@ -45,8 +45,11 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
+/** The patient's identity key (signs), and two encryption keys it delegates from. */
 const patient = SecretKey.random();
 const patientSigner = new Signer(patient);
+const lab0 = SecretKey.random();
+const lab1 = SecretKey.random();
 const reader = SecretKey.random();
 const hex = (pk: { toCompressedBytes(): Uint8Array }) => bytesToHex(pk.toCompressedBytes());
 
@@ -78,8 +81,13 @@ const SCOPE: GrantScope = { categories: ['laboratory'] };
 const EXPIRES = Date.now() + 3_600_000;
 const SALT = '5a'.repeat(32);
 
+/** A fragment of `from` (an encryption key) for the reader, signed by the identity, sealed to a proxy. */
+function fragment(proxyKey: SecretKey, from = lab0, forReader = reader, signer = patientSigner) {
+  const [kfrag] = generateKFrags(from, forReader.publicKey(), signer, 1, 1, true, true);
+  return { key: hex(from.publicKey()), kfrag: sealKfragFor(proxyKey.publicKey(), kfrag!) };
+}
+
 function delivery(proxyKey: SecretKey, forReader = reader): KfragDelivery {
-  const [kfrag] = generateKFrags(patient, forReader.publicKey(), patientSigner, 1, 1, true, true);
   return {
     ledgerId: '00'.repeat(32),
     ledgerHost: 'http://127.0.0.1:1',
@@ -89,7 +97,7 @@ function delivery(proxyKey: SecretKey, forReader = reader): KfragDelivery {
     scope: SCOPE,
     expiresAt: EXPIRES,
     salt: SALT,
-    kfrag: sealKfragFor(proxyKey.publicKey(), kfrag!),
+    fragments: [fragment(proxyKey, lab0, forReader)],
   };
 }
 
@@ -141,14 +149,29 @@ describe('proxy HTTP surface', () => {
     expect(wrong.headers.get('allow')).toBe('POST');
   });
 
-  test('a key fragment is stored once; the same again is fine, another is a conflict', async () => {
+  test('a key fragment is stored once; the same again is fine, another for the same key is a conflict; another key’s is added', async () => {
     const body = delivery(p.key);
     const grantId = await registered(body);
-    expect((await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, body)).status).toBe(201);
-    expect((await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, body)).status).toBe(200);
-    const other = await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, delivery(p.key));
+    const put = (b: KfragDelivery) => signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, b);
+    expect((await put(body)).status).toBe(201);
+    expect((await put(body)).status).toBe(200);
+    const other = await put(delivery(p.key));
     expect(other.status).toBe(409);
     expect(other.json.error.code).toBe('PROXY_GRANT_EXISTS');
+    // a rotation: the next epoch's fragment joins the grant
+    expect((await put({ ...body, fragments: [fragment(p.key, lab1)] })).status).toBe(201);
+    const file = JSON.parse(await readFile(join(p.dataDir, 'grants', `${grantId}.json`), 'utf8'));
+    expect(file.kfrags.map((k: { key: string }) => k.key)).toEqual([
+      hex(lab0.publicKey()),
+      hex(lab1.publicKey()),
+    ]);
+    // other terms under the same id are a conflict
+    const otherTerms = await put({
+      ...body,
+      fragments: [fragment(p.key, SecretKey.random())],
+      scope: { categories: ['psychiatry'] },
+    });
+    expect(otherTerms.status).toBe(422); // the chain's commitment names other terms
   });
 
   test('fragments that are not for this proxy, or do not verify, are refused with 422', async () => {
@@ -250,12 +273,11 @@ describe('proxy HTTP surface', () => {
     // a stranger registers the same terms under its own key and delivers its own fragment
     const stranger = SecretKey.random();
     const strangerSigner = new Signer(stranger);
-    const [kfrag] = generateKFrags(stranger, reader.publicKey(), strangerSigner, 1, 1, true, true);
     const own = {
       ...body,
       patient: hex(stranger.publicKey()),
       verifyingKey: hex(strangerSigner.verifyingKey()),
-      kfrag: sealKfragFor(p.key.publicKey(), kfrag!),
+      fragments: [fragment(p.key, stranger, reader, strangerSigner)],
     };
     const theirs = await signed(p, 'PUT', `/v1/grants/${grantId}/kfrag`, own, strangerSigner);
     expect(theirs.json.error.code).toBe('PROXY_KFRAG_INVALID');

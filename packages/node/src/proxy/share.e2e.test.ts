@@ -24,6 +24,7 @@ import {
   revokeAccess,
   signRequest,
 } from '@medvault/core/proxy';
+import { testPatient } from '@medvault/testing';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type DevChain, devClient, startDevChain } from '../chain/dev-chain.js';
@@ -53,7 +54,9 @@ let store: FsStore;
 let ledgerId: string;
 const proxies: ProxyProcess[] = [];
 const extraServers: Server[] = [];
-const patient = SecretKey.random();
+const keys = testPatient();
+/** The patient's identity key: owns the ledger, signs on chain and every fragment. */
+const patient = keys.identity;
 const clinic = SecretKey.random();
 const hospital = new Signer(SecretKey.random());
 const records: Record<string, { cid: string; plaintext: string }> = {};
@@ -123,7 +126,7 @@ async function tamperingFront(target: ProxyEndpoint): Promise<ProxyEndpoint> {
 }
 
 async function seal(name: string, category: string, text: string): Promise<void> {
-  const sealed = await sealRecordBytes(patient.publicKey(), new TextEncoder().encode(text), {
+  const sealed = await sealRecordBytes(keys.keyOf(category), new TextEncoder().encode(text), {
     contentType: 'application/fhir+json',
   });
   const cid = (await store.put(sealed.bytes)).toString();
@@ -138,7 +141,7 @@ async function seal(name: string, category: string, text: string): Promise<void>
       resourceType: 'Observation',
       category,
       size: sealed.size,
-      recipient: new Signer(patient).verifyingKey().toCompressedBytes(),
+      recipient: keys.recipientOf(category),
     },
     hospital,
   );
@@ -156,7 +159,9 @@ const share = (
   overrides: Partial<Parameters<typeof grantAccess>[0]> = {},
 ) =>
   grantAccess({
-    patient,
+    identity: patient,
+    delegations: [{ category: 'laboratory', epoch: 0, secretKey: keys.secretOf('laboratory') }],
+    notesKey: keys.keys.notesKey().publicKey(),
     reader: clinic.publicKey(),
     scope: { categories: ['laboratory'] },
     purpose: 'diabetes follow-up',
@@ -193,6 +198,7 @@ beforeAll(async () => {
   store = await FsStore.open(join(dir, 'blobs'));
   const local = await Ledger.create(new Signer(patient), { store: new MemoryLedgerStore() });
   ledgerId = await hostClient.createLedger(local.entryBytes(0));
+  await hostClient.submit(ledgerId, 'encryption-keys', keys.keysEntry(), new Signer(patient));
   await seal('hba1c', 'laboratory', '{"code":"HbA1c","value":6.1}');
   await seal('lipids', 'laboratory', '{"code":"LDL","value":2.4}');
   await seal('xray', 'imaging', '{"code":"chest x-ray"}');
@@ -385,7 +391,7 @@ describe('sharing through three proxies, threshold 2', () => {
 
   test('after revocation every proxy refuses, even those that missed the forget request', async () => {
     const { unreachable } = await revokeAccess({
-      patient,
+      identity: patient,
       grant,
       ledger: { host: hostClient, ledgerId },
       chain: chainAccess,

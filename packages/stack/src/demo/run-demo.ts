@@ -10,14 +10,28 @@ import { join } from 'node:path';
 import { BaseError } from '@medvault/core';
 import { anchorCheckpoint, verifyLedgerAgainstChain } from '@medvault/core/chain';
 import { sealRecordBytes } from '@medvault/core/envelope';
-import { decodeEntry, hashEntry, Ledger, MemoryLedgerStore, sealNote } from '@medvault/core/ledger';
+import {
+  decodeEntry,
+  hashEntry,
+  Ledger,
+  MemoryLedgerStore,
+  nextEncryptionKeys,
+  PatientKeys,
+  sealNote,
+} from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
 import { SecretKey, Signer } from '@medvault/core/pre';
-import { type Grant, grantAccess, grantToJson, revokeAccess } from '@medvault/core/proxy';
+import {
+  type Grant,
+  grantAccess,
+  grantToJson,
+  revokeAccess,
+  rotateCategories,
+} from '@medvault/core/proxy';
 import { HttpStore } from '@medvault/core/storage';
 import { generateSamples, type ReadingJson } from '@medvault/examples';
 import { devClient } from '@medvault/node/services';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { FREE_PORTS, type LocalStack, startLocalStack } from '../local-stack.js';
 
 /** A step of the story that did not turn out as it must. */
@@ -27,6 +41,17 @@ export class DemoStepError extends BaseError {
 }
 
 const DAY = 86_400_000;
+/** The categories the demo patient publishes keys for (as the wallet does at onboarding). */
+const DEMO_CATEGORIES = [
+  'demographics',
+  'imaging',
+  'laboratory',
+  'medication',
+  'other',
+  'problem-list',
+  'psychiatry',
+  'summary',
+];
 
 function check(condition: unknown, what: string): asserts condition {
   if (!condition) throw new DemoStepError(what);
@@ -96,7 +121,9 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
     const { client: chainClient, relayer } = await devClient(stack.chain.rpcUrl);
     const chain = { client: chainClient, registry: stack.chain.registry, relayer };
     // the patient's wallet reads the ledger as its owner (reads are signed requests)
-    const patient = SecretKey.random();
+    // one seed: the identity key signs, a key per category receives records
+    const keys = PatientKeys.fromSeed(randomBytes(64));
+    const patient = keys.identity();
     const owner = new Signer(patient);
     const host = new LedgerHostClient({ url: stack.ledgerHost.url, signer: owner });
     const store = new HttpStore({ gateway: stack.blobService.url });
@@ -104,7 +131,13 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
     // ---- the patient's ledger --------------------------------------------
     const genesis = await Ledger.create(owner, { store: new MemoryLedgerStore() });
     const ledgerId = await host.createLedger(genesis.entryBytes(0));
-    step(`the patient's ledger ${ledgerId.slice(0, 16)}… is on the ledger host`);
+    const published = nextEncryptionKeys(keys, genesis.state, DEMO_CATEGORIES);
+    check(published, 'no encryption keys to publish');
+    await host.submit(ledgerId, 'encryption-keys', published, owner);
+    const keyOf = (category: string) => keys.encryptionKey(category, 0).publicKey();
+    step(
+      `the patient's ledger ${ledgerId.slice(0, 16)}… is on the ledger host, with the patient's encryption keys for ${DEMO_CATEGORIES.length} categories (the identity key only signs)`,
+    );
 
     // ---- 1. the hospital writes records ------------------------------------
     const hospital = new Signer(SecretKey.random());
@@ -112,7 +145,8 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
     check(chart, 'the sample generator gave no patient');
     const written: { cid: string; category: string | undefined; title: string }[] = [];
     for (const record of chart.records) {
-      const sealed = await sealRecordBytes(patient.publicKey(), record.bytes, {
+      const category = record.category ?? 'other';
+      const sealed = await sealRecordBytes(keyOf(category), record.bytes, {
         contentType: record.contentType,
         ...(record.resourceType ? { resourceType: record.resourceType } : {}),
       });
@@ -126,10 +160,10 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
           capsule: sealed.capsule.toBytes(),
           contentType: record.contentType,
           ...(record.resourceType ? { resourceType: record.resourceType } : {}),
-          ...(record.category ? { category: record.category } : {}),
+          category,
           size: sealed.size,
-          recipient: owner.verifyingKey().toCompressedBytes(),
-          note: sealNote(owner.verifyingKey(), { title: record.title, origin: stack.hospital.url }),
+          recipient: keyOf(category).toCompressedBytes(),
+          note: sealNote(keyOf(category), { title: record.title, origin: stack.hospital.url }),
         },
         hospital,
       );
@@ -145,12 +179,12 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
     const labs = written.filter((r) => r.category === 'laboratory');
     check(labs.length > 0 && labs.length < written.length, 'the chart needs lab and other records');
     step(
-      `St. Mary's sealed ${written.length} records of ${chart.name} to the patient's key (${labs.length} lab results), stored them as ciphertext by CID and proposed a record entry for each; the patient endorsed each one`,
+      `St. Mary's sealed ${written.length} records of ${chart.name}, each to the patient's key for its category (${labs.length} lab results), stored them as ciphertext by CID and proposed a record entry for each; the patient endorsed each one`,
     );
 
     // a stranger (anyone who learns the ledger id) proposes a fake lab result: never endorsed
     const forged = await sealRecordBytes(
-      patient.publicKey(),
+      keyOf('laboratory'),
       new TextEncoder().encode('{"resourceType":"Observation","code":"potassium","value":1.9}'),
       { contentType: 'application/fhir+json', resourceType: 'Observation' },
     );
@@ -165,7 +199,7 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
         resourceType: 'Observation',
         category: 'laboratory',
         size: forged.size,
-        recipient: owner.verifyingKey().toCompressedBytes(),
+        recipient: keyOf('laboratory').toCompressedBytes(),
       },
       new Signer(SecretKey.random()),
     );
@@ -192,7 +226,11 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
 
     // ---- 2. the patient grants the clinic lab results for 30 days --------
     const grant: Grant = await grantAccess({
-      patient,
+      identity: patient,
+      delegations: [
+        { category: 'laboratory', epoch: 0, secretKey: keys.encryptionKey('laboratory', 0) },
+      ],
+      notesKey: keys.notesKey().publicKey(),
       reader: stack.clinicKey.publicKey(),
       scope: { categories: ['laboratory'] },
       purpose: 'Diabetes follow-up',
@@ -204,7 +242,7 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
       chain,
     });
     step(
-      `the patient granted Riverside Clinic their lab results for 30 days: a key fragment to each of 3 proxies (any 2 suffice), the grant registered on chain and in the ledger`,
+      `the patient granted Riverside Clinic their lab results for 30 days: a fragment of the laboratory key to each of 3 proxies (any 2 suffice; no other key is delegated), the grant registered on chain and in the ledger`,
     );
 
     // ---- 3. the clinic reads through 2 of 3 proxies ------------------------
@@ -254,7 +292,7 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
 
     // ---- 5. revoke → refused ---------------------------------------------
     const { unreachable } = await revokeAccess({
-      patient,
+      identity: patient,
       grant,
       ledger: { host, ledgerId },
       chain,
@@ -265,8 +303,23 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
       /PROXY_GRANT_(INACTIVE|UNKNOWN)/.test(refused.message),
       `the refusal does not say the grant ended: ${refused.message}`,
     );
+    // the laboratory key moves to a new epoch: what the proxies and the clinic kept opens
+    // nothing sealed from now on
+    const mirror = await Ledger.open(genesis.id, { store: new MemoryLedgerStore() });
+    for (const entry of await host.entries(ledgerId)) await mirror.appendSigned(entry);
+    const { rotated } = await rotateCategories({
+      identity: patient,
+      keys,
+      ledger: { host, ledgerId },
+      verified: { state: mirror.state, entries: mirror.allEntryBytes() },
+      categories: grant.categories,
+    });
+    check(
+      rotated.length === 1 && rotated[0]?.category === 'laboratory' && rotated[0].epoch === 1,
+      'revoking did not move the laboratory key to epoch 1',
+    );
     step(
-      `the patient revoked the grant (on chain, in the ledger, and told the proxies to forget${unreachable.length ? `; ${unreachable.length} unreachable` : ''}): the clinic is refused — ${refused.code}`,
+      `the patient revoked the grant (on chain, in the ledger, and told the proxies to forget${unreachable.length ? `; ${unreachable.length} unreachable` : ''}): the clinic is refused — ${refused.code}; new lab results are now sealed to the laboratory key of epoch 1, which the revoked clinic and its proxies never get`,
     );
 
     // ---- 6. the ledger, verified against the chain anchor ---------------
@@ -281,7 +334,7 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
     const accesses = kinds.filter((k) => k === 'access').length;
     check(accesses >= 2 * 2, 'the proxies did not log every access');
     step(
-      `the ledger verifies against the chain: ${entries.length} signed entries (${kinds.filter((k) => k === 'record').length} records proposed, ${kinds.filter((k) => k === 'endorse').length} endorsed by the patient, 1 grant, ${accesses} accesses logged by the proxies, 1 revocation), anchored at block ${last.blockNumber}`,
+      `the ledger verifies against the chain: ${entries.length} signed entries (${kinds.filter((k) => k === 'record').length} records proposed, ${kinds.filter((k) => k === 'endorse').length} endorsed by the patient, 1 grant, ${accesses} accesses logged by the proxies, 1 revocation, ${kinds.filter((k) => k === 'encryption-keys').length} encryption-key entries), anchored at block ${last.blockNumber}`,
     );
     print('\nThe story holds, end to end.');
     return {
