@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { anchorCheckpoint } from '@medvault/core/chain';
+import { anchorCheckpoint, KeyRetiredError, verifyLedgerAgainstChain } from '@medvault/core/chain';
 import { collect, openRecord, sealRecordBytes } from '@medvault/core/envelope';
 import {
   currentEncryptionKey,
@@ -27,6 +27,7 @@ import {
   LEDGER_VERSION,
   Ledger,
   MemoryLedgerStore,
+  signCheckpoint,
   signEntry,
   type UnsignedEntry,
 } from '@medvault/core/ledger';
@@ -42,6 +43,7 @@ import {
   readShared,
   revokeAccess,
   rotateCategories,
+  rotateIdentity,
 } from '@medvault/core/proxy';
 import { HttpStore } from '@medvault/core/storage';
 import { devClient, type RunningLedgerHost, startLedgerHost } from '@medvault/node/services';
@@ -601,4 +603,152 @@ describe('what a coalition of a grant’s proxies and its reader gets', () => {
     }).catch((e) => e);
     expect(refused).toBeInstanceOf(NotEnoughFragmentsError);
   }, 90_000);
+});
+
+describe('identity rotation after theft', () => {
+  test('the old key can no longer grant, revoke or anchor; the registry, proxies and readers follow the new key', async () => {
+    const reader = SecretKey.random();
+    const patient = await patientOn(stack.ledgerHost.url);
+    const oldKey = patient.key;
+    const newKey = patient.patient.keys.identity(1);
+    const ledger = { host: patient.host, ledgerId: patient.ledgerId };
+    const before = await patient.record('{"code":"TSH","value":2.1}', 'laboratory');
+    const grant = await patient.share(reader, ['laboratory']);
+
+    const rotation = await rotateIdentity({ identity: oldKey, next: newKey, ledger, chain });
+    expect(rotation.anchoredSize).toBe(rotation.seq + 1);
+
+    // the stolen key: the ledger refuses its entries, the registry its calls
+    const asThief = await patient.host
+      .submit(
+        patient.ledgerId,
+        'revoke',
+        { grantId: hexToBytes(grant.grantId) },
+        new Signer(oldKey),
+      )
+      .catch((e) => e);
+    expect(asThief).toMatchObject({ code: 'LEDGER_UNAUTHORIZED' });
+    const thiefRevokes = await revokeAccess({ identity: oldKey, grant, ledger, chain }).catch(
+      (e) => e,
+    );
+    expect(thiefRevokes).toBeInstanceOf(KeyRetiredError);
+    const verified = await patient.host.withSigner(new Signer(newKey)).sync(patient.ledgerId);
+    const thiefAnchors = await anchorCheckpoint(chain.client, {
+      registry: chain.registry,
+      relayer: chain.relayer,
+      owner: oldKey,
+      checkpoint: signCheckpoint(
+        {
+          ledger: hexToBytes(patient.ledgerId),
+          size: verified.size,
+          root: verified.root,
+          time: Date.now(),
+        },
+        new Signer(oldKey),
+      ),
+    }).catch((e) => e);
+    expect(thiefAnchors).toBeInstanceOf(KeyRetiredError);
+    const thiefShares = await grantAccess({
+      ...patient.keysFor(['laboratory']),
+      reader: SecretKey.random().publicKey(),
+      scope: { categories: ['laboratory'] },
+      purpose: 'exfiltration',
+      expiresAt: Date.now() + DAY,
+      proxies: endpoints(),
+      threshold: 2,
+      ledger,
+      chain,
+    }).catch((e) => e);
+    expect(thiefShares).toBeInstanceOf(KeyRetiredError);
+    // verifiers find the ledger anchored under its new owner
+    const { anchor } = await verifyLedgerAgainstChain(chain.client, {
+      registry: chain.registry,
+      entries: await patient.host.withSigner(new Signer(newKey)).entries(patient.ledgerId),
+    });
+    expect(anchor.size).toBe(rotation.anchoredSize);
+
+    // the new key shares and revokes; rotating the laboratory key reaches the grant made
+    // under the old key too: its proxies take fragments signed by the new key
+    const keysFor = (categories: string[]) => ({
+      ...patient.keysFor(categories),
+      identity: newKey,
+    });
+    const second = await grantAccess({
+      ...keysFor(['laboratory']),
+      reader: SecretKey.random().publicKey(),
+      scope: { categories: ['laboratory'] },
+      purpose: 'second opinion',
+      expiresAt: Date.now() + DAY,
+      proxies: endpoints(),
+      standby: stack.standbyProxies.map((p) => ({ url: p.url, publicKey: p.publicKey })),
+      threshold: 2,
+      ledger,
+      chain,
+    });
+    await revokeAccess({ identity: newKey, grant: second, ledger, chain });
+    const state = (await patient.host.withSigner(new Signer(newKey)).sync(patient.ledgerId)).state;
+    const { updated } = await rotateCategories({
+      identity: newKey,
+      keys: patient.patient.keys,
+      ledger: { host: patient.host.withSigner(new Signer(newKey)), ledgerId: patient.ledgerId },
+      verified: {
+        state,
+        entries: await patient.host.withSigner(new Signer(newKey)).entries(patient.ledgerId),
+      },
+      categories: ['laboratory'],
+    });
+    expect(updated).toEqual([{ grantId: grant.grantId, categories: ['laboratory'], failures: [] }]);
+    const labNow = patient.patient.keyOf('laboratory', 1);
+    const sealed = await sealRecordBytes(
+      labNow,
+      new TextEncoder().encode('{"code":"TSH","value":1.4}'),
+      {
+        contentType: 'application/fhir+json',
+      },
+    );
+    await store.put(sealed.bytes);
+    await patient.host.submit(
+      patient.ledgerId,
+      'record',
+      {
+        cid: sealed.cid.toString(),
+        capsule: sealed.capsule.toBytes(),
+        contentType: 'application/fhir+json',
+        resourceType: 'Observation',
+        category: 'laboratory',
+        size: sealed.size,
+        recipient: labNow.toCompressedBytes(),
+      },
+      new Signer(newKey),
+    );
+    // the reader of the old grant reads both, checking each fragment's signer is the patient's
+    const listed = await listSharedRecords({ host: patient.host, grant, reader });
+    expect(
+      listed.identities.map((k) => k.equals(oldKey.publicKey()) || k.equals(newKey.publicKey())),
+    ).toEqual([true, true]);
+    const result = await readShared({
+      reader,
+      grant,
+      cids: listed.records.map((r) => r.cid),
+      store,
+      identities: listed.identities,
+      timeoutMs: 5_000,
+    });
+    expect(
+      await Promise.all(
+        result.records.map(async (r) => new TextDecoder().decode(await collect(r.stream))),
+      ),
+    ).toEqual(['{"code":"TSH","value":2.1}', '{"code":"TSH","value":1.4}']);
+    expect(before.cid).toBe(listed.records[0]?.cid);
+    // and the new key revokes the grant the old key made
+    await revokeAccess({ identity: newKey, grant, ledger, chain });
+    const refused = await readShared({
+      reader,
+      grant,
+      cids: [before.cid],
+      store,
+      timeoutMs: 5_000,
+    }).catch((e) => e);
+    expect(refused).toBeInstanceOf(NotEnoughFragmentsError);
+  }, 120_000);
 });

@@ -143,7 +143,14 @@ describe('MedVault extension in Chromium', () => {
   });
 
   test('a hospital hands over a sealed record; the patient confirms it into the ledger', async () => {
-    const patientPk = SecretKey.fromBEBytes(hexToBytes(patientSecretHex)).publicKey();
+    // the page asks the wallet which key lab results are sealed to: the laboratory key,
+    // published in the ledger, never the identity key
+    const asked = await ask(page, 'medvault_getEncryptionKey', [{ category: 'laboratory' }]);
+    expect(asked).toMatchObject({ ok: true, value: { category: 'laboratory', epoch: 0 } });
+    const labKeyHex = (asked as { value: { publicKey: string } }).value.publicKey;
+    const identityPk = SecretKey.fromBEBytes(hexToBytes(patientSecretHex)).publicKey();
+    expect(labKeyHex).not.toBe(bytesToHex(identityPk.toCompressedBytes()));
+    const patientPk = PublicKey.fromCompressedBytes(hexToBytes(labKeyHex));
     const record = JSON.stringify({
       resourceType: 'Observation',
       code: { text: 'HbA1c' },
@@ -163,6 +170,7 @@ describe('MedVault extension in Chromium', () => {
         contentType: 'application/fhir+json',
         resourceType: 'Observation',
         category: 'laboratory',
+        recipient: labKeyHex,
         size: sealed.size,
         title: 'HbA1c 6.1 %, St. Mary’s Hospital',
       },
@@ -170,7 +178,8 @@ describe('MedVault extension in Chromium', () => {
     const popup = await prompt;
     await popup.locator('#record-title').waitFor();
     await answerPrompt(popup, 'approve');
-    expect(await answer).toMatchObject({ ok: true, value: { cid: sealed.cid.toString(), seq: 1 } });
+    // entry 1 published the patient's encryption keys; the record is entry 2
+    expect(await answer).toMatchObject({ ok: true, value: { cid: sealed.cid.toString(), seq: 2 } });
   });
 
   test('a share approved in the prompt reaches the page, and the reader decrypts through the real proxies', async () => {

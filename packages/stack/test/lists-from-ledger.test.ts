@@ -326,3 +326,93 @@ describe('the lists, restored from the ledger', () => {
     });
   }, 60_000);
 });
+
+describe('replacing the signing key', () => {
+  test('after the patient replaces a stolen signing key, shares go on, and a device restored from the phrase uses the new key', async () => {
+    const first = await device();
+    const { mnemonic } = (await first.ui.handle({ type: 'onboard/new-mnemonic' })) as {
+      mnemonic: string;
+    };
+    await first.ui.handle({ type: 'onboard', mnemonic, passphrase: PASSPHRASE });
+    const before = await first.wallet.publicKey();
+    await first.wallet.receive(
+      record('bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy', 'HbA1c', 'laboratory'),
+      HOSPITAL,
+    );
+    const old = await first.wallet.share(share('Diabetes follow-up'), CLINIC);
+    // a wrong passphrase replaces nothing
+    expect(
+      await first.ui
+        .handle({ type: 'identity/rotate', passphrase: 'not it at all 1' })
+        .catch((e) => e),
+    ).toBeInstanceOf(Error);
+    const rotated = (await first.ui.handle({
+      type: 'identity/rotate',
+      passphrase: PASSPHRASE,
+    })) as {
+      publicKey: string;
+      identityIndex: number;
+    };
+    expect(rotated.identityIndex).toBe(1);
+    expect(rotated.publicKey).not.toBe(before);
+    expect(await first.wallet.publicKey()).toBe(rotated.publicKey);
+    const { secretKey: stolen } = await deriveIdentity(mnemonic, 0);
+    expect(bytesToHex(stolen.publicKey().toCompressedBytes())).toBe(before);
+    expect(await first.wallet.ledgerStatus()).toMatchObject({ ok: true });
+
+    // the new key shares, and ends the share the old key made (through the registry)
+    const fresh = await first.wallet.share(share('Second opinion'), CLINIC);
+    expect(fresh.patient).toBe(rotated.publicKey);
+    expect(await first.wallet.revoke(old.grantId)).toMatchObject({
+      rotated: ['laboratory'],
+      updated: 1,
+    });
+
+    // a second device restored from the phrase finds the ledger's owner among the phrase's keys
+    const second = await device();
+    const onboarded = (await second.ui.handle({
+      type: 'onboard',
+      mnemonic,
+      passphrase: PASSPHRASE,
+    })) as { restored?: unknown };
+    expect(onboarded.restored).toMatchObject({ records: 1, grants: 2, revoked: 1 });
+    expect(await second.wallet.publicKey()).toBe(rotated.publicKey);
+    // unlocking again derives the same key (the index is kept with the public identity)
+    await second.ui.handle({ type: 'lock' });
+    await second.ui.handle({ type: 'unlock', passphrase: PASSPHRASE });
+    expect(await second.wallet.publicKey()).toBe(rotated.publicKey);
+    expect(await second.wallet.revoke(fresh.grantId)).toMatchObject({ rotated: ['laboratory'] });
+  }, 120_000);
+
+  test('a key someone published with the stolen signing key is reported; sites get keys only for known categories', async () => {
+    const wallet = await device();
+    const { mnemonic } = (await wallet.ui.handle({ type: 'onboard/new-mnemonic' })) as {
+      mnemonic: string;
+    };
+    await wallet.ui.handle({ type: 'onboard', mnemonic, passphrase: PASSPHRASE });
+    const lab = await wallet.wallet.encryptionKey('laboratory');
+    expect(lab).toMatchObject({ category: 'laboratory', epoch: 0 });
+    // a site cannot make the wallet publish a category of its choosing
+    expect(await wallet.wallet.encryptionKey('hiv-status').catch((e) => e)).toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/no key for category "hiv-status"/),
+    });
+    // the thief, holding the identity key, publishes its own key as the next laboratory epoch
+    const { secretKey, ledgerId } = await deriveIdentity(mnemonic);
+    const thiefKey = SecretKey.random().publicKey().toCompressedBytes();
+    await new LedgerHostClient({ url: stack.ledgerHost.url }).submit(
+      bytesToHex(ledgerId),
+      'encryption-keys',
+      { keys: [{ category: 'laboratory', epoch: 1, key: thiefKey }] },
+      new Signer(secretKey),
+    );
+    expect(await wallet.wallet.ledgerStatus()).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/laboratory epoch 1.*replace your signing key/),
+    });
+    // replacing the signing key retires the thief's, and the wallet puts its own laboratory key back
+    await wallet.ui.handle({ type: 'identity/rotate', passphrase: PASSPHRASE });
+    expect(await wallet.wallet.ledgerStatus()).toMatchObject({ ok: true });
+    expect(await wallet.wallet.encryptionKey('laboratory')).toMatchObject({ epoch: 2 });
+  }, 60_000);
+});

@@ -252,6 +252,30 @@ describe('what verification catches', () => {
     expect(verifyLedger(ledger.allEntryBytes()).size).toBe(ledger.size);
   });
 
+  test('a grant delegates only categories its scope covers, and only published ones', async () => {
+    const { ledger, owner } = await sampleLedger({ records: 0, accesses: 0 });
+    const grant = decodeEntry(ledger.entryBytes(2)).body as EntryBody<'grant'>;
+    const next = (change: Partial<EntryBody<'grant'>>) =>
+      ledger
+        .append('grant', { ...grant, grantId: randomBytes(32), ...change }, owner)
+        .catch((e) => e);
+    // the scope names laboratory: the psychiatry key may not ride along
+    const wider = await next({ categories: ['laboratory', 'psychiatry'] });
+    expect(wider).toBeInstanceOf(UnauthorizedEntryError);
+    expect(wider.message).toMatch(/"psychiatry", which its scope does not cover/);
+    // a scope by resource type may delegate any published category, not an unpublished one
+    const unpublished = await next({
+      scope: { resourceTypes: ['Observation'] },
+      categories: ['dermatology'],
+    });
+    expect(unpublished.message).toMatch(/"dermatology", which has no published key/);
+    await next({
+      scope: { resourceTypes: ['Observation'] },
+      categories: ['laboratory', 'imaging'],
+    });
+    expect(verifyLedger(ledger.allEntryBytes()).size).toBe(ledger.size);
+  });
+
   test('encryption keys: only the owner publishes them, each epoch follows the last, no key serves twice, never withheld', async () => {
     const { ledger, owner, hospital, keys } = await sampleLedger({ records: 0, accesses: 0 });
     const publish = (entry: { category: string; epoch: number; key: Uint8Array }[], by = owner) =>

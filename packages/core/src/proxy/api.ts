@@ -64,6 +64,8 @@ export const reencryptResponseSchema = z.strictObject({
         cfrag: z.string().regex(/^[0-9a-f]+$/),
         /** The delegating key of the fragment used: the record's encryption key. */
         key: publicKeyHex,
+        /** The key that signed that fragment: the patient's identity key when it was made. */
+        verifyingKey: publicKeyHex,
       }),
       z.strictObject({
         cid: z.string(),

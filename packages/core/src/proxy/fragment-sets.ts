@@ -27,11 +27,13 @@ export type Delegation = { category: string; epoch: number; secretKey: SecretKey
  *
  * @example
  * ```ts
- * const terms: GrantTerms = { grantId, ledgerId, ledgerHost, reader, scope, expiresAt, salt };
+ * const terms: GrantTerms = { grantId, patient, ledgerId, ledgerHost, reader, scope, expiresAt, salt };
  * ```
  */
 export type GrantTerms = {
   grantId: string;
+  /** The identity key that registered the grant on chain (its namespace there). */
+  patient: PublicKey;
   ledgerId: string;
   ledgerHost: string;
   reader: PublicKey;
@@ -74,7 +76,9 @@ export function makeFragmentSets(
 }
 
 /**
- * Delivers proxy i's fragments of a grant (the identity signs the request).
+ * Delivers proxy i's fragments of a grant (the identity signs the request
+ * and the fragments: the key that registered the grant, or the key the
+ * registry rotated it to).
  *
  * @example
  * ```ts
@@ -88,12 +92,11 @@ export function deliverFragments(
   identity: Signer,
   options: CallOptions,
 ) {
-  const identityHex = bytesToHex(identity.verifyingKey().toCompressedBytes());
   const body: KfragDelivery = {
     ledgerId: terms.ledgerId,
     ledgerHost: terms.ledgerHost,
-    patient: identityHex,
-    verifyingKey: identityHex,
+    patient: bytesToHex(terms.patient.toCompressedBytes()),
+    verifyingKey: bytesToHex(identity.verifyingKey().toCompressedBytes()),
     reader: bytesToHex(terms.reader.toCompressedBytes()),
     scope: terms.scope,
     expiresAt: terms.expiresAt,

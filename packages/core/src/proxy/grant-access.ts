@@ -102,6 +102,7 @@ export async function grantAccess(params: GrantAccessParams): Promise<GrantAcces
   const sets = makeFragmentSets(params.delegations, params.reader, signer, params.threshold, n);
   const terms: GrantTerms = {
     grantId,
+    patient: params.identity.publicKey(),
     ledgerId: params.ledger.ledgerId,
     ledgerHost,
     reader: params.reader,

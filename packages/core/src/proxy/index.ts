@@ -41,6 +41,11 @@ export {
 } from './record-index.js';
 export { type RevokeAccessParams, revokeAccess } from './revoke-access.js';
 export {
+  type RotateIdentityParams,
+  type RotateIdentityResult,
+  rotateIdentity,
+} from './rotate-identity.js';
+export {
   type GrantUpdate,
   type RotateCategoriesParams,
   type RotateCategoriesResult,

@@ -7,7 +7,7 @@
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { type VerifiedLedger, verifyLedger } from '../ledger/verify.js';
 import type { LedgerHostClient } from '../ledger-host/client.js';
-import type { SecretKey } from '../pre/keys.js';
+import { PublicKey, type SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
 import { GrantNotInLedgerError } from './errors.js';
 import type { Grant } from './grant.js';
@@ -23,6 +23,12 @@ export type SharedRecordList = {
   verified: VerifiedLedger;
   /** Whether the ledger holds a revocation of the grant. */
   revoked: boolean;
+  /**
+   * The patient's identity keys over time, oldest first (genesis, then each
+   * key rotation): fragments signed by any of them are the patient's
+   * (`readShared`'s `identities`).
+   */
+  identities: PublicKey[];
 };
 
 /**
@@ -33,8 +39,8 @@ export type SharedRecordList = {
  *
  * @example
  * ```ts
- * const { records } = await listSharedRecords({ host: new LedgerHostClient({ url }), grant, reader: clinicSk });
- * const result = await readShared({ reader, grant, cids: records.map((r) => r.cid), store });
+ * const { records, identities } = await listSharedRecords({ host: new LedgerHostClient({ url }), grant, reader: clinicSk });
+ * const result = await readShared({ reader, grant, cids: records.map((r) => r.cid), store, identities });
  * ```
  */
 export async function listSharedRecords(params: {
@@ -53,5 +59,6 @@ export async function listSharedRecords(params: {
   const records = [...index.records.values()]
     .filter((record) => recordInScope(inLedger.scope, record))
     .sort((a, b) => a.seq - b.seq);
-  return { records, entries: checked, verified, revoked: inLedger.revoked };
+  const identities = (index.owners ?? []).map((k) => PublicKey.fromCompressedBytes(k));
+  return { records, entries: checked, verified, revoked: inLedger.revoked, identities };
 }

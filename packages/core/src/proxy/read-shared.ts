@@ -34,6 +34,13 @@ export type ReadSharedParams = {
   store: BlobStore;
   /** Ask the remaining proxies after this long without enough answers (default 500 ms). */
   hedgeAfterMs?: number;
+  /**
+   * The patient's identity keys over time, from the verified ledger
+   * (`listSharedRecords(...).identities`): after an identity rotation the
+   * fragments of new epochs are signed by the new key. Default: the grant's
+   * verifying key only.
+   */
+  identities?: readonly PublicKey[];
 } & CallOptions;
 
 /** One opened record. */
@@ -96,6 +103,7 @@ export async function readShared(params: ReadSharedParams): Promise<ReadSharedRe
   const cids = params.cids.filter((cid) => headers.has(cid));
   if (cids.length === 0) return { records: [], failed, failures: [] };
   const body: ReencryptRequest = { grantId: grant.grantId, cids };
+  const identities = [grant.verifyingKey, ...(params.identities ?? [])];
   const abort = new AbortController();
 
   /** Asks one proxy; resolves to its verified fragments (or its reason), one per record. */
@@ -123,12 +131,18 @@ export async function readShared(params: ReadSharedParams): Promise<ReadSharedRe
         return;
       }
       try {
-        // The fragment names the encryption key it re-encrypts from; the
-        // identity key's signature binds that key to this reader, so a
-        // proxy cannot pass off another key's (or its own) fragment.
+        // The fragment names the encryption key it re-encrypts from and the
+        // identity key that signed it; that signature binds the encryption
+        // key to this reader, so a proxy cannot pass off another key's (or
+        // its own) fragment. The signer must be one of the patient's
+        // identity keys.
+        const signer = PublicKey.fromCompressedBytes(hexToBytes(c.verifyingKey));
+        if (!identities.some((k) => k.equals(signer))) {
+          throw new Error(`it names ${c.verifyingKey.slice(0, 16)}…, not the patient, as signer`);
+        }
         const cfrag = CapsuleFrag.fromBytes(hexToBytes(c.cfrag)).verify(
           (headers.get(c.cid) as EnvelopeHeader).capsule,
-          grant.verifyingKey,
+          signer,
           PublicKey.fromCompressedBytes(hexToBytes(c.key)),
           grant.reader,
         );

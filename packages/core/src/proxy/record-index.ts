@@ -64,6 +64,8 @@ export type GrantInfo = {
   categories: string[];
   /** Seq of the grant entry. */
   seq: number;
+  /** Who signed the grant entry: the identity key that registered the grant on chain. */
+  author: Uint8Array;
 };
 
 /**
@@ -77,6 +79,8 @@ export type RecordIndex = {
   proposals: Map<number, RecordInfo & { hash: Uint8Array }>;
   /** The owner's key as of the last entry indexed. */
   owner?: Uint8Array;
+  /** Every key that owned the ledger, oldest first (genesis, then each key rotation). */
+  owners?: Uint8Array[];
 };
 
 function recordInfo(entry: Entry<'record'>): RecordInfo {
@@ -110,8 +114,10 @@ export function indexLedger(
     if (isStub(entry)) continue;
     if (entry.kind === 'genesis') {
       index.owner = (entry.body as EntryBody<'genesis'>).owner;
+      index.owners = [index.owner];
     } else if (entry.kind === 'key-rotation') {
       index.owner = (entry.body as EntryBody<'key-rotation'>).newOwner;
+      index.owners = [...(index.owners ?? []), index.owner];
     } else if (entry.kind === 'record') {
       const info = recordInfo(entry as Entry<'record'>);
       if (index.owner && equalBytes(entry.author, index.owner)) records.set(info.cid, info);
@@ -140,6 +146,7 @@ export function indexLedger(
         threshold: body.threshold,
         categories: body.categories,
         seq: entry.seq,
+        author: entry.author,
       });
     } else if (entry.kind === 'revoke') {
       const grant = grants.get(bytesToHex((entry.body as EntryBody<'revoke'>).grantId));

@@ -37,11 +37,16 @@ export async function revokeAccess(
 ): Promise<{ unreachable: ProxyFailure[] }> {
   const signer = new Signer(params.identity);
   const grantId = hexToBytes(params.grant.grantId);
+  // a grant registered under an earlier identity key is revoked by the current one
+  const namespace = params.grant.patient.equals(params.identity.publicKey())
+    ? {}
+    : { namespace: params.grant.patient.toCompressedBytes() };
   await revokeGrant(params.chain.client, {
     registry: params.chain.registry,
     relayer: params.chain.relayer,
     owner: params.identity,
     grantId,
+    ...namespace,
   });
   await params.ledger.host.submit(params.ledger.ledgerId, 'revoke', { grantId }, signer);
   const results = await Promise.allSettled(

@@ -102,6 +102,7 @@ async function extendGrant(
   const sets = makeFragmentSets(delegations, reader, signer, grant.threshold, proxies.length);
   const terms = {
     grantId: grant.grantId,
+    patient: PublicKey.fromCompressedBytes(grant.author),
     ledgerId: params.ledger.ledgerId,
     ledgerHost: grant.ledgerHost,
     reader,

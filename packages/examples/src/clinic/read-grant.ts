@@ -59,6 +59,7 @@ export async function readGrant(params: {
     grant,
     cids: listed.records.map((r) => r.cid),
     store: params.store,
+    identities: listed.identities,
   });
   const opened = await Promise.all(
     records.map(async (record) => {

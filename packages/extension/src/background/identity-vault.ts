@@ -23,6 +23,9 @@ import type { SettingsController } from './settings-controller.js';
 import { DEFAULT_SCRYPT, openVault, type ScryptParams, sealVault } from './vault.js';
 import type { PublicIdentity, WalletDb } from './wallet-db.js';
 
+/** Identity rotations a wallet follows (the registry allows 32 per chain of keys). */
+export const MAX_IDENTITY_ROTATIONS = 32;
+
 /**
  * What `IdentityVault` needs.
  *
@@ -99,11 +102,51 @@ export class IdentityVault {
     const stored = await this.#deps.db.vault();
     if (!stored) throw new NotOnboardedError();
     const entropy = await openVault(stored, passphrase);
+    const index = (await this.#deps.db.identity())?.identityIndex ?? 0;
     try {
-      this.#deps.session.unlock(await deriveIdentity(entropyMnemonic(entropy)));
+      this.#deps.session.unlock(await deriveIdentity(entropyMnemonic(entropy), index));
     } finally {
       entropy.fill(0);
     }
+  }
+
+  /** Checks the passphrase again (for acts that need it twice, like rotating the identity key). */
+  async confirmPassphrase(passphrase: string): Promise<void> {
+    const stored = await this.#deps.db.vault();
+    if (!stored) throw new NotOnboardedError();
+    (await openVault(stored, passphrase)).fill(0);
+  }
+
+  /**
+   * Moves to the phrase's identity key `index` (after a rotation, or when a
+   * restored ledger is owned by a later key): the public identity is saved
+   * and the session holds the new key.
+   */
+  async useIdentityIndex(index: number): Promise<{ publicKey: string }> {
+    const current = this.#deps.session.identity();
+    const secretKey = current.keys.identity(index);
+    const publicKey = bytesToHex(secretKey.publicKey().toCompressedBytes());
+    const stored = await this.publicIdentity();
+    await this.#deps.db.setIdentity({ ...stored, publicKey, identityIndex: index });
+    this.#deps.session.unlock({ ...current, secretKey, identityIndex: index });
+    return { publicKey };
+  }
+
+  /**
+   * The index of the phrase's identity key that is `owner` (compressed,
+   * hex), among the first `MAX_IDENTITY_ROTATIONS` + 1; undefined if none.
+   */
+  identityIndexOf(owner: string): number | undefined {
+    const { keys } = this.#deps.session.identity();
+    for (let i = 0; i <= MAX_IDENTITY_ROTATIONS; i++) {
+      if (bytesToHex(keys.identity(i).publicKey().toCompressedBytes()) === owner) return i;
+    }
+    return undefined;
+  }
+
+  /** The identity key index in use (0 until a rotation). */
+  get identityIndex(): number {
+    return this.#deps.session.identity().identityIndex;
   }
 
   /** The recovery phrase, after the passphrase checks again (backup). Returns a secret. */

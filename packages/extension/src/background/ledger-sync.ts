@@ -21,10 +21,16 @@ import {
 } from '@medvault/core/ledger';
 import { LedgerHostRequestError } from '@medvault/core/ledger-host';
 import { Capsule, PublicKey } from '@medvault/core/pre';
-import { indexLedger, type LedgerAccess } from '@medvault/core/proxy';
+import {
+  indexLedger,
+  type LedgerAccess,
+  rotateCategories,
+  rotateIdentity,
+} from '@medvault/core/proxy';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { ReceiveRecordRequest } from '../shared/provider-schema.js';
-import { NoSuchProposalError } from './errors.js';
+import { ProviderRpcError, RPC_ERROR } from '../shared/rpc-error.js';
+import { LedgerDivergedError, NoSuchProposalError } from './errors.js';
 import type { IdentityVault } from './identity-vault.js';
 import { type AdoptedFromLedger, adoptFromLedger } from './lists-from-ledger.js';
 import { PatientLedger } from './patient-ledger.js';
@@ -254,11 +260,38 @@ export class LedgerSync {
   }
 
   /**
-   * The key a record of `category` is sealed to now (published first if the
-   * category has none): what a hospital page asks for before it seals.
+   * The key a record of `category` is sealed to now: what a hospital page
+   * asks for before it seals. Only a default category, or one already
+   * published, has a key to give: a site cannot add names to the patient's
+   * public key list without the patient — a new category gets its key when
+   * the patient approves a record of it (`receive`).
    */
   async encryptionKey(category: string): Promise<EncryptionKey> {
-    return currentEncryptionKey((await this.ensureKeys([category])).state, category);
+    const state = (await this.ensureKeys()).state;
+    if (!state.encryptionKeys.has(category)) {
+      throw new ProviderRpcError(
+        RPC_ERROR.invalidParams,
+        `medvault_getEncryptionKey: the patient has no key for category "${category}"; ask for one of ${[...state.encryptionKeys.keys()].join(', ')} — or send the record with its category: once the patient approves it, the category gets its key`,
+      );
+    }
+    return currentEncryptionKey(state, category);
+  }
+
+  /**
+   * The categories whose current encryption key the wallet did not derive
+   * itself (a thief of the identity key can publish its own as a
+   * category's next epoch, so that authors seal to it), with that epoch.
+   */
+  foreignKeys(ledger: Ledger): { category: string; epoch: number }[] {
+    return this.#deps.identity.withKeys((keys) =>
+      [...ledger.state.encryptionKeys].flatMap(([category, published]) => {
+        const epoch = published.length - 1;
+        const ours = keys.encryptionKey(category, epoch).publicKey().toCompressedBytes();
+        return bytesToHex(published[epoch] as Uint8Array) === bytesToHex(ours)
+          ? []
+          : [{ category, epoch }];
+      }),
+    );
   }
 
   /** Records other authors proposed, awaiting the patient's decision, oldest first. */
@@ -408,6 +441,20 @@ export class LedgerSync {
       }
       throw error;
     }
+    // a ledger whose identity key was rotated is owned by a later key of the phrase:
+    // its public entries (genesis, rotations) say which, verified before it is believed
+    const { identity } = this.#deps;
+    const seen = await host.withSigner(identity.signer()).sync(patientLedger.idHex);
+    const owner = bytesToHex(seen.owner);
+    if (owner !== (await identity.publicKey())) {
+      const index = identity.identityIndexOf(owner);
+      if (index === undefined) {
+        throw new LedgerDivergedError(
+          'its owner is none of the identity keys of this recovery phrase',
+        );
+      }
+      await identity.useIdentityIndex(index);
+    }
     const ledger = await patientLedger.sync(host, this.#deps.identity.signer());
     return adoptFromLedger(ledger, this.#deps.db, this.#notesOf(ledger));
   }
@@ -426,6 +473,15 @@ export class LedgerSync {
         this.#deps.identity.signer(),
       );
       const adopted = await adoptFromLedger(ledger, this.#deps.db, this.#notesOf(ledger));
+      const foreign = this.#deps.identity.unlocked ? this.foreignKeys(ledger) : [];
+      if (foreign.length > 0) {
+        return {
+          ok: false,
+          entries: ledger.size,
+          adopted,
+          problem: `your ledger names encryption keys you did not make (${foreign.map((f) => `${f.category} epoch ${f.epoch}`).join(', ')}): someone with your signing key published them, so records sealed to them are not safe — replace your signing key`,
+        };
+      }
       const { client, registry } = await this.#deps.settings.chain();
       const anchor = await getAnchor(client, {
         registry,
@@ -465,6 +521,56 @@ export class LedgerSync {
         problem: (error as Error).message.split('\n')[0] ?? String(error),
       };
     }
+  }
+
+  /**
+   * Replaces the identity key with the phrase's next one (after the patient
+   * fears it was stolen): the old key signs a key-rotation entry the new one
+   * co-signs, the registry retires the old key, and the new key anchors the
+   * ledger. Shares made before stay; the new key revokes them. Sees the keys.
+   */
+  async rotateIdentity(): Promise<{
+    publicKey: string;
+    identityIndex: number;
+    anchoredSize: number;
+    blockNumber: string;
+  }> {
+    const { identity } = this.#deps;
+    const host = await this.#deps.settings.ledgerHost();
+    const patientLedger = await this.#patientLedger();
+    await patientLedger.sync(host, identity.signer());
+    const next = identity.identityIndex + 1;
+    const chain = await this.#deps.settings.chain();
+    const result = await identity.withKeys((keys, current) =>
+      rotateIdentity({
+        identity: current,
+        next: keys.identity(next),
+        ledger: { host, ledgerId: patientLedger.idHex },
+        chain,
+      }),
+    );
+    const { publicKey } = await identity.useIdentityIndex(next);
+    const after = await patientLedger.sync(host, identity.signer());
+    // keys a thief published with the old key are replaced at once by the wallet's own
+    const foreign = this.foreignKeys(after);
+    if (foreign.length > 0) {
+      await identity.withKeys((keys, current) =>
+        rotateCategories({
+          identity: current,
+          keys,
+          ledger: { host, ledgerId: patientLedger.idHex },
+          verified: { state: after.state, entries: after.allEntryBytes() },
+          categories: foreign.map((f) => f.category),
+        }),
+      );
+      await patientLedger.sync(host, identity.signer());
+    }
+    return {
+      publicKey,
+      identityIndex: next,
+      anchoredSize: result.anchoredSize,
+      blockNumber: result.blockNumber.toString(),
+    };
   }
 
   /**

@@ -35,17 +35,30 @@ export async function adoptFromLedger(
   readNote: (sealed: Uint8Array | undefined, recipient?: Uint8Array) => Note | undefined = () =>
     undefined,
 ): Promise<AdoptedFromLedger> {
-  const owner = ledger.owner;
+  // the owner as of each entry: the identity key may have been rotated since
+  let owner: Uint8Array = new Uint8Array(0);
   // records that count: the patient's own and the proposals the patient accepted
   const counted = indexLedger(ledger.allEntryBytes()).records;
-  const ownerHex = bytesToHex(owner);
   const ledgerId = bytesToHex(ledger.id);
   const records = new Set((await db.records()).map((r) => r.cid));
   const grants = new Map((await db.grants()).map((g) => [g.grant.grantId, g]));
   const adopted: AdoptedFromLedger = { records: 0, grants: 0, revoked: 0 };
-  const revokedAt = new Map<string, number>();
+  const revokedAt = new Map<string, { time: number; seq: number }>();
+  // the last seq that published a key of each category: a revocation followed by new
+  // keys for all the grant's categories was rotated (on this device or another)
+  const keysAt = new Map<string, number>();
   for (let seq = 0; seq < ledger.size; seq++) {
     const entry = ledger.entry(seq);
+    if (entry.kind === 'genesis') owner = (entry.body as EntryBody<'genesis'>).owner;
+    if (entry.kind === 'key-rotation') {
+      owner = (entry.body as EntryBody<'key-rotation'>).newOwner;
+      continue;
+    }
+    if (entry.kind === 'encryption-keys') {
+      for (const k of (entry.body as EntryBody<'encryption-keys'>).keys)
+        keysAt.set(k.category, seq);
+      continue;
+    }
     if (entry.kind === 'record') {
       const body = entry.body as EntryBody<'record'>;
       // anyone may propose a record; the lists show what the patient signed or accepted
@@ -73,11 +86,13 @@ export async function adoptFromLedger(
       if (grants.has(grantId)) continue;
       const reader = bytesToHex(body.grantee);
       const note = readNote(body.note);
+      // the key that signed the grant registered it on chain and signed its fragments
+      const author = bytesToHex(entry.author);
       const grant: GrantJson = {
         grantId,
         ledgerId,
-        patient: ownerHex,
-        verifyingKey: ownerHex,
+        patient: author,
+        verifyingKey: author,
         reader,
         scope: body.scope,
         purpose: note?.purpose ?? 'restored from the ledger',
@@ -98,13 +113,17 @@ export async function adoptFromLedger(
       grants.set(grantId, stored);
       adopted.grants++;
     } else if (entry.kind === 'revoke') {
-      revokedAt.set(bytesToHex((entry.body as EntryBody<'revoke'>).grantId), entry.time);
+      revokedAt.set(bytesToHex((entry.body as EntryBody<'revoke'>).grantId), {
+        time: entry.time,
+        seq,
+      });
     }
   }
-  for (const [grantId, time] of revokedAt) {
+  for (const [grantId, { time, seq }] of revokedAt) {
     const stored = grants.get(grantId);
     if (!stored || stored.revokedAt) continue;
-    await db.putGrant({ ...stored, revokedAt: time });
+    const rotated = stored.grant.categories.every((c) => (keysAt.get(c) ?? -1) > seq);
+    await db.putGrant({ ...stored, revokedAt: time, ...(rotated ? { rotatedAt: time } : {}) });
     adopted.revoked++;
   }
   return adopted;

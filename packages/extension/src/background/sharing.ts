@@ -50,6 +50,8 @@ export type GrantSummary = {
   categories: string[];
   /** When it was given new keys because another share of its categories ended. */
   keysUpdatedAt?: number;
+  /** Ended, but its categories have not moved to a new key yet (revoke again to finish). */
+  rotationPending: boolean;
 };
 
 /**
@@ -117,6 +119,7 @@ const summary = (stored: StoredGrant, now: number): GrantSummary => ({
   status: stored.revokedAt ? 'revoked' : stored.grant.expiresAt <= now ? 'expired' : 'active',
   categories: stored.grant.categories,
   ...(stored.keysUpdatedAt ? { keysUpdatedAt: stored.keysUpdatedAt } : {}),
+  rotationPending: stored.revokedAt !== undefined && stored.rotatedAt === undefined,
 });
 
 const sameUrl = (a: string, b: string) => new URL(a).href === new URL(b).href;
@@ -274,18 +277,24 @@ export class Sharing {
         `No grant ${grantId} was made for this site.`,
       );
     }
-    if (stored.revokedAt) return { grantId, unreachable: [], rotated: [], updated: 0 };
-    const { unreachable } = await this.#deps.ledgerSync.writing(async (ledger) =>
-      this.#deps.identity.withSecretKey(async (identity) =>
-        revokeAccess({
-          identity,
-          grant: grantFromJson(stored.grant),
-          ledger,
-          chain: await this.#deps.settings.chain(),
-        }),
-      ),
-    );
-    await this.#deps.db.putGrant({ ...stored, revokedAt: Date.now() });
+    if (stored.revokedAt && stored.rotatedAt) {
+      return { grantId, unreachable: [], rotated: [], updated: 0 };
+    }
+    // revoked already but the rotation failed (host or chain down): only the rotation is done again
+    const { unreachable } = stored.revokedAt
+      ? { unreachable: [] }
+      : await this.#deps.ledgerSync.writing(async (ledger) =>
+          this.#deps.identity.withSecretKey(async (identity) =>
+            revokeAccess({
+              identity,
+              grant: grantFromJson(stored.grant),
+              ledger,
+              chain: await this.#deps.settings.chain(),
+            }),
+          ),
+        );
+    const revokedAt = stored.revokedAt ?? Date.now();
+    await this.#deps.db.putGrant({ ...stored, revokedAt });
     const local = await this.#deps.ledgerSync.ensureKeys();
     const { rotated, updated } = await this.#deps.ledgerSync.writing(async (ledger) =>
       this.#deps.identity.withKeys((keys, identity) =>
@@ -298,7 +307,11 @@ export class Sharing {
         }),
       ),
     );
-    const updatedGrants = new Set(updated.map((u) => u.grantId));
+    await this.#deps.db.putGrant({ ...stored, revokedAt, rotatedAt: Date.now() });
+    // a share is said to have the new key only once every one of its proxies took it
+    const updatedGrants = new Set(
+      updated.filter((u) => u.failures.length === 0).map((u) => u.grantId),
+    );
     for (const other of await this.#deps.db.grants()) {
       if (!updatedGrants.has(other.grant.grantId)) continue;
       await this.#deps.db.putGrant({ ...other, keysUpdatedAt: Date.now() });

@@ -127,6 +127,8 @@ export class UiHandler {
         return wallet.revoke(message.grantId);
       case 'proposal/decide':
         return wallet.decideProposal(message.seq, message.accept);
+      case 'identity/rotate':
+        return wallet.rotateIdentity(message.passphrase);
       case 'backup/reveal':
         return { mnemonic: await wallet.revealMnemonic(message.passphrase) };
       case 'backup/guardian-shares':

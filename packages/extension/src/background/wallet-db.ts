@@ -10,7 +10,12 @@ import type { Settings } from './settings.js';
 import type { SealedVault } from './vault.js';
 
 /** The identity's public half, readable while locked. */
-export type PublicIdentity = { publicKey: string; ledgerId: string };
+export type PublicIdentity = {
+  publicKey: string;
+  ledgerId: string;
+  /** Which identity key of the phrase is in use (0 until the patient rotates it). */
+  identityIndex?: number;
+};
 
 /** A grant the patient made, with where it was asked from. */
 export type StoredGrant = {
@@ -25,6 +30,8 @@ export type StoredGrant = {
    * categories was revoked (the dashboard says so).
    */
   keysUpdatedAt?: number;
+  /** For a revoked share: when its categories moved to a new epoch (absent: still to do). */
+  rotatedAt?: number;
 };
 
 /** A record the patient accepted into the ledger. */
@@ -89,6 +96,10 @@ export class WalletDb {
   }
   async identity(): Promise<PublicIdentity | undefined> {
     return (await this.#db.get('kv', 'identity')) as PublicIdentity | undefined;
+  }
+  /** Replaces the public identity (after an identity rotation, or finding the index in use). */
+  async setIdentity(identity: PublicIdentity): Promise<void> {
+    await this.#db.put('kv', identity, 'identity');
   }
   /** Writes vault and public identity together: a wallet is never half set up. */
   async setUp(vault: SealedVault, identity: PublicIdentity, settings: Settings): Promise<void> {

@@ -91,6 +91,16 @@ export class Wallet {
   revealMnemonic(passphrase: string): Promise<string> {
     return this.#identity.revealMnemonic(passphrase);
   }
+  /**
+   * Replaces the identity key with the phrase's next one, after the
+   * passphrase checks again (`LedgerSync.rotateIdentity`).
+   */
+  async rotateIdentity(
+    passphrase: string,
+  ): Promise<Awaited<ReturnType<LedgerSync['rotateIdentity']>>> {
+    await this.#identity.confirmPassphrase(passphrase);
+    return this.#ledgerSync.rotateIdentity();
+  }
   /** `IdentityVault.publicKey`. */
   publicKey(): Promise<string> {
     return this.#identity.publicKey();

@@ -32,6 +32,7 @@ export const uiMessageSchema = z.discriminatedUnion('type', [
     accept: z.boolean(),
   }),
   z.strictObject({ type: z.literal('backup/reveal'), passphrase }),
+  z.strictObject({ type: z.literal('identity/rotate'), passphrase }),
   z.strictObject({
     type: z.literal('backup/guardian-shares'),
     passphrase,

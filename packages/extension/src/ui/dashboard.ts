@@ -101,6 +101,7 @@ async function load() {
       section('Who read your records', accessesView(overview.accesses)),
       compact ? null : section('Connected sites', permissionsView(overview.permissions)),
       compact ? null : section('Backup', backupView(), guardiansView(state.publicKey ?? '')),
+      compact ? null : section('Signing key', signingKeyView()),
       compact ? null : section('Settings', h('div', { id: 'settings' }, 'Loading…')),
       compact
         ? h(
@@ -262,7 +263,26 @@ function grantsView(grants: GrantSummary[]) {
               },
               'Revoke',
             )
-          : null,
+          : g.rotationPending
+            ? h(
+                'div',
+                {},
+                h(
+                  'p',
+                  { class: 'notice warning' },
+                  'Ended, but your records were not yet moved to a new key (MedVault could not reach a service). Until then, new records could be read by what this reader kept.',
+                ),
+                h(
+                  'button',
+                  {
+                    class: 'danger small',
+                    'data-finish-revoke': g.grantId,
+                    onclick: (e: Event) => void revoke(g.grantId, e.target as HTMLButtonElement),
+                  },
+                  'Finish ending this share',
+                ),
+              )
+            : null,
       ),
     ),
   );
@@ -385,6 +405,67 @@ function backupView() {
       h('button', { type: 'submit', class: 'secondary' }, 'Show recovery phrase'),
     ),
     h('div', { id: 'backup-result' }),
+  );
+}
+
+/**
+ * Replacing the signing (identity) key: what it protects and what it does
+ * not, then the passphrase; the background rotates in the ledger and on
+ * chain and anchors with the new key.
+ */
+function signingKeyView() {
+  return h(
+    'form',
+    {
+      id: 'rotate-form',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const box = document.getElementById('rotate-result') as HTMLElement;
+        const button = document.getElementById('rotate-submit') as HTMLButtonElement;
+        button.disabled = true;
+        box.replaceChildren(h('p', { class: 'hint' }, 'Replacing your signing key…'));
+        try {
+          const result = await call<{ identityIndex: number; anchoredSize: number }>({
+            type: 'identity/rotate',
+            passphrase: inputValue('rotate-passphrase'),
+          });
+          box.replaceChildren(
+            h(
+              'p',
+              { class: 'notice', role: 'status', id: 'rotate-done' },
+              `Done. Your ledger and the registry now answer only to your new signing key (number ${result.identityIndex + 1}); the old one can no longer share, revoke or anchor. Your shares go on as before.`,
+            ),
+          );
+        } catch (error) {
+          box.replaceChildren(
+            h('p', { class: 'notice error', role: 'alert' }, (error as Error).message),
+          );
+        }
+        button.disabled = false;
+        (document.getElementById('rotate-passphrase') as HTMLInputElement).value = '';
+      },
+    },
+    h(
+      'p',
+      {},
+      'If you think someone copied the key MedVault signs with (not your recovery phrase), replace it. The old key then can no longer share your records, end a share or vouch for your ledger. Your records, your shares and your recovery phrase stay as they are.',
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      'It does not help if someone has your recovery phrase: the phrase makes every key. Then set up a new MedVault with a new phrase and end your shares. Records a reader already opened stay with that reader.',
+    ),
+    passphraseField('rotate-passphrase', 'Passphrase'),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { type: 'submit', class: 'danger', id: 'rotate-submit' },
+        'Replace my signing key',
+      ),
+    ),
+    h('div', { id: 'rotate-result' }),
   );
 }
 

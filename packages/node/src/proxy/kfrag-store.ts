@@ -30,7 +30,16 @@ const storedGrantSchema = z.strictObject({
    * The verified key fragments, hex, one per delegated encryption key (its
    * compressed public key, hex): a category in an epoch.
    */
-  kfrags: z.array(z.strictObject({ key: hex(33), kfrag: z.string().regex(/^[0-9a-f]+$/) })).min(1),
+  kfrags: z
+    .array(
+      z.strictObject({
+        key: hex(33),
+        kfrag: z.string().regex(/^[0-9a-f]+$/),
+        /** The identity key that signed it (the grant's `verifyingKey`, or its successor after an identity rotation). */
+        verifyingKey: hex(33).optional(),
+      }),
+    )
+    .min(1),
   storedAt: z.number().int().nonnegative(),
 });
 

@@ -58,6 +58,11 @@ export type ProxyDeps = {
   grantStatus: GrantStatusCache;
   /** The grant as the registry holds it under the owner's key (undefined: not registered). */
   onChainGrant: (owner: Uint8Array, grantId: string) => Promise<OnChainGrant | undefined>;
+  /**
+   * Whether `signer` is the registry's current key for `owner` (the key
+   * `owner` was rotated to, directly or through later rotations).
+   */
+  isCurrentKeyOf: (owner: Uint8Array, signer: Uint8Array) => Promise<boolean>;
   /** Accepted clock skew of signed requests, ms. */
   windowMs: number;
   /** Requests handled at once before answering 503. */
@@ -120,9 +125,9 @@ export async function deliverKfrag(ctx: RequestContext, deps: ProxyDeps) {
   if (!signerKey.equals(PublicKey.fromCompressedBytes(hexToBytes(delivery.verifyingKey)))) {
     throw new NotAuthorizedError("the key that signed the fragment (the body's verifyingKey)");
   }
-  if (delivery.patient !== delivery.verifyingKey) {
-    throw new NotAuthorizedError('the patient who registered the grant');
-  }
+  // the patient who registered the grant, or the key the registry says replaced theirs —
+  // never a key the registry retired
+  await requireCurrentKey(deps, delivery.patient, delivery.verifyingKey);
   const reader = PublicKey.fromCompressedBytes(hexToBytes(delivery.reader));
   const kfrags = delivery.fragments.map(({ key, kfrag }) => {
     let verified: VerifiedKeyFrag;
@@ -138,27 +143,25 @@ export async function deliverKfrag(ctx: RequestContext, deps: ProxyDeps) {
         cause,
       );
     }
-    return { key, kfrag: bytesToHex(verified.toBytes()) };
+    return { key, kfrag: bytesToHex(verified.toBytes()), verifyingKey: delivery.verifyingKey };
   });
   await checkOnChain(deps, grantId, delivery);
-  const { ledgerId, ledgerHost, patient, verifyingKey, scope, expiresAt, salt } = delivery;
-  const terms = {
-    ledgerId,
-    ledgerHost,
-    patient,
-    verifyingKey,
-    reader: delivery.reader,
-    scope,
-    expiresAt,
-    salt,
-  };
+  const { ledgerId, ledgerHost, patient, scope, expiresAt, salt } = delivery;
+  const terms = { ledgerId, ledgerHost, patient, reader: delivery.reader, scope, expiresAt, salt };
   let added = 0;
   await deps.store.update(grantId, (held) => {
     if (!held) {
       added = kfrags.length;
-      return { grantId, ...terms, kfrags, storedAt: Date.now() };
+      const by = delivery.verifyingKey;
+      return { grantId, ...terms, verifyingKey: by, kfrags, storedAt: Date.now() };
     }
-    const { grantId: _id, kfrags: heldKfrags, storedAt: _at, ...heldTerms } = held;
+    const {
+      grantId: _id,
+      kfrags: heldKfrags,
+      storedAt: _at,
+      verifyingKey: _by,
+      ...heldTerms
+    } = held;
     if (JSON.stringify(heldTerms) !== JSON.stringify(terms)) {
       throw new HttpError(
         409,
@@ -184,6 +187,21 @@ export async function deliverKfrag(ctx: RequestContext, deps: ProxyDeps) {
   if (added === 0) return { json: { grantId, stored: true } };
   deps.metrics.count('medvault_proxy_kfrags_stored_total', added);
   return { status: 201, json: { grantId, stored: true } };
+}
+
+/** Refuses unless the registry's current key for `owner` is `signer` (both hex). */
+async function requireCurrentKey(deps: ProxyDeps, owner: string, signer: string): Promise<void> {
+  let current: boolean;
+  try {
+    current = await deps.isCurrentKeyOf(hexToBytes(owner), hexToBytes(signer));
+  } catch (cause) {
+    throw new UpstreamUnavailableError('the chain', cause);
+  }
+  if (!current) {
+    throw new NotAuthorizedError(
+      'the patient who registered the grant, or the key the registry rotated it to',
+    );
+  }
 }
 
 /** The delivery matches the grant its patient registered on chain, active. */
@@ -227,9 +245,8 @@ export async function forgetGrant(ctx: RequestContext, deps: ProxyDeps) {
   const signerKey = authenticate(ctx, deps, await ctx.bytes());
   const held = deps.store.get(grantId);
   if (!held) return { status: 204 };
-  if (![held.verifyingKey, held.patient].includes(bytesToHex(signerKey.toCompressedBytes()))) {
-    throw new NotAuthorizedError('the patient or the key that signed the fragment');
-  }
+  // only the patient's current key (a retired one could deny the reader service)
+  await requireCurrentKey(deps, held.patient, bytesToHex(signerKey.toCompressedBytes()));
   await deps.store.delete(grantId);
   return { status: 204 };
 }
@@ -252,9 +269,12 @@ export async function reencryptRecords(ctx: RequestContext, deps: ProxyDeps) {
   }
   const { client, index, grant } = await activeGrant(deps, grantId, held);
   const kfrags = new Map(
-    held.kfrags.map(({ key, kfrag }) => [
+    held.kfrags.map(({ key, kfrag, verifyingKey }) => [
       key,
-      KeyFrag.fromBytes(hexToBytes(kfrag)).skipVerification(),
+      {
+        kfrag: KeyFrag.fromBytes(hexToBytes(kfrag)).skipVerification(),
+        verifyingKey: verifyingKey ?? held.verifyingKey,
+      },
     ]),
   );
   const served: string[] = [];
@@ -273,8 +293,8 @@ export async function reencryptRecords(ctx: RequestContext, deps: ProxyDeps) {
     // the fragment of the record's own key: a grant re-encrypts only the
     // categories and epochs the patient delegated to it
     const key = bytesToHex(record.recipient);
-    const kfrag = kfrags.get(key);
-    if (!kfrag) {
+    const fragment = kfrags.get(key);
+    if (!fragment) {
       return refuse(
         new OutOfScopeError(
           cid,
@@ -283,9 +303,9 @@ export async function reencryptRecords(ctx: RequestContext, deps: ProxyDeps) {
       );
     }
     try {
-      const cfrag = reencrypt(Capsule.fromBytes(record.capsule), kfrag);
+      const cfrag = reencrypt(Capsule.fromBytes(record.capsule), fragment.kfrag);
       served.push(cid);
-      return { cid, cfrag: bytesToHex(cfrag.toBytes()), key };
+      return { cid, cfrag: bytesToHex(cfrag.toBytes()), key, verifyingKey: fragment.verifyingKey };
     } catch (error) {
       return refuse(
         error instanceof BaseError ? error : new OutOfScopeError(cid, 'its capsule is malformed'),

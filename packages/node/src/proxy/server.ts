@@ -12,6 +12,7 @@
  */
 import {
   addressOfKey,
+  currentRegistryKey,
   getAnchor,
   getGrant,
   isGrantActive,
@@ -109,6 +110,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     }, options.chainCacheMs ?? 1_000),
     onChainGrant: (owner, grantId) =>
       getGrant(chain, { registry, owner, grantId: hexToBytes(grantId) }),
+    isCurrentKeyOf: async (owner, signer) =>
+      (await currentRegistryKey(chain, { registry, owner })).toLowerCase() ===
+      addressOfKey(signer).toLowerCase(),
     windowMs: options.windowMs ?? 60_000,
     maxInFlight: options.maxInFlight ?? 16,
     load: { inFlight: 0 },
