@@ -2,8 +2,13 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ledger, MemoryLedgerStore } from '@medvault/core/ledger';
+import { LedgerHostClient } from '@medvault/core/ledger-host';
+import { testPatient } from '@medvault/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startLedgerHost } from '../ledger-host/server.js';
 import { FsStore } from '../storage/fs-store.js';
+import { writeKeyFile } from './key-file.js';
 import { medvault, medvaultBinary } from './run-cli.js';
 
 let dir: string;
@@ -107,4 +112,101 @@ describe('medvault seal / open', () => {
     }
     throw new Error('no leaf block found');
   });
+});
+
+describe('medvault seal --to-ledger', () => {
+  test('seals to the patient’s current key for the category, read from the verified ledger; says which', async () => {
+    const host = await startLedgerHost({ dataDir: path('ledgers'), log: () => {} });
+    try {
+      const patient = testPatient();
+      const client = new LedgerHostClient({ url: host.url, signer: patient.owner });
+      const local = await Ledger.create(patient.owner, { store: new MemoryLedgerStore() });
+      const id = await client.createLedger(local.entryBytes(0));
+      await client.submit(id, 'encryption-keys', patient.keysEntry(), patient.owner);
+      await writeKeyFile(path('lab0.key'), patient.secretOf('laboratory', 0));
+      await writeKeyFile(path('lab1.key'), patient.secretOf('laboratory', 1));
+      const seal = () =>
+        medvault(
+          'seal',
+          '--to-ledger',
+          `${host.url}/${id}`,
+          '--category',
+          'laboratory',
+          path('scan.dcm'),
+          '--out',
+          path('ledger-blobs'),
+        );
+      const open = (cidOf: string, key: string) =>
+        medvaultBinary('open', cidOf, '--key', path(key), '--store', path('ledger-blobs'));
+
+      const first = await seal();
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(/"laboratory" key, epoch 0 \(ledger verified: 2 entries\)/);
+      const opened = await open(first.stdout.trim(), 'lab0.key');
+      expect(Buffer.compare(opened.stdout, Buffer.from(plaintext))).toBe(0);
+      expect((await open(first.stdout.trim(), 'patient.key')).code).not.toBe(0);
+
+      // after a rotation the next seal goes to epoch 1
+      await client.submit(
+        id,
+        'encryption-keys',
+        { keys: [{ category: 'laboratory', epoch: 1, key: patient.recipientOf('laboratory', 1) }] },
+        patient.owner,
+      );
+      const second = await seal();
+      expect(second.stderr).toMatch(/epoch 1/);
+      expect((await open(second.stdout.trim(), 'lab1.key')).code).toBe(0);
+      expect((await open(second.stdout.trim(), 'lab0.key')).code).not.toBe(0);
+
+      // bad input: one line each
+      const cases: [string[], RegExp][] = [
+        [
+          [
+            'seal',
+            '--to-ledger',
+            `${host.url}/${id}`,
+            '--category',
+            'dermatology',
+            path('scan.dcm'),
+          ],
+          /published no encryption key yet/,
+        ],
+        [['seal', '--to-ledger', `${host.url}/${id}`, path('scan.dcm')], /needs --category/],
+        [
+          ['seal', '--to-ledger', 'not-a-host', '--category', 'laboratory', path('scan.dcm')],
+          /is not HOST\/LEDGERID/,
+        ],
+        [
+          [
+            'seal',
+            '--to-ledger',
+            `${host.url}/${id}`,
+            '--category',
+            'Lab Results',
+            path('scan.dcm'),
+          ],
+          /--category: .*a–z/,
+        ],
+        [
+          [
+            'seal',
+            '--to-ledger',
+            `${host.url}/${'00'.repeat(32)}`,
+            '--category',
+            'laboratory',
+            path('scan.dcm'),
+          ],
+          /cannot read ledger/,
+        ],
+      ];
+      for (const [args, message] of cases) {
+        const r = await medvault(...args);
+        expect(r.code, args.join(' ')).not.toBe(0);
+        expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+        expect(r.stderr, args.join(' ')).toMatch(message);
+      }
+    } finally {
+      await host.close();
+    }
+  }, 120_000);
 });

@@ -55,7 +55,7 @@ async function keyFromLedger(
   try {
     checkCategory(category);
   } catch (error) {
-    throw new CliError(`--category: ${(error as Error).message}`, 2);
+    throw new CliError(`--category: ${(error as Error).message.split('\n')[0]}`, 2);
   }
   const [, host, id] = match as unknown as [string, string, string];
   const client = new LedgerHostClient({ url: host, signer: new Signer(SecretKey.random()) });
@@ -63,7 +63,9 @@ async function keyFromLedger(
   try {
     verified = await client.sync(id.toLowerCase());
   } catch (error) {
-    throw new CliError(`cannot read ledger ${id} at ${host}: ${(error as Error).message}`);
+    throw new CliError(
+      `cannot read ledger ${id} at ${host}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   let anchored = '';
   if (chain.rpc || chain.registry) {
