@@ -346,6 +346,10 @@ describe('MedVault extension in Chromium', () => {
     await dashboard.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
     await dashboard.locator(`[data-revoke="${sharedGrant.grantId}"]`).click();
     await dashboard.locator('.badge.revoked').waitFor({ timeout: 20_000 });
+    // the dashboard says what ending the share did to the key of its records
+    await expect(dashboard.locator('#rotation-notice').textContent()).resolves.toMatch(
+      /Your laboratory records from now on are locked with a new key, which the reader you removed never gets\. No other share covers them\./,
+    );
     const popup = await extensionPage(browser, 'popup.html');
     await popup.setViewportSize({ width: 420, height: 600 });
     await popup.locator('#ledger-status.ok').waitFor({ timeout: 20_000 });
