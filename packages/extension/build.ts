@@ -37,7 +37,10 @@ function manifest(target: Target) {
       { matches: pages, js: ['courier.js'], run_at: 'document_start' },
       { matches: pages, js: ['inpage.js'], run_at: 'document_start', world: 'MAIN' },
     ],
-    content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
+    // 'wasm-unsafe-eval': PRE's libsecp256k1 backend is WebAssembly (compiling it, nothing else)
+    content_security_policy: {
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+    },
     ...(target === 'firefox'
       ? {
           browser_specific_settings: {
@@ -56,7 +59,8 @@ export async function buildExtension(outDir = join(root, 'dist')): Promise<Recor
     target: ['chrome111', 'firefox128'],
     alias: { '@medvault/core': coreSrc },
     external: ['node:*'],
-    legalComments: 'none' as const,
+    // licence notices (libsecp256k1's MIT notice in the PRE backend) stay in the bundles
+    legalComments: 'eof' as const,
     logLevel: 'warning' as const,
     minify: false,
     sourcemap: false,

@@ -9,7 +9,7 @@ import { bytesToHex, concatBytes, equalBytes } from '@noble/curves/utils.js';
 import {
   Fn,
   G,
-  mulPublic,
+  msmPublic,
   mulSecret,
   mulSecretByKey,
   type Point,
@@ -92,7 +92,7 @@ export class Capsule {
   }
 
   #isConsistent(): boolean {
-    return mulPublic(G, this.s).equals(this.v.add(mulPublic(this.e, this.challenge())));
+    return msmPublic([G, this.e], [this.s, Fn.neg(this.challenge())]).equals(this.v);
   }
 
   /** MessagePack encoding, byte-compatible with `@nucypher/umbral-pre`. */

@@ -1,60 +1,84 @@
 /**
- * secp256k1 group operations for Umbral, on @noble/curves.
+ * secp256k1 operations for Umbral, through a curve backend: libsecp256k1
+ * compiled to WebAssembly when it loads and passes its self-test,
+ * @noble/curves otherwise (./backend). Both give identical results.
  *
- * Secret scalars are multiplied only through `mulSecret` (the library's
- * constant-time, blinded multiplication). Public work — verification,
- * capsule self-checks — uses the library's variable-time paths.
+ * The constant-time policy (docs/spec/pre.md §12) lives in which function a
+ * call site uses: a secret scalar is multiplied only through `mulSecret`,
+ * `mulSecretByKey` or `mulSecretSum` (constant-time in both backends);
+ * public work — verification, capsule self-checks — goes through
+ * `mulPublic` and `msmPublic` (variable-time). Inputs are checked here,
+ * once, for both backends.
  */
-import { mulAddUnsafe, pippenger } from '@noble/curves/abstract/curve.js';
-import { secp256k1, secp256k1_hasher } from '@noble/curves/secp256k1.js';
+
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
-import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { runOnBackend } from './backend/index.js';
 import { InvalidLengthError, InvalidPointError, InvalidScalarError } from './errors.js';
+import { Fn, N, POINT_SIZE, Point, SCALAR_SIZE } from './group.js';
 
-/** The secp256k1 point constructor. */
-export const Point = secp256k1.Point;
-/** A secp256k1 point (projective). */
-export type Point = InstanceType<typeof Point>;
-/** Arithmetic modulo the group order n. */
-export const Fn = Point.Fn;
-/** The group order. */
-export const N = Fn.ORDER;
-
-/** Size of a compressed point. */
-export const POINT_SIZE = 33;
-/** Size of a big-endian scalar. */
-export const SCALAR_SIZE = 32;
+export { Fn, G, N, POINT_SIZE, Point, SCALAR_SIZE, U } from './group.js';
 
 /**
- * The generator, with a wider window table (W = 9: ~5 MB, built once on
- * first use in ~70 ms) than the library's default for BASE (W = 8): every
- * capsule multiplies G twice by a secret, ~25% faster this way.
+ * What a curve backend does. Points are @noble/curves points in both
+ * backends; the caller (this module) has already rejected bad input:
+ * secret scalars are in [1, n−1], public scalars in [0, n−1], no point
+ * passed in is the identity.
+ *
+ * @example
+ * ```ts
+ * const backend: CurveBackend = nobleBackend;
+ * backend.mulSecret(U, rk).equals(commitment);
+ * ```
  */
-export const G: Point = Point.fromAffine(Point.BASE.toAffine()).precompute(9, true);
-
-/**
- * Umbral's second generator U = hash_to_curve("POINT_U", DST "PARAMETERS")
- * with secp256k1_XMD:SHA-256_SSWU_RO_, so that log_G(U) is unknown.
- * Multiplied by a secret in every key and capsule fragment: give it a table.
- */
-export const U: Point = (
-  secp256k1_hasher.hashToCurve(utf8ToBytes('POINT_U'), { DST: 'PARAMETERS' }) as Point
-).precompute(8, true);
+export interface CurveBackend {
+  /** `'wasm'` (libsecp256k1) or `'noble'` (@noble/curves). */
+  readonly name: 'wasm' | 'noble';
+  /**
+   * Constant-time k·P for a secret k and a public P. `longLivedKey` marks a
+   * public key multiplied again and again (a backend may keep a table for it).
+   */
+  mulSecret(p: Point, k: bigint, longLivedKey?: boolean): Point;
+  /** Constant-time Σ kᵢ·Pᵢ for secret kᵢ and public Pᵢ (may be the identity). */
+  mulSecretSum(points: readonly Point[], scalars: readonly bigint[]): Point;
+  /** Variable-time k·P; public k and P only (may be the identity). */
+  mulPublic(p: Point, k: bigint): Point;
+  /** Variable-time Σ kᵢ·Pᵢ over public inputs (may be the identity). */
+  msmPublic(points: readonly Point[], scalars: readonly bigint[]): Point;
+  /** ECDSA over a 32-byte digest, low-S only; public inputs. */
+  verifyEcdsa(compact: Uint8Array, digest: Uint8Array, pk: Point, pkBytes: Uint8Array): boolean;
+  /**
+   * Constant-time ECDSA signature r ‖ s (low-S) of a 32-byte digest under a
+   * secret key (32 bytes, in [1, n−1]): the RFC 6979 nonce seeded with key ‖
+   * digest ‖ `entropy` (32 bytes), so both backends give the same signature
+   * for the same entropy. `undefined` (probability 2⁻¹²⁸) asks for new entropy.
+   */
+  signEcdsa(digest: Uint8Array, secretKey: Uint8Array, entropy: Uint8Array): Uint8Array | undefined;
+  /** A compressed point, or `undefined` if the bytes are none; public input. */
+  decodePoint(bytes: Uint8Array): Point | undefined;
+  /** The compressed encoding of a point that is not the identity (may be secret). */
+  encodePoint(p: Point): Uint8Array;
+}
 
 /** Decodes a compressed point; rejects bad length, bad prefix, off-curve and the identity. */
 export function pointFromBytes(bytes: Uint8Array, what: string): Point {
   if (bytes.length !== POINT_SIZE) throw new InvalidLengthError(what, POINT_SIZE, bytes.length);
   if (bytes[0] !== 0x02 && bytes[0] !== 0x03) throw new InvalidPointError(what);
-  try {
-    return Point.fromBytes(bytes);
-  } catch (cause) {
-    throw new InvalidPointError(what, { cause });
-  }
+  const point = runOnBackend((b) => b.decodePoint(bytes));
+  if (!point) throw new InvalidPointError(what);
+  return point;
 }
 
-/** Encodes a point in compressed SEC1 form (33 bytes). */
+/** Encodes a point in compressed SEC1 form (33 bytes); the identity has no encoding. */
 export function pointToBytes(p: Point): Uint8Array {
-  return p.toBytes(true);
+  if (isIdentity(p)) throw new InvalidPointError('point (the identity)');
+  return runOnBackend((b) => b.encodePoint(p));
+}
+
+/** Whether `p` is the identity (noble keeps it as Z = 0). */
+export function isIdentity(p: Point): boolean {
+  return p.Z === 0n;
 }
 
 /** Decodes a 32-byte big-endian scalar in [1, n-1]. */
@@ -85,77 +109,83 @@ export function digestToNonZeroScalar(digest: Uint8Array): bigint {
   return (bytesToNumberBE(digest) % (N - 1n)) + 1n;
 }
 
-/**
- * G without a table. A process's first secret multiplications of G use it
- * (constant-time as well, ~2 ms each), so a one-shot command such as
- * `medvault seal` never waits for G's table (70–170 ms to build); processes
- * that go on multiplying switch to the table after `PLAIN_G_USES`.
- */
-const G_PLAIN: Point = Point.fromAffine(Point.BASE.toAffine());
-const PLAIN_G_USES = 16;
-let plainGUses = 0;
+function secretScalar(k: bigint): bigint {
+  if (!Fn.isValidNot0(k)) throw new InvalidScalarError('secret scalar');
+  return k;
+}
 
-/** Constant-time `k·P` for a secret scalar (the library's blinded multiplication). */
+/**
+ * Constant-time `k·P` for a secret scalar k in [1, n−1] (`InvalidScalarError`
+ * otherwise, in both backends). The identity times k is the identity.
+ */
 export function mulSecret(p: Point, k: bigint): Point {
-  if (p === G && plainGUses < PLAIN_G_USES) {
-    plainGUses += 1;
-    return G_PLAIN.multiply(k);
-  }
-  return p.multiply(k);
+  secretScalar(k);
+  if (isIdentity(p)) return Point.ZERO;
+  return runOnBackend((b) => b.mulSecret(p, k));
 }
 
-/** Variable-time `k·P`; only for public scalars and points. */
-export function mulPublic(p: Point, k: bigint): Point {
-  return p.multiplyUnsafe(Fn.create(k));
-}
-
-/**
- * Variable-time Σ kᵢ·Pᵢ over public inputs: Strauss for a handful of terms,
- * Pippenger for batches.
- */
-export function msmPublic(points: Point[], scalars: bigint[]): Point {
-  const reduced = scalars.map((s) => Fn.create(s));
-  return points.length <= 24
-    ? mulAddUnsafe(Point, points, reduced)
-    : pippenger(Point, points, reduced);
-}
-
-// Keys used again and again — a patient's key sealing every record, the
-// authors and proxies whose signatures fill a ledger — earn a precomputed
-// window table. A table costs ~40 ms and ~0.6 MB, so only keys seen often
-// get one, and only a few are kept (least recently used evicted).
-const TABLE_AFTER_USES = 16;
-const MAX_TABLES = 32;
-const MAX_TRACKED = 1024;
-const keyUses = new Map<string, number>();
-const tables = new Map<string, Point>();
-
-/**
- * The copy of a public-key point that carries a precomputed table, once the
- * key was used `TABLE_AFTER_USES` times; `undefined` until then. `id` is the
- * key's compressed encoding in hex.
- */
-export function tableFor(p: Point, id: string): Point | undefined {
-  const table = tables.get(id);
-  if (table) {
-    tables.delete(id);
-    tables.set(id, table);
-    return table;
-  }
-  const uses = (keyUses.get(id) ?? 0) + 1;
-  keyUses.delete(id);
-  if (uses < TABLE_AFTER_USES) {
-    keyUses.set(id, uses);
-    if (keyUses.size > MAX_TRACKED) keyUses.delete(keyUses.keys().next().value as string);
-    return undefined;
-  }
-  const fresh = Point.fromAffine(p.toAffine()).precompute(8, false);
-  tables.set(id, fresh);
-  if (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value as string);
-  return fresh;
-}
-
-/** Constant-time `k·P` for a long-lived public key (tabled after a few uses). */
+/** Constant-time `k·P` for a long-lived public key (the noble backend tables it after a few uses). */
 export function mulSecretByKey(p: Point, k: bigint): Point {
-  return (tableFor(p, bytesToHex(p.toBytes(true))) ?? p).multiply(k);
+  secretScalar(k);
+  if (isIdentity(p)) return Point.ZERO;
+  return runOnBackend((b) => b.mulSecret(p, k, true));
+}
+
+/** Constant-time Σ kᵢ·Pᵢ with secret kᵢ in [1, n−1]; terms on the identity add nothing. */
+export function mulSecretSum(points: readonly Point[], scalars: readonly bigint[]): Point {
+  for (const k of scalars) secretScalar(k);
+  const kept = points.flatMap((p, i) => (isIdentity(p) ? [] : [i]));
+  if (kept.length === 0) return Point.ZERO;
+  return runOnBackend((b) =>
+    b.mulSecretSum(
+      kept.map((i) => points[i] as Point),
+      kept.map((i) => scalars[i] as bigint),
+    ),
+  );
+}
+
+/** Variable-time `k·P` (k reduced mod n); only for public scalars and points. */
+export function mulPublic(p: Point, k: bigint): Point {
+  const reduced = Fn.create(k);
+  if (reduced === 0n || isIdentity(p)) return Point.ZERO;
+  return runOnBackend((b) => b.mulPublic(p, reduced));
+}
+
+/** Variable-time Σ kᵢ·Pᵢ over public inputs (scalars reduced mod n). */
+export function msmPublic(points: readonly Point[], scalars: readonly bigint[]): Point {
+  const keptPoints: Point[] = [];
+  const keptScalars: bigint[] = [];
+  points.forEach((p, i) => {
+    const k = Fn.create(scalars[i] as bigint);
+    if (k === 0n || isIdentity(p)) return;
+    keptPoints.push(p);
+    keptScalars.push(k);
+  });
+  if (keptPoints.length === 0) return Point.ZERO;
+  return runOnBackend((b) => b.msmPublic(keptPoints, keptScalars));
+}
+
+/**
+ * Constant-time, hedged ECDSA signature (r ‖ s, low-S) of a 32-byte digest
+ * under a secret key given as 32 bytes in [1, n−1].
+ */
+export function signEcdsa(digest: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  for (;;) {
+    const entropy = randomBytes(32);
+    const signature = runOnBackend((b) => b.signEcdsa(digest, secretKey, entropy));
+    if (signature) return signature;
+  }
+}
+
+/**
+ * ECDSA verification of a 32-byte digest: `compact` is r ‖ s (64 bytes),
+ * high-S is rejected. `pkBytes` is the key's compressed encoding.
+ */
+export function verifyEcdsa(
+  compact: Uint8Array,
+  digest: Uint8Array,
+  pk: Point,
+  pkBytes: Uint8Array,
+): boolean {
+  return runOnBackend((b) => b.verifyEcdsa(compact, digest, pk, pkBytes));
 }

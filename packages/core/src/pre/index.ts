@@ -14,6 +14,13 @@
  * ```
  * @module
  */
+export {
+  getPreBackend,
+  onPreBackendFallback,
+  type PreBackendFallback,
+  type PreBackendName,
+  preBackendReady,
+} from './backend/index.js';
 export { Capsule } from './capsule.js';
 export { CapsuleFrag, reencrypt, VerifiedCapsuleFrag } from './capsule-frag.js';
 export * from './errors.js';

@@ -4,6 +4,7 @@
 import { bytesToHex, equalBytes } from '@noble/curves/utils.js';
 import {
   G,
+  mulSecret,
   type Point,
   pointFromBytes,
   pointToBytes,
@@ -56,7 +57,7 @@ export class SecretKey {
 
   /** The matching public key (computed once). */
   publicKey(): PublicKey {
-    this.#publicKey ??= PublicKey.fromPoint(G.multiply(secretScalarOf(this)));
+    this.#publicKey ??= PublicKey.fromPoint(mulSecret(G, secretScalarOf(this)));
     return this.#publicKey;
   }
 

@@ -23,8 +23,8 @@ import {
   msmPublic,
   mulPublic,
   mulSecret,
+  mulSecretSum,
   type Point,
-  Point as PointCons,
   pointToBytes,
   randomChallenge,
 } from './curve.js';
@@ -88,15 +88,6 @@ function combinationScalars(
   return out;
 }
 
-/** Σ cᵢ·Pᵢ with secret cᵢ: one constant-time multiplication per term. */
-function secretCombination(coefficients: bigint[], points: Point[]): Point {
-  let acc = PointCons.ZERO;
-  for (let i = 0; i < points.length; i++) {
-    acc = acc.add(mulSecret(points[i] as Point, coefficients[i] as bigint));
-  }
-  return acc;
-}
-
 /** Whether s·P_delegating = Σ cᵢ·(h·E₁ᵢ + V₁ᵢ) for one capsule. */
 function validityHolds(
   item: ReencryptedCapsule,
@@ -130,9 +121,9 @@ function validityHoldsForAll(
       termScalars[i]?.push(Fn.mul(rho, h), rho);
     });
   }
-  const rhs = secretCombination(
-    coefficients,
+  const rhs = mulSecretSum(
     termPoints.map((points, i) => msmPublic(points, termScalars[i] as bigint[])),
+    coefficients,
   );
   return mulPublic(delegating, lhs).equals(rhs);
 }
@@ -187,9 +178,9 @@ export function openReencrypted(
   }
 
   return prepared.map(({ item, group }, index) => {
-    const seed = secretCombination(
-      group.coefficients,
+    const seed = mulSecretSum(
       item.cfrags.map((c) => c.e1.add(c.v1)),
+      group.coefficients,
     );
     try {
       if (seed.is0()) throw new ReencryptionValidationError();

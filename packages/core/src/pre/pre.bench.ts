@@ -1,10 +1,14 @@
 /**
- * `npm run bench -w @medvault/core`: our Umbral against @nucypher/umbral-pre
- * (Rust compiled to WASM) in the same process. Benchmarks only: the GPL
- * reference never reaches shipped code.
+ * `npm run bench:pre -w @medvault/core`: our Umbral against
+ * @nucypher/umbral-pre (Rust compiled to WASM) in the same process, on the
+ * curve backend that loaded (libsecp256k1 in WASM; `MEDVAULT_PRE_BACKEND=noble`
+ * measures the @noble/curves fallback), then the fixed-vs-random timing
+ * check of the WASM module (backend/timing.bench.ts). Benchmarks only: the
+ * GPL reference never reaches shipped code.
  */
 import * as ref from '@nucypher/umbral-pre';
 import { compare } from '../../bench/compare.js';
+import { timingCheck } from './backend/timing.bench.js';
 import * as ours from './index.js';
 
 const RECORDS = 100;
@@ -47,82 +51,92 @@ const records = Array.from({ length: RECORDS }, () => {
   };
 });
 
-await compare('Umbral PRE (secp256k1): @medvault/core vs @nucypher/umbral-pre 0.10 (WASM)', [
-  {
-    name: 'encrypt',
-    ours: () => ours.encrypt(patientPk, plaintext),
-    reference: () => ref.encrypt(refPatientPk, plaintext),
-    target: 2.0,
-  },
-  {
-    name: 'decryptOriginal',
-    ours: () => ours.decryptOriginal(patient, capsule, ciphertext),
-    reference: () => ref.decryptOriginal(refPatient, refCapsule, ciphertext),
-  },
-  {
-    name: 'generateKFrags(2 of 3)',
-    ours: () => ours.generateKFrags(patient, readerPk, signer, 2, 3, true, true),
-    reference: () => ref.generateKFrags(refPatient, refReaderPk, refSigner, 2, 3, true, true),
-    target: 3.0,
-  },
-  {
-    name: 'reencrypt',
-    ours: () => ours.reencrypt(capsule, kfrags[0] as ours.VerifiedKeyFrag),
-    reference: () => ref.reencrypt(refCapsule, refKfrags[0] as ref.VerifiedKeyFrag),
-  },
-  {
-    name: 'cfrag fromBytes + verify',
-    ours: () =>
-      ours.CapsuleFrag.fromBytes(cfragBytes[0] as Uint8Array).verify(
-        capsule,
-        patientPk,
-        patientPk,
-        readerPk,
-      ),
-    reference: () =>
-      ref.CapsuleFrag.fromBytes(cfragBytes[0] as Uint8Array).verify(
-        refCapsule,
-        refPatientPk,
-        refPatientPk,
-        refReaderPk,
-      ),
-  },
-  {
-    name: 'decryptReencrypted(2 cfrags)',
-    ours: () => ours.decryptReencrypted(reader, patientPk, capsule, verifiedCfrags, ciphertext),
-    reference: () =>
-      ref.decryptReencrypted(refReader, refPatientPk, refCapsule, refVerifiedCfrags, ciphertext),
-  },
-  {
-    name: `verify + open ${RECORDS} records (2 cfrags each)`,
-    ours: () =>
-      ours.openCapsules(
-        reader,
-        patientPk,
-        patientPk,
-        records.map((r) => ({
-          capsule: r.capsule,
-          cfrags: r.cfragBytes.map((b) => ours.CapsuleFrag.fromBytes(b)),
-          ciphertext: r.ciphertext,
-        })),
-      ),
-    reference: () =>
-      records.map((r) =>
-        ref.decryptReencrypted(
-          refReader,
-          refPatientPk,
-          r.refCapsule,
-          r.cfragBytes.map((b) =>
-            ref.CapsuleFrag.fromBytes(b).verify(
-              r.refCapsule,
-              refPatientPk,
-              refPatientPk,
-              refReaderPk,
-            ),
-          ),
-          r.ciphertext,
+const backend = await ours.preBackendReady();
+await compare(
+  `Umbral PRE (secp256k1): @medvault/core (${backend} backend) vs @nucypher/umbral-pre 0.10 (WASM)`,
+  [
+    {
+      name: 'encrypt',
+      ours: () => ours.encrypt(patientPk, plaintext),
+      reference: () => ref.encrypt(refPatientPk, plaintext),
+      target: 1.0,
+    },
+    {
+      name: 'decryptOriginal',
+      ours: () => ours.decryptOriginal(patient, capsule, ciphertext),
+      reference: () => ref.decryptOriginal(refPatient, refCapsule, ciphertext),
+      target: 1.0,
+    },
+    {
+      name: 'generateKFrags(2 of 3)',
+      ours: () => ours.generateKFrags(patient, readerPk, signer, 2, 3, true, true),
+      reference: () => ref.generateKFrags(refPatient, refReaderPk, refSigner, 2, 3, true, true),
+      target: 1.0,
+    },
+    {
+      name: 'reencrypt',
+      ours: () => ours.reencrypt(capsule, kfrags[0] as ours.VerifiedKeyFrag),
+      reference: () => ref.reencrypt(refCapsule, refKfrags[0] as ref.VerifiedKeyFrag),
+      target: 1.0,
+    },
+    {
+      name: 'cfrag fromBytes + verify',
+      ours: () =>
+        ours.CapsuleFrag.fromBytes(cfragBytes[0] as Uint8Array).verify(
+          capsule,
+          patientPk,
+          patientPk,
+          readerPk,
         ),
-      ),
-    target: 1.0,
-  },
-]);
+      reference: () =>
+        ref.CapsuleFrag.fromBytes(cfragBytes[0] as Uint8Array).verify(
+          refCapsule,
+          refPatientPk,
+          refPatientPk,
+          refReaderPk,
+        ),
+      target: 1.0,
+    },
+    {
+      name: 'decryptReencrypted(2 cfrags)',
+      ours: () => ours.decryptReencrypted(reader, patientPk, capsule, verifiedCfrags, ciphertext),
+      reference: () =>
+        ref.decryptReencrypted(refReader, refPatientPk, refCapsule, refVerifiedCfrags, ciphertext),
+      target: 1.0,
+    },
+    {
+      name: `verify + open ${RECORDS} records (2 cfrags each)`,
+      ours: () =>
+        ours.openCapsules(
+          reader,
+          patientPk,
+          patientPk,
+          records.map((r) => ({
+            capsule: r.capsule,
+            cfrags: r.cfragBytes.map((b) => ours.CapsuleFrag.fromBytes(b)),
+            ciphertext: r.ciphertext,
+          })),
+        ),
+      reference: () =>
+        records.map((r) =>
+          ref.decryptReencrypted(
+            refReader,
+            refPatientPk,
+            r.refCapsule,
+            r.cfragBytes.map((b) =>
+              ref.CapsuleFrag.fromBytes(b).verify(
+                r.refCapsule,
+                refPatientPk,
+                refPatientPk,
+                refReaderPk,
+              ),
+            ),
+            r.ciphertext,
+          ),
+        ),
+      target: 0.5,
+    },
+  ],
+);
+
+if (backend === 'wasm') timingCheck();

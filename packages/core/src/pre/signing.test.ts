@@ -1,13 +1,26 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
-import { expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { getPreBackend, loadedBackends, usePreBackendForTests } from './backend/index.js';
 import { SecretKey } from './keys.js';
 import { Signature, Signer } from './signing.js';
 
 const N = secp256k1.Point.Fn.ORDER;
 
-test('verification with a precomputed key table accepts exactly what the library accepts', () => {
+const backends = loadedBackends().wasm ? (['wasm', 'noble'] as const) : (['noble'] as const);
+const initial = getPreBackend();
+afterAll(() => usePreBackendForTests(initial));
+
+// On noble, a key used often verifies through precomputed tables: warm one past the threshold.
+describe.each(backends)('on the %s backend', (backend) => {
+  test('verification accepts exactly what the library accepts', () => {
+    usePreBackendForTests(backend);
+    verifiesLikeTheLibrary();
+  });
+});
+
+function verifiesLikeTheLibrary(): void {
   const sk = SecretKey.random();
   const pk = sk.publicKey();
   const signer = new Signer(sk);
@@ -59,4 +72,4 @@ test('verification with a precomputed key table accepts exactly what the library
     ),
     { numRuns: 200 },
   );
-});
+}
