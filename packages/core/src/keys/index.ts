@@ -14,4 +14,10 @@
  * @module
  */
 export { InvalidCategoryError, InvalidSeedError } from './errors.js';
-export { checkCategory, MAX_CATEGORY_BYTES, MAX_EPOCH, PatientKeys } from './patient-keys.js';
+export {
+  checkCategory,
+  DEFAULT_CATEGORIES,
+  MAX_CATEGORY_BYTES,
+  MAX_EPOCH,
+  PatientKeys,
+} from './patient-keys.js';

@@ -36,6 +36,30 @@ export const MAX_CATEGORY_BYTES = 64;
 /** Highest epoch (and identity index) a key can be derived for. */
 export const MAX_EPOCH = 0xffff_ffff;
 
+/**
+ * The categories a wallet publishes keys for as soon as it needs any,
+ * whatever the patient's records: the list of categories with keys
+ * is public to anyone who knows the ledger id, so it must say nothing about
+ * the patient (a key for `psychiatry` is there for everyone). A category
+ * outside the list gets its key when its first record or share needs it.
+ */
+export const DEFAULT_CATEGORIES: readonly string[] = [
+  'allergy',
+  'demographics',
+  'document',
+  'encounter',
+  'imaging',
+  'immunization',
+  'laboratory',
+  'medication',
+  'other',
+  'problem-list',
+  'procedure',
+  'psychiatry',
+  'summary',
+  'vital-signs',
+];
+
 /** Throws `InvalidCategoryError` unless `category` is a usable category name. */
 export function checkCategory(category: string): void {
   if (typeof category !== 'string') throw new InvalidCategoryError(String(category));

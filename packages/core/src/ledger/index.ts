@@ -15,6 +15,7 @@
 
 export {
   checkCategory,
+  DEFAULT_CATEGORIES,
   InvalidCategoryError,
   InvalidSeedError,
   MAX_CATEGORY_BYTES,

@@ -8,6 +8,7 @@
 import { anchorCheckpoint, getAnchor } from '@medvault/core/chain';
 import {
   currentEncryptionKey,
+  DEFAULT_CATEGORIES,
   type EncryptionKey,
   type EntryBody,
   findEncryptionKey,
@@ -36,30 +37,6 @@ import { type AdoptedFromLedger, adoptFromLedger } from './lists-from-ledger.js'
 import { PatientLedger } from './patient-ledger.js';
 import type { SettingsController } from './settings-controller.js';
 import type { StoredRecord, WalletDb } from './wallet-db.js';
-
-/**
- * The categories the wallet publishes keys for as soon as the ledger
- * exists, whatever the patient's records: the list of categories with keys
- * is public to anyone who knows the ledger id, so it must say nothing about
- * the patient (a key for `psychiatry` is there for everyone). A category
- * outside the list gets its key when its first record or share needs it.
- */
-export const DEFAULT_CATEGORIES = [
-  'allergy',
-  'demographics',
-  'document',
-  'encounter',
-  'imaging',
-  'immunization',
-  'laboratory',
-  'medication',
-  'other',
-  'problem-list',
-  'procedure',
-  'psychiatry',
-  'summary',
-  'vital-signs',
-];
 
 /** The category of a record that names none. */
 export const DEFAULT_CATEGORY = 'other';

@@ -31,6 +31,7 @@ import { join } from 'node:path';
 import { sealRecordBytes } from '@medvault/core/envelope';
 import {
   currentEncryptionKey,
+  DEFAULT_CATEGORIES,
   Ledger,
   MemoryLedgerStore,
   nextEncryptionKeys,
@@ -56,24 +57,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const THRESHOLD = 2;
 const RECORDS = 100;
 const CATEGORIES = ['laboratory', 'imaging', 'medication'];
-/** The wallet's default categories (packages/extension/src/background/ledger-sync.ts). */
-const FOURTEEN = [
-  'allergy',
-  'demographics',
-  'document',
-  'encounter',
-  'imaging',
-  'immunization',
-  'laboratory',
-  'medication',
-  'other',
-  'problem-list',
-  'procedure',
-  'psychiatry',
-  'summary',
-  'vital-signs',
-];
-
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const quantile = (xs: number[], q: number) => {
   const s = sorted(xs);
@@ -315,13 +298,13 @@ try {
   console.error('lookups…');
   const wide = await Ledger.create(owner, { store: new MemoryLedgerStore() });
   for (let epoch = 0; epoch < 3; epoch++) {
-    const body = nextEncryptionKeys(patient.keys, wide.state, FOURTEEN, { rotate: true });
+    const body = nextEncryptionKeys(patient.keys, wide.state, DEFAULT_CATEGORIES, { rotate: true });
     if (!body) throw new Error('nothing to publish');
     await wide.append('encryption-keys', body, owner);
   }
   const state = wide.state;
   if (currentEncryptionKey(state, 'vital-signs').epoch !== 2) throw new Error('not 3 epochs');
-  const category = (i: number) => FOURTEEN[i % 14] as string;
+  const category = (i: number) => DEFAULT_CATEGORIES[i % DEFAULT_CATEGORIES.length] as string;
   const lookup = perCall((i) => currentEncryptionKey(state, category(i)));
   const mapOnly = perCall((i) => state.encryptionKeys.get(category(i))?.at(-1));
   const labKey = currentEncryptionKey(state, 'laboratory').key;

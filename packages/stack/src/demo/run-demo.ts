@@ -11,6 +11,7 @@ import { BaseError } from '@medvault/core';
 import { anchorCheckpoint, verifyLedgerAgainstChain } from '@medvault/core/chain';
 import { sealRecordBytes } from '@medvault/core/envelope';
 import {
+  DEFAULT_CATEGORIES,
   decodeEntry,
   hashEntry,
   Ledger,
@@ -41,18 +42,6 @@ export class DemoStepError extends BaseError {
 }
 
 const DAY = 86_400_000;
-/** The categories the demo patient publishes keys for (as the wallet does at onboarding). */
-const DEMO_CATEGORIES = [
-  'demographics',
-  'imaging',
-  'laboratory',
-  'medication',
-  'other',
-  'problem-list',
-  'psychiatry',
-  'summary',
-];
-
 function check(condition: unknown, what: string): asserts condition {
   if (!condition) throw new DemoStepError(what);
 }
@@ -131,12 +120,12 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
     // ---- the patient's ledger --------------------------------------------
     const genesis = await Ledger.create(owner, { store: new MemoryLedgerStore() });
     const ledgerId = await host.createLedger(genesis.entryBytes(0));
-    const published = nextEncryptionKeys(keys, genesis.state, DEMO_CATEGORIES);
+    const published = nextEncryptionKeys(keys, genesis.state, DEFAULT_CATEGORIES);
     check(published, 'no encryption keys to publish');
     await host.submit(ledgerId, 'encryption-keys', published, owner);
     const keyOf = (category: string) => keys.encryptionKey(category, 0).publicKey();
     step(
-      `the patient's ledger ${ledgerId.slice(0, 16)}… is on the ledger host, with the patient's encryption keys for ${DEMO_CATEGORIES.length} categories (the identity key only signs)`,
+      `the patient's ledger ${ledgerId.slice(0, 16)}… is on the ledger host, with the patient's encryption keys for ${DEFAULT_CATEGORIES.length} categories (the identity key only signs)`,
     );
 
     // ---- 1. the hospital writes records ------------------------------------
