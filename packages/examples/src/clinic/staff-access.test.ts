@@ -25,13 +25,14 @@ const key = () => bytesToHex(SecretKey.random().publicKey().toCompressedBytes())
 
 /**
  * A grant the clinic already holds (a patient shared it earlier). Fields the
- * grant's JSON has gained since (the commitment's ledger host and salt) are
+ * grant's JSON has gained since (the commitment's ledger host and salt, the categories delegated) are
  * filled in when its schema names them.
  */
 function heldGrant(reader: SecretKey): GrantJson {
   const later: Record<string, unknown> = {
     ledgerHost: NOWHERE,
     salt: bytesToHex(randomBytes(32)),
+    categories: ['laboratory'],
   };
   return {
     grantId: bytesToHex(randomBytes(32)),

@@ -47,7 +47,8 @@ test('anchor a ledger, verify it against the chain, catch tampering, keep state 
     const file = join(dir, 'patient.ledger');
     expect((await medvault('keygen', '--out', key)).code).toBe(0);
     expect((await medvault('ledger', 'init', file, '--owner', key)).code).toBe(0);
-    await medvault(
+    const notesTo = (await medvault('keygen', '--out', join(dir, 'notes.key'))).stdout.trim();
+    const appended = await medvault(
       'ledger',
       'append',
       file,
@@ -55,6 +56,8 @@ test('anchor a ledger, verify it against the chain, catch tampering, keep state 
       'emergency',
       '--key',
       key,
+      '--notes-to',
+      notesTo,
       '--body',
       JSON.stringify({
         grantee: (await medvault('keygen', '--out', join(dir, 'x.key'))).stdout.trim(),
@@ -62,6 +65,7 @@ test('anchor a ledger, verify it against the chain, catch tampering, keep state 
         expiresAt: Date.now() + 1e9,
       }),
     );
+    expect(appended).toMatchObject({ code: 0, stderr: '' });
     const anchored = await medvault(
       'ledger',
       'anchor',
