@@ -135,6 +135,19 @@ describe('MedVault extension in Chromium', () => {
         { ...shareParams('x')[0], expiresAt: Date.now() - 1 },
       ]),
     ).toMatchObject({ ok: false, code: -32602, message: expect.stringMatching(/expiresAt/) });
+    // a reader key off the curve: refused at once, no prompt opens (the share would fail later)
+    const prompts = browser.context.pages().length;
+    const offCurve = `02${'00'.repeat(31)}05`; // x = 5: 5³ + 7 = 132 is no square mod p
+    expect(
+      await ask(page, 'medvault_requestShare', [
+        { ...shareParams('x')[0], reader: { publicKey: offCurve, name: 'Riverside Clinic' } },
+      ]),
+    ).toMatchObject({
+      ok: false,
+      code: -32602,
+      message: expect.stringMatching(/reader\.publicKey is not a secp256k1 public key/),
+    });
+    expect(browser.context.pages().length).toBe(prompts);
     // another origin is not connected by this approval
     const other = await browser.context.newPage();
     await other.goto(otherSiteUrl);
@@ -337,8 +350,10 @@ describe('MedVault extension in Chromium', () => {
     await expect
       .poll(() => dashboard.locator('#ledger-status').textContent(), { timeout: 20_000 })
       .toMatch(/^Verified, \d+ entries, anchored at block \d+/);
-    await expect(dashboard.locator('#accesses tbody tr').count()).resolves.toBeGreaterThanOrEqual(
-      1,
+    // one read through 2 (or, hedging, 3) proxies is one row, naming each proxy
+    await expect(dashboard.locator('#accesses tbody tr').count()).resolves.toBe(1);
+    await expect(dashboard.locator('#accesses tbody tr td.mono').textContent()).resolves.toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/?, http:\/\/127\.0\.0\.1:\d+/,
     );
     await expect(dashboard.locator('#accesses').textContent()).resolves.toContain(
       'Riverside Clinic',

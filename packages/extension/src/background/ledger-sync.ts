@@ -41,8 +41,12 @@ import type { StoredRecord, WalletDb } from './wallet-db.js';
 /** The category of a record that names none. */
 export const DEFAULT_CATEGORY = 'other';
 
+/** Access entries of one grant for the same records this close together are one read. */
+export const READ_WINDOW_MS = 60_000;
+
 /**
- * One access a proxy logged in the ledger.
+ * One read of shared records: the access entries its proxies logged (each
+ * of the t proxies that re-encrypted logs its own), merged.
  *
  * @example
  * ```ts
@@ -53,7 +57,8 @@ export type AccessSummary = {
   time: number;
   grantId: string;
   readerName: string;
-  proxy: string;
+  /** The proxies that served the read. */
+  proxies: string[];
   records: string[];
 };
 
@@ -376,7 +381,10 @@ export class LedgerSync {
     return (await this.#deps.db.records()).sort((a, b) => b.receivedAt - a.receivedAt);
   }
 
-  /** Who read what, when and through which proxy, from the ledger's access entries. */
+  /**
+   * Who read what, when and through which proxies, from the ledger's access
+   * entries: one row per read, newest first.
+   */
   async accesses(): Promise<AccessSummary[]> {
     const ledger = (await this.#patientLedger()).ledger;
     const grants = new Map((await this.#deps.db.grants()).map((g) => [g.grant.grantId, g]));
@@ -389,15 +397,30 @@ export class LedgerSync {
       const grantId = bytesToHex(body.grantId);
       const grant = grants.get(grantId);
       const proxyKey = bytesToHex(body.proxy);
-      out.push({
-        time: entry.time,
-        grantId,
-        readerName: grant?.readerName ?? 'unknown reader',
-        proxy:
-          grant?.grant.proxies.find((p) => p.publicKey === proxyKey)?.url ??
-          `proxy ${proxyKey.slice(0, 12)}…`,
-        records: body.capsules.map((cid) => titles.get(cid) ?? cid),
-      });
+      const proxy =
+        grant?.grant.proxies.find((p) => p.publicKey === proxyKey)?.url ??
+        `proxy ${proxyKey.slice(0, 12)}…`;
+      const records = body.capsules.map((cid) => titles.get(cid) ?? cid);
+      // the other proxies of the same read log the same records moments later
+      const read = [...out]
+        .reverse()
+        .find(
+          (a) =>
+            a.grantId === grantId &&
+            entry.time - a.time <= READ_WINDOW_MS &&
+            !a.proxies.includes(proxy) &&
+            a.records.join('\n') === records.join('\n'),
+        );
+      if (read) read.proxies.push(proxy);
+      else {
+        out.push({
+          time: entry.time,
+          grantId,
+          readerName: grant?.readerName ?? 'unknown reader',
+          proxies: [proxy],
+          records,
+        });
+      }
     }
     return out.reverse();
   }

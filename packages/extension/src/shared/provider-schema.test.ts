@@ -1,3 +1,5 @@
+import { PublicKey, SecretKey } from '@medvault/core/pre';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
@@ -15,8 +17,21 @@ import {
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 2, 12);
-const KEY = `02${'ab'.repeat(32)}`;
-const OTHER_KEY = `03${'cd'.repeat(32)}`;
+const keyOf = (byte: number) =>
+  bytesToHex(SecretKey.fromBEBytes(new Uint8Array(32).fill(byte)).publicKey().toCompressedBytes());
+const KEY = keyOf(1);
+const OTHER_KEY = keyOf(2);
+/** 02 ‖ x for the smallest x with no point on the curve: well-formed hex, not a key. */
+const OFF_CURVE = (() => {
+  for (let x = 1; ; x++) {
+    const hex = `02${x.toString(16).padStart(64, '0')}`;
+    try {
+      PublicKey.fromCompressedBytes(hexToBytes(hex));
+    } catch {
+      return hex;
+    }
+  }
+})();
 const METHODS = Object.keys(methodParams) as ProviderMethod[];
 
 const share = (): ShareRequest => ({
@@ -268,6 +283,21 @@ describe('shareRequestProblem: what depends on the clock or on several fields', 
 
   test('a well-formed request has none', () => {
     expect(problem({})).toBeUndefined();
+  });
+
+  test('a reader or proxy key that is not on the curve is refused before any prompt', () => {
+    expect(problem({ reader: { publicKey: OFF_CURVE, name: 'Clinic' } })).toMatch(
+      /reader\.publicKey is not a secp256k1 public key/,
+    );
+    expect(
+      problem({
+        proxies: [
+          { url: 'https://a.example', publicKey: KEY },
+          { url: 'https://b.example', publicKey: OFF_CURVE },
+        ],
+        threshold: 2,
+      }),
+    ).toMatch(/proxies\.1\.publicKey is not a secp256k1 public key/);
   });
 
   test('expiry from a minute to ten years from now, both ends included', () => {

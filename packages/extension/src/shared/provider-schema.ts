@@ -4,6 +4,8 @@
  * request against these before it acts or prompts.
  */
 import { categorySchema, scopeSchema } from '@medvault/core/ledger';
+import { PublicKey } from '@medvault/core/pre';
+import { hexToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 
 const hex = (bytes: number) =>
@@ -36,8 +38,24 @@ export const shareRequestSchema = z.strictObject({
 /** A share request. */
 export type ShareRequest = z.infer<typeof shareRequestSchema>;
 
-/** Checks that depend on the clock or on several fields. */
+/** Whether a well-formed compressed key (hex) is also a point on secp256k1. */
+function onCurve(hexKey: string): boolean {
+  try {
+    PublicKey.fromCompressedBytes(hexToBytes(hexKey));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks that depend on the clock, on several fields or on the curve. */
 export function shareRequestProblem(request: ShareRequest, now: number): string | undefined {
+  // a key off the curve could never be shared with: refuse it before the patient is asked
+  if (!onCurve(request.reader.publicKey)) {
+    return 'reader.publicKey is not a secp256k1 public key: expected 02 or 03 and the 32 bytes of a point on the curve';
+  }
+  const offCurve = request.proxies?.findIndex((p) => !onCurve(p.publicKey)) ?? -1;
+  if (offCurve >= 0) return `proxies.${offCurve}.publicKey is not a secp256k1 public key`;
   if (request.expiresAt < now + 60_000) return 'expiresAt must be at least a minute from now';
   if (request.expiresAt > now + 3650 * DAY) return 'expiresAt must be within 10 years';
   const { scope } = request;

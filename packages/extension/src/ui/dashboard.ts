@@ -331,7 +331,7 @@ function accessesView(accesses: AccessSummary[]) {
             h('td', {}, describeTime(a.time)),
             h('td', {}, a.readerName),
             h('td', {}, a.records.join(', ')),
-            compact ? null : h('td', { class: 'mono small' }, a.proxy),
+            compact ? null : h('td', { class: 'mono small' }, a.proxies.join(', ')),
           ),
         ),
     ),
