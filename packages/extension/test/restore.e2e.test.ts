@@ -114,4 +114,44 @@ describe('restoring MedVault from a recovery phrase', () => {
       value: { mnemonic: PHRASE },
     });
   });
+
+  test('onboarding over the existing wallet is refused until the patient types REPLACE', async () => {
+    const before = (await uiCall(browser, { type: 'state' })) as { value: { publicKey: string } };
+    const other = `${'abandon '.repeat(11)}about`;
+    const p = await extensionPage(browser, 'onboarding.html');
+    const warning = p.locator('#existing-wallet');
+    await warning.waitFor();
+    await expect(warning.textContent()).resolves.toMatch(/already set up in this browser/);
+    await p.screenshot({ path: join(SHOTS, 'onboarding-existing-wallet.png') });
+    await p.locator('#restore').click();
+    await p.locator('#phrase').fill(other);
+    await p.locator('#restore-form button[type=submit]').click();
+    await p.locator('#passphrase').fill(PASSPHRASE);
+    await p.locator('#passphrase2').fill(PASSPHRASE);
+    await p.locator('#finish').click();
+    const error = p.locator('#error:not([hidden])');
+    await error.waitFor({ timeout: 30_000 });
+    await expect(error.textContent()).resolves.toMatch(/already set up.*Type REPLACE to confirm/);
+    await p.screenshot({ path: join(SHOTS, 'onboarding-replace-refused.png') });
+    await p.close();
+    // nothing changed
+    expect(await uiCall(browser, { type: 'state' })).toMatchObject({
+      value: { publicKey: before.value.publicKey },
+    });
+    // typed, it goes through: the browser now holds the other phrase's identity
+    const again = await extensionPage(browser, 'onboarding.html');
+    await again.locator('#replace-confirm').fill('REPLACE');
+    await again.locator('#restore').click();
+    await again.locator('#phrase').fill(other);
+    await again.locator('#restore-form button[type=submit]').click();
+    await again.locator('#passphrase').fill(PASSPHRASE);
+    await again.locator('#passphrase2').fill(PASSPHRASE);
+    await again.locator('#finish').click();
+    await again.locator('#done').waitFor({ timeout: 30_000 });
+    await again.close();
+    const expected = await deriveIdentity(other);
+    expect(await uiCall(browser, { type: 'state' })).toMatchObject({
+      value: { publicKey: bytesToHex(expected.secretKey.publicKey().toCompressedBytes()) },
+    });
+  });
 });

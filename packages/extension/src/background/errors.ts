@@ -61,6 +61,20 @@ export class NotOnboardedError extends BaseError {
   }
 }
 
+/** Onboarding again over a wallet that exists, without the patient's typed confirmation. */
+export class WalletExistsError extends BaseError {
+  static override readonly code = 'WALLET_EXISTS';
+  override readonly name = 'WalletExistsError';
+  constructor() {
+    super(
+      `MedVault is already set up in this browser. Setting it up again replaces it: this browser forgets its key and its lists (your ledger and records stay; the old recovery phrase still restores them). Type ${REPLACE_CONFIRMATION} to confirm.`,
+    );
+  }
+}
+
+/** What the patient types to set up a wallet over an existing one. */
+export const REPLACE_CONFIRMATION = 'REPLACE';
+
 /** A message from a UI page or a content script is not in its schema. */
 export class InvalidMessageError extends BaseError {
   static override readonly code = 'WALLET_INVALID_MESSAGE';

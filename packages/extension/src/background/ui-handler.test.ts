@@ -10,6 +10,7 @@ import {
   NotEnoughSharesError,
   NotOnboardedError,
   ShareChecksumError,
+  WalletExistsError,
   WrongPassphraseError,
 } from './errors.js';
 import { deriveIdentity } from './identity.js';
@@ -195,5 +196,40 @@ describe('guardian shares', () => {
     await expect(
       ui.handle({ type: 'onboard/from-shares', shares: ['x'], passphrase: '' }),
     ).rejects.toThrow(InvalidMessageError);
+  });
+});
+
+describe('onboarding over an existing wallet', () => {
+  test('is refused unless the patient typed REPLACE; the existing wallet is left as it was', async () => {
+    const { ui } = await setup();
+    const first = (await ui.handle({
+      type: 'onboard',
+      mnemonic: PHRASE,
+      passphrase: PASSPHRASE,
+    })) as {
+      publicKey: string;
+    };
+    const other = `${'abandon '.repeat(11)}about`;
+    for (const replace of [undefined, 'replace', 'yes', '']) {
+      const error = await ui
+        .handle({
+          type: 'onboard',
+          mnemonic: other,
+          passphrase: PASSPHRASE,
+          ...(replace === undefined ? {} : { replace }),
+        })
+        .catch((e: unknown) => e as WalletExistsError);
+      expect(error).toBeInstanceOf(WalletExistsError);
+      expect((error as WalletExistsError).code).toBe('WALLET_EXISTS');
+      expect((error as WalletExistsError).message).toMatch(/already set up in this browser.*Type REPLACE to confirm/);
+    }
+    expect(await ui.handle({ type: 'state' })).toMatchObject({ publicKey: first.publicKey });
+    const replaced = (await ui.handle({
+      type: 'onboard',
+      mnemonic: other,
+      passphrase: PASSPHRASE,
+      replace: 'REPLACE',
+    })) as { publicKey: string };
+    expect(replaced.publicKey).not.toBe(first.publicKey);
   });
 });

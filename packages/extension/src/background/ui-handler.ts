@@ -5,7 +5,7 @@
 
 import { type UiMessage, uiMessageSchema } from '../shared/ui-schema.js';
 import type { ConsentQueue } from './consent-queue.js';
-import { InvalidMessageError } from './errors.js';
+import { InvalidMessageError, REPLACE_CONFIRMATION, WalletExistsError } from './errors.js';
 import { checkShares } from './guardian-shares.js';
 import { newMnemonic } from './identity.js';
 import type { Session } from './session.js';
@@ -51,7 +51,12 @@ export class UiHandler {
    */
   async #onboard(
     setUp: () => Promise<{ publicKey: string }>,
+    replace: string | undefined,
   ): Promise<{ publicKey: string; restored?: unknown }> {
+    // never over an existing wallet without the patient typing the confirmation
+    if ((await this.#deps.wallet.onboarded()) && replace !== REPLACE_CONFIRMATION) {
+      throw new WalletExistsError();
+    }
     this.#deps.queue.clear('The wallet was set up again.');
     const onboarded = await setUp();
     // a restored identity: its records and shares come back from the
@@ -76,12 +81,18 @@ export class UiHandler {
       case 'onboard/new-mnemonic':
         return { mnemonic: newMnemonic() };
       case 'onboard':
-        return this.#onboard(() => wallet.onboard(message.mnemonic, message.passphrase));
+        return this.#onboard(
+          () => wallet.onboard(message.mnemonic, message.passphrase),
+          message.replace,
+        );
       case 'onboard/check-shares':
         // the form, checksums, split and count; nothing is combined here
         return checkShares(message.shares);
       case 'onboard/from-shares':
-        return this.#onboard(() => wallet.onboardFromShares(message.shares, message.passphrase));
+        return this.#onboard(
+          () => wallet.onboardFromShares(message.shares, message.passphrase),
+          message.replace,
+        );
       case 'unlock':
         await wallet.unlock(message.passphrase);
         await queue.unlocked();

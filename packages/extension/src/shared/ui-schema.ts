@@ -15,9 +15,20 @@ const shareTexts = z.array(z.string().max(1024)).max(32);
 export const uiMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('state') }),
   z.strictObject({ type: z.literal('onboard/new-mnemonic') }),
-  z.strictObject({ type: z.literal('onboard'), mnemonic: z.string().max(1024), passphrase }),
+  z.strictObject({
+    type: z.literal('onboard'),
+    mnemonic: z.string().max(1024),
+    passphrase,
+    /** Typed by the patient to set up over an existing wallet. */
+    replace: z.string().max(32).optional(),
+  }),
   z.strictObject({ type: z.literal('onboard/check-shares'), shares: shareTexts }),
-  z.strictObject({ type: z.literal('onboard/from-shares'), shares: shareTexts, passphrase }),
+  z.strictObject({
+    type: z.literal('onboard/from-shares'),
+    shares: shareTexts,
+    passphrase,
+    replace: z.string().max(32).optional(),
+  }),
   z.strictObject({ type: z.literal('unlock'), passphrase }),
   z.strictObject({ type: z.literal('lock') }),
   z.strictObject({ type: z.literal('prompt/current') }),

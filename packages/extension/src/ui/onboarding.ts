@@ -9,13 +9,44 @@ import { keyFingerprint } from './describe.js';
 import { brand, h, inputValue, passphraseField, render, showError } from './dom.js';
 
 const MIN = 8;
+/** What the patient typed to set up over an existing wallet (the background checks it). */
+let replace: string | undefined;
 
-function welcome() {
+/** The warning, and the typed confirmation, when this browser already has a wallet. */
+function existingWallet(publicKey: string) {
+  return h(
+    'div',
+    { class: 'notice warning', id: 'existing-wallet', role: 'alert' },
+    h(
+      'p',
+      {},
+      `MedVault is already set up in this browser (key ${keyFingerprint(publicKey)}). Creating or restoring an identity replaces it: this browser forgets its key and its lists of records and shares. Your ledger and records stay where they are, and its recovery phrase still restores them.`,
+    ),
+    h(
+      'label',
+      { for: 'replace-confirm' },
+      'To replace it anyway, type REPLACE',
+      h('input', {
+        id: 'replace-confirm',
+        autocomplete: 'off',
+        oninput: (e: Event) => {
+          replace = (e.target as HTMLInputElement).value.trim();
+        },
+      }),
+    ),
+  );
+}
+
+async function welcome() {
+  const state = await call<{ onboarded: boolean; publicKey?: string }>({ type: 'state' }).catch(
+    () => ({ onboarded: false }) as { onboarded: boolean; publicKey?: string },
+  );
   render(
     brand(),
     h(
       'main',
       { class: 'card narrow' },
+      state.onboarded ? existingWallet(state.publicKey ?? '') : null,
       h('h1', {}, 'Your medical records, in your hands'),
       h(
         'p',
@@ -321,8 +352,18 @@ function choosePassphrase(from: Source, step: string) {
                 restored?: { records: number; grants: number };
               }>(
                 'shares' in from
-                  ? { type: 'onboard/from-shares', shares: from.shares, passphrase }
-                  : { type: 'onboard', mnemonic: from.mnemonic, passphrase },
+                  ? {
+                      type: 'onboard/from-shares',
+                      shares: from.shares,
+                      passphrase,
+                      ...(replace ? { replace } : {}),
+                    }
+                  : {
+                      type: 'onboard',
+                      mnemonic: from.mnemonic,
+                      passphrase,
+                      ...(replace ? { replace } : {}),
+                    },
               );
               done(publicKey, restored);
             } catch (error) {
@@ -386,4 +427,4 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-welcome();
+void welcome();
