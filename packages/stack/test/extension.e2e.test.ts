@@ -71,7 +71,7 @@ describe('MedVault extension in Chromium', () => {
     expect((answer as { message: string }).message).toMatch(/not set up/);
   });
 
-  test('onboarding: a new identity, the phrase shown once and confirmed, a passphrase', async () => {
+  test('onboarding: a new identity, the phrase shown and confirmed (shown again unchanged), a passphrase', async () => {
     const p = await extensionPage(browser, 'onboarding.html');
     await p.getByRole('button', { name: 'Create a new identity' }).click();
     await p.locator('#mnemonic li').first().waitFor();
@@ -79,6 +79,16 @@ describe('MedVault extension in Chromium', () => {
     expect(mnemonic.split(' ')).toHaveLength(12);
     await p.screenshot({ path: join(SHOTS, 'onboarding-phrase.png') });
     await expect(p.locator('#next').isDisabled()).resolves.toBe(true);
+    await expect(p.locator('.notice.warning').first().textContent()).resolves.toMatch(
+      /show them again under Backup/,
+    );
+    await p.locator('#written').check();
+    await p.locator('#next').click();
+    // going back from the check shows the same words, never a new phrase
+    await p.locator('#show-again').click();
+    await expect(p.locator('#mnemonic .word').allTextContents()).resolves.toEqual(
+      mnemonic.split(' '),
+    );
     await p.locator('#written').check();
     await p.locator('#next').click();
     const words = mnemonic.split(' ');
@@ -361,6 +371,12 @@ describe('MedVault extension in Chromium', () => {
     await dashboard.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
     await dashboard.locator(`[data-revoke="${sharedGrant.grantId}"]`).click();
     await dashboard.locator('.badge.revoked').waitFor({ timeout: 20_000 });
+    // an ended share says when it was created and ended, and which one it is
+    await expect(
+      dashboard.locator(`[data-grant="${sharedGrant.grantId}"] .hint`).first().textContent(),
+    ).resolves.toMatch(
+      new RegExp(`created .+ · ended by you .+ · share ${sharedGrant.grantId.slice(0, 8)}$`),
+    );
     // the dashboard says what ending the share did to the key of its records
     await expect(dashboard.locator('#rotation-notice').textContent()).resolves.toMatch(
       /Your laboratory records from now on are locked with a new key, which the reader you removed never gets\. No other share covers them\./,

@@ -52,6 +52,8 @@ export type GrantSummary = {
   keysUpdatedAt?: number;
   /** Ended, but its categories have not moved to a new key yet (revoke again to finish). */
   rotationPending: boolean;
+  /** When it was revoked, if it was. */
+  revokedAt?: number;
 };
 
 /**
@@ -120,6 +122,7 @@ const summary = (stored: StoredGrant, now: number): GrantSummary => ({
   categories: stored.grant.categories,
   ...(stored.keysUpdatedAt ? { keysUpdatedAt: stored.keysUpdatedAt } : {}),
   rotationPending: stored.revokedAt !== undefined && stored.rotatedAt === undefined,
+  ...(stored.revokedAt ? { revokedAt: stored.revokedAt } : {}),
 });
 
 const sameUrl = (a: string, b: string) => new URL(a).href === new URL(b).href;

@@ -221,7 +221,9 @@ describe('onboarding over an existing wallet', () => {
         .catch((e: unknown) => e as WalletExistsError);
       expect(error).toBeInstanceOf(WalletExistsError);
       expect((error as WalletExistsError).code).toBe('WALLET_EXISTS');
-      expect((error as WalletExistsError).message).toMatch(/already set up in this browser.*Type REPLACE to confirm/);
+      expect((error as WalletExistsError).message).toMatch(
+        /already set up in this browser.*Type REPLACE to confirm/,
+      );
     }
     expect(await ui.handle({ type: 'state' })).toMatchObject({ publicKey: first.publicKey });
     const replaced = (await ui.handle({

@@ -244,7 +244,7 @@ function grantsView(grants: GrantSummary[]) {
         h(
           'p',
           { class: 'hint' },
-          `${g.origin ? `asked by ${g.origin}` : 'restored from your ledger'} · ${g.status === 'active' ? `until ${describeExpiry(g.expiresAt)}` : `ended`} · ${g.threshold} of ${g.proxies.length} proxies`,
+          `${g.origin ? `asked by ${g.origin}` : 'restored from your ledger'} · created ${describeTime(g.createdAt)} · ${g.status === 'active' ? `until ${describeExpiry(g.expiresAt)}` : g.status === 'revoked' && g.revokedAt ? `ended by you ${describeTime(g.revokedAt)}` : `expired ${describeTime(g.expiresAt)}`} · ${g.threshold} of ${g.proxies.length} proxies · share ${g.grantId.slice(0, 8)}`,
         ),
         g.keysUpdatedAt && g.status === 'active'
           ? h(

@@ -78,6 +78,11 @@ async function welcome() {
 
 async function create() {
   const { mnemonic } = await call<{ mnemonic: string }>({ type: 'onboard/new-mnemonic' });
+  showWords(mnemonic);
+}
+
+/** Step 1: the words to write down (shown again, the same words, from the check step). */
+function showWords(mnemonic: string) {
   const words = mnemonic.split(' ');
   render(
     brand('New identity · step 1 of 3'),
@@ -88,7 +93,7 @@ async function create() {
       h(
         'p',
         { class: 'notice warning' },
-        'Write these 12 words on paper, in order, and keep them somewhere safe. They are the only way to recover your records if this device is lost. Anyone who has them can read your records. This is the only time they are shown.',
+        'Write these 12 words on paper, in order, and keep them somewhere safe. They are the only way to recover your records if this device is lost. Anyone who has them can read your records. Once MedVault is set up, you can show them again under Backup, with your passphrase.',
       ),
       h(
         'ol',
@@ -178,8 +183,13 @@ function confirmWords(mnemonic: string) {
           { class: 'actions' },
           h(
             'button',
-            { type: 'button', class: 'secondary', onclick: () => void create() },
-            'Start again',
+            {
+              type: 'button',
+              class: 'secondary',
+              id: 'show-again',
+              onclick: () => showWords(mnemonic),
+            },
+            'Show the words again',
           ),
           h('button', { type: 'submit', class: 'primary' }, 'Continue'),
         ),
