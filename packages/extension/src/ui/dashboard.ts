@@ -16,6 +16,7 @@ import type {
 import type { Permission, StoredRecord } from '../background/wallet-db.js';
 import { call } from './client.js';
 import {
+  counted,
   describeExpiry,
   describeScope,
   describeSize,
@@ -675,8 +676,8 @@ async function ledgerStatus() {
   if (status.ok) {
     box.className = 'status ok';
     box.textContent = status.anchor
-      ? `Verified, ${status.entries} entries, anchored at block ${status.anchor.blockNumber} (${status.anchor.size} entries covered)`
-      : `Verified, ${status.entries} entries, not anchored on chain yet`;
+      ? `Verified, ${counted(status.entries, 'entry', 'entries')}, anchored at block ${status.anchor.blockNumber} (${counted(status.anchor.size, 'entry', 'entries')} covered)`
+      : `Verified, ${counted(status.entries, 'entry', 'entries')}, not anchored on chain yet`;
   } else {
     box.className = 'status problem';
     box.textContent = `Problem: ${status.problem}`;

@@ -92,16 +92,40 @@ export function keyFingerprint(publicKeyHex: string): string {
   return digest.match(/.{4}/g)?.join(' ') ?? digest;
 }
 
-/** An expiry as "12 March 2027 (in 30 days)". */
+const relative = new Intl.RelativeTimeFormat('en-GB', { numeric: 'always' });
+
+/**
+ * An expiry as "12 March 2027 (in 30 days)": minutes under an hour, hours
+ * under two days, days beyond, in correct English ("in 1 hour").
+ *
+ * @example
+ * ```ts
+ * describeExpiry(Date.now() + 70_000) // '7 December 2026 (in 1 minute)'
+ * ```
+ */
 export function describeExpiry(expiresAt: number, now = Date.now()): string {
-  const days = Math.round((expiresAt - now) / 86_400_000);
+  const ms = expiresAt - now;
   const span =
-    expiresAt <= now
+    ms <= 0
       ? 'expired'
-      : days >= 2
-        ? `in ${days} days`
-        : `in ${Math.max(1, Math.round((expiresAt - now) / 3_600_000))} hours`;
+      : ms < 3_600_000
+        ? relative.format(Math.max(1, Math.round(ms / 60_000)), 'minute')
+        : ms < 2 * 86_400_000
+          ? relative.format(Math.round(ms / 3_600_000), 'hour')
+          : relative.format(Math.round(ms / 86_400_000), 'day');
   return `${day(expiresAt)} (${span})`;
+}
+
+/**
+ * "1 entry", "2 entries": a count with its noun, singular or plural.
+ *
+ * @example
+ * ```ts
+ * counted(1, 'entry', 'entries') // '1 entry'
+ * ```
+ */
+export function counted(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** A byte count for people. */

@@ -1,0 +1,33 @@
+import { describe, expect, test } from 'vitest';
+import { counted, describeExpiry } from './describe.js';
+
+const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+describe('describeExpiry: relative time in correct English', () => {
+  test.each([
+    [70_000, 'in 1 minute'],
+    [10 * MINUTE, 'in 10 minutes'],
+    [59 * MINUTE, 'in 59 minutes'],
+    [HOUR, 'in 1 hour'],
+    [90 * MINUTE, 'in 2 hours'],
+    [47 * HOUR, 'in 47 hours'],
+    [2 * DAY, 'in 2 days'],
+    [30 * DAY, 'in 30 days'],
+    [1, 'in 1 minute'],
+    [0, 'expired'],
+    [-DAY, 'expired'],
+  ])('%i ms ahead reads "%s"', (ahead, words) => {
+    expect(describeExpiry(NOW + ahead, NOW)).toMatch(new RegExp(`\\(${words}\\)$`));
+  });
+});
+
+describe('counted', () => {
+  test('singular for one, plural otherwise', () => {
+    expect(counted(1, 'entry', 'entries')).toBe('1 entry');
+    expect(counted(0, 'entry', 'entries')).toBe('0 entries');
+    expect(counted(2, 'entry', 'entries')).toBe('2 entries');
+  });
+});
