@@ -55,16 +55,21 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** Restore from `phrase` on the onboarding page `p`, up to clicking Finish (the outcome is the caller's to check). */
+async function submitRestore(p: Page, phrase: string): Promise<void> {
+  await p.locator('#restore').click();
+  await p.locator('#phrase').fill(phrase);
+  await p.locator('#restore-form button[type=submit]').click();
+  await p.locator('#passphrase').fill(PASSPHRASE);
+  await p.locator('#passphrase2').fill(PASSPHRASE);
+  await p.locator('#finish').click();
+}
+
 describe('restoring MedVault from a recovery phrase', () => {
   test('a phrase with a bad checksum is refused on screen, and no wallet is created', async () => {
     const p = await extensionPage(browser, 'onboarding.html');
-    await p.locator('#restore').click();
-    await p.locator('#phrase').fill(BAD_CHECKSUM);
-    await p.locator('#restore-form button[type=submit]').click();
     // the page checks the phrase when it creates the wallet, after the passphrase
-    await p.locator('#passphrase').fill(PASSPHRASE);
-    await p.locator('#passphrase2').fill(PASSPHRASE);
-    await p.locator('#finish').click();
+    await submitRestore(p, BAD_CHECKSUM);
     const error = p.locator('#error:not([hidden])');
     await error.waitFor({ timeout: 30_000 });
     await expect(error.textContent()).resolves.toMatch(
@@ -123,12 +128,7 @@ describe('restoring MedVault from a recovery phrase', () => {
     await warning.waitFor();
     await expect(warning.textContent()).resolves.toMatch(/already set up in this browser/);
     await p.screenshot({ path: join(SHOTS, 'onboarding-existing-wallet.png') });
-    await p.locator('#restore').click();
-    await p.locator('#phrase').fill(other);
-    await p.locator('#restore-form button[type=submit]').click();
-    await p.locator('#passphrase').fill(PASSPHRASE);
-    await p.locator('#passphrase2').fill(PASSPHRASE);
-    await p.locator('#finish').click();
+    await submitRestore(p, other);
     const error = p.locator('#error:not([hidden])');
     await error.waitFor({ timeout: 30_000 });
     await expect(error.textContent()).resolves.toMatch(/already set up.*Type REPLACE to confirm/);
@@ -141,12 +141,7 @@ describe('restoring MedVault from a recovery phrase', () => {
     // typed, it goes through: the browser now holds the other phrase's identity
     const again = await extensionPage(browser, 'onboarding.html');
     await again.locator('#replace-confirm').fill('REPLACE');
-    await again.locator('#restore').click();
-    await again.locator('#phrase').fill(other);
-    await again.locator('#restore-form button[type=submit]').click();
-    await again.locator('#passphrase').fill(PASSPHRASE);
-    await again.locator('#passphrase2').fill(PASSPHRASE);
-    await again.locator('#finish').click();
+    await submitRestore(again, other);
     await again.locator('#done').waitFor({ timeout: 30_000 });
     await again.close();
     const expected = await deriveIdentity(other);

@@ -119,7 +119,12 @@ async function patientOn(hostUrl: string) {
     const entry = await host.submit(ledgerId, 'record', body, author);
     return { cid, body, entry };
   };
-  const share = (reader: SecretKey, categories: string[], hostClient = host) =>
+  /** A share of `categories` with `reader` through the stack's proxies; `overrides` changes any parameter. */
+  const share = (
+    reader: SecretKey,
+    categories: string[],
+    overrides: Partial<Parameters<typeof grantAccess>[0]> = {},
+  ) =>
     grantAccess({
       ...keysFor(categories),
       reader: reader.publicKey(),
@@ -130,8 +135,9 @@ async function patientOn(hostUrl: string) {
       // a test that stops a proxy leaves its place to the standby
       standby: stack.standbyProxies.map((p) => ({ url: p.url, publicKey: p.publicKey })),
       threshold: 2,
-      ledger: { host: hostClient, ledgerId },
+      ledger: { host, ledgerId },
       chain,
+      ...overrides,
     });
   return { key, owner, host, ledgerId, record, share, keysFor, patient };
 }
@@ -368,16 +374,9 @@ describe('attacks on the trust model', () => {
       url: refusingUrl,
       publicKey: target.publicKey,
     };
-    const grant = await grantAccess({
-      ...patient.keysFor(['laboratory']),
-      reader: reader.publicKey(),
-      scope: { categories: ['laboratory'] },
-      purpose: 'follow-up',
-      expiresAt: Date.now() + DAY,
+    const grant = await patient.share(reader, ['laboratory'], {
       proxies: [front, ...endpoints().slice(1)],
-      threshold: 2,
-      ledger: { host: patient.host, ledgerId: patient.ledgerId },
-      chain,
+      standby: [],
     });
     const result = await readShared({
       reader,
@@ -405,17 +404,12 @@ describe('attacks on the trust model', () => {
       );
     const before = await held();
     // a ledger the host does not have: fragments are delivered, then the entry is refused
-    const refused = await grantAccess({
-      ...patient.keysFor(['laboratory']),
-      reader: reader.publicKey(),
-      scope: { categories: ['laboratory'] },
-      purpose: 'follow-up',
-      expiresAt: Date.now() + DAY,
-      proxies: endpoints(),
-      threshold: 2,
-      ledger: { host: patient.host, ledgerId: bytesToHex(randomBytes(32)) },
-      chain,
-    }).catch((e) => e);
+    const refused = await patient
+      .share(reader, ['laboratory'], {
+        ledger: { host: patient.host, ledgerId: bytesToHex(randomBytes(32)) },
+        standby: [],
+      })
+      .catch((e) => e);
     expect(refused).toBeInstanceOf(LedgerHostRequestError);
     expect(refused).toMatchObject({ status: 404 });
     expect(await held()).toEqual(before);
@@ -427,18 +421,7 @@ describe('attacks on the trust model', () => {
     const lab = await patient.record('{"code":"TSH","value":2.0}', 'laboratory');
     const down = stack.proxies[2] as (typeof stack.proxies)[number];
     await stack.stopProxy(2);
-    const grant = await grantAccess({
-      ...patient.keysFor(['laboratory']),
-      reader: reader.publicKey(),
-      scope: { categories: ['laboratory'] },
-      purpose: 'follow-up',
-      expiresAt: Date.now() + DAY,
-      proxies: endpoints(),
-      standby: stack.standbyProxies.map((p) => ({ url: p.url, publicKey: p.publicKey })),
-      threshold: 2,
-      ledger: { host: patient.host, ledgerId: patient.ledgerId },
-      chain,
-    });
+    const grant = await patient.share(reader, ['laboratory']);
     expect(grant.proxies.map((p) => p.url)).toEqual([
       stack.proxies[0]?.url,
       stack.proxies[1]?.url,
@@ -648,17 +631,9 @@ describe('identity rotation after theft', () => {
       ),
     }).catch((e) => e);
     expect(thiefAnchors).toBeInstanceOf(KeyRetiredError);
-    const thiefShares = await grantAccess({
-      ...patient.keysFor(['laboratory']),
-      reader: SecretKey.random().publicKey(),
-      scope: { categories: ['laboratory'] },
-      purpose: 'exfiltration',
-      expiresAt: Date.now() + DAY,
-      proxies: endpoints(),
-      threshold: 2,
-      ledger,
-      chain,
-    }).catch((e) => e);
+    const thiefShares = await patient
+      .share(SecretKey.random(), ['laboratory'], { purpose: 'exfiltration', standby: [] })
+      .catch((e) => e);
     expect(thiefShares).toBeInstanceOf(KeyRetiredError);
     // verifiers find the ledger anchored under its new owner
     const { anchor } = await verifyLedgerAgainstChain(chain.client, {
@@ -669,21 +644,9 @@ describe('identity rotation after theft', () => {
 
     // the new key shares and revokes; rotating the laboratory key reaches the grant made
     // under the old key too: its proxies take fragments signed by the new key
-    const keysFor = (categories: string[]) => ({
-      ...patient.keysFor(categories),
+    const second = await patient.share(SecretKey.random(), ['laboratory'], {
       identity: newKey,
-    });
-    const second = await grantAccess({
-      ...keysFor(['laboratory']),
-      reader: SecretKey.random().publicKey(),
-      scope: { categories: ['laboratory'] },
       purpose: 'second opinion',
-      expiresAt: Date.now() + DAY,
-      proxies: endpoints(),
-      standby: stack.standbyProxies.map((p) => ({ url: p.url, publicKey: p.publicKey })),
-      threshold: 2,
-      ledger,
-      chain,
     });
     await revokeAccess({ identity: newKey, grant: second, ledger, chain });
     const state = (await patient.host.withSigner(new Signer(newKey)).sync(patient.ledgerId)).state;
