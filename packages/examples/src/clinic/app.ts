@@ -6,7 +6,7 @@
  * session's CSRF token, which lives in this page's memory only.
  */
 import '@medvault/core/share-button';
-import { pdfAttachments, renderRecords, type SharedRecordView } from '../render/index.js';
+import { pdfAttachments, renderRecords, type SharedRecordView } from '@medvault/record-view';
 import type { ReadingJson } from './reading-json.js';
 import type { SessionJson } from './session-routes.js';
 

@@ -3,8 +3,7 @@
  * that the letter and the structured records say the same thing.
  * @module
  */
-import { formatDate } from '../render/dates.js';
-import { formatNumber, formatRange } from '../render/numbers.js';
+import { formatDate, formatNumber, formatRange } from '@medvault/record-view';
 import { atTime } from './clock.js';
 import type { DischargeSummary } from './discharge-pdf.js';
 import type * as fhir4 from './fhir-r4.js';

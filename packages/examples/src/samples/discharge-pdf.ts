@@ -6,8 +6,9 @@
  * document's dates are the letter's.
  * @module
  */
+
+import { formatDate } from '@medvault/record-view';
 import { PDFDocument, type PDFPage, StandardFonts } from 'pdf-lib';
-import { formatDate } from '../render/dates.js';
 import { HOSPITAL } from './hospital.js';
 import { A4, type Fonts, INK, PageFlow, winAnsi } from './pdf-layout.js';
 

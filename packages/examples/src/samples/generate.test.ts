@@ -3,8 +3,9 @@
  * example sites rely on, clinically coherent (flags agree with ranges, eGFR
  * with creatinine), and never mistakable for real patient data.
  */
+
+import { flagFromRange } from '@medvault/record-view';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { flagFromRange } from '../render/flag.js';
 import type * as fhir4 from './fhir-r4.js';
 import { generateSamples } from './generate.js';
 import { LAB_TESTS } from './lab-tests.js';

@@ -3,8 +3,7 @@
  * hospital portal would seal to them.
  * @module
  */
-import { formatDate } from '../render/dates.js';
-import { formatNumber } from '../render/numbers.js';
+import { formatDate, formatNumber } from '@medvault/record-view';
 import { collectionBundle, documentBundle } from './bundles.js';
 import { atTime } from './clock.js';
 import { dischargeSummaryFor } from './discharge-letter.js';

@@ -4,8 +4,7 @@
  * the sex-specific reference range and an interpretation computed from it.
  * @module
  */
-import { ageOn } from '../render/dates.js';
-import { flagFromRange } from '../render/flag.js';
+import { ageOn, flagFromRange } from '@medvault/record-view';
 import type { BuildContext } from './build-context.js';
 import type * as fhir4 from './fhir-r4.js';
 import { HOSPITAL, meta, referenceTo } from './hospital.js';

@@ -1,23 +1,21 @@
 /**
  * A visual check of the clinician's view: renders the first sample patient's
  * records (one of them only in the ledger, optionally one failed) into a
- * standalone page, `tsx src/render/preview.ts [OUT.html] [--failed] [--patient N]`
+ * standalone page, `tsx src/samples/preview.ts [OUT.html] [--failed] [--patient N]`
  * (default /tmp/preview.html, patient 1), then e.g.
  * `chromium --headless --screenshot=/tmp/preview.png file:///tmp/preview.html`.
  *
  * @example
  * ```sh
- * npx tsx packages/examples/src/render/preview.ts /tmp/preview.html --failed
+ * npx tsx packages/examples/src/samples/preview.ts /tmp/preview.html --failed
  * ```
  * @module
  */
 import { writeFile } from 'node:fs/promises';
-import { REFERENCE_DATE } from '../samples/clock.js';
-import { generateSamples } from '../samples/generate.js';
-import { pdfAttachments } from './pdf-attachments.js';
-import { renderRecords } from './render-records.js';
-import { anchored, sampleViews } from './sample-views.js';
-import { renderStyles } from './styles.js';
+import { pdfAttachments, renderRecords, renderStyles } from '@medvault/record-view';
+import { REFERENCE_DATE } from './clock.js';
+import { generateSamples } from './generate.js';
+import { anchored, sampleViews } from './views.js';
 
 const args = process.argv.slice(2);
 const patientAt = args.indexOf('--patient');

@@ -4,15 +4,18 @@
  * and medicines, PDFs inline, provenance on every record, and error cards
  * for what cannot be shown.
  */
+
+import {
+  pdfAttachments,
+  renderRecords,
+  renderStyles,
+  type SharedRecordView,
+} from '@medvault/record-view';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { REFERENCE_DATE } from '../samples/clock.js';
-import { generateSamples } from '../samples/generate.js';
-import type { SamplePatient } from '../samples/record.js';
-import { pdfAttachments } from './pdf-attachments.js';
-import { renderRecords } from './render-records.js';
-import { anchored, sampleViews } from './sample-views.js';
-import { renderStyles } from './styles.js';
-import type { SharedRecordView } from './types.js';
+import { REFERENCE_DATE } from './clock.js';
+import { generateSamples } from './generate.js';
+import type { SamplePatient } from './record.js';
+import { anchored, sampleViews } from './views.js';
 
 const now = new Date(`${REFERENCE_DATE}T12:00:00Z`);
 const enc = (value: unknown) =>

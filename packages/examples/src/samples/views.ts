@@ -5,8 +5,8 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import type { SampleRecord } from '../samples/record.js';
-import type { RecordVerification, SharedRecordView } from './types.js';
+import type { RecordVerification, SharedRecordView } from '@medvault/record-view';
+import type { SampleRecord } from './record.js';
 
 /**
  * A verification of the kind a fully checked record gets: anchored, with a
