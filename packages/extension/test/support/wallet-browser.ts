@@ -12,7 +12,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildExtension } from '../../build.js';
 
 /** Where browser tests save their screenshots (an artifact, never committed). */
-export const SHOTS = join(import.meta.dirname, '../../../../artifacts/screenshots');
+export const SHOTS = join(import.meta.dirname, '../../../../artifacts/screens');
 
 /** Chromium flags for a quiet, headless, sandbox-free run on CI. */
 const QUIET = [

@@ -3,7 +3,7 @@
  * plain page with one script tag, without the wallet and with the real
  * extension (a patient onboarded, a real stack: anvil with the registry, a
  * ledger host, three proxies), and inside a React 19 app. Screenshots of
- * each state go to artifacts/screenshots/share-button-*.png.
+ * each state go to artifacts/screens/share-button-*.png.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
