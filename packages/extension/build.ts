@@ -6,7 +6,7 @@
  * `@medvault/core` is bundled from its sources.
  */
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const root = import.meta.dirname;
@@ -51,17 +51,39 @@ function manifest(target: Target) {
   };
 }
 
-/** Builds both targets into `outDir` (default `dist/`). */
-export async function buildExtension(outDir = join(root, 'dist')): Promise<Record<Target, string>> {
+/** How much the build prints. */
+export type BuildOptions = {
+  /** `'warning'` (default): only warnings and errors; `'info'`: also each bundle and its size. */
+  logLevel?: 'warning' | 'info';
+};
+
+/**
+ * Builds both targets into `outDir` (default `dist/`) and returns their
+ * directories. Quiet unless something is wrong (`logLevel: 'info'` lists
+ * the bundles).
+ *
+ * @example
+ * ```ts
+ * const { chrome, firefox } = await buildExtension(undefined, { logLevel: 'info' });
+ * console.log(`load ${chrome} in Chromium, ${firefox}/manifest.json in Firefox`);
+ * ```
+ */
+export async function buildExtension(
+  outDir = join(root, 'dist'),
+  options: BuildOptions = {},
+): Promise<Record<Target, string>> {
   const common = {
     bundle: true,
     platform: 'browser' as const,
     target: ['chrome111', 'firefox128'],
-    alias: { '@medvault/core': coreSrc },
+    alias: {
+      '@medvault/core': coreSrc,
+      '@medvault/record-view': join(root, '../record-view/src/index.ts'),
+    },
     external: ['node:*'],
     // licence notices (libsecp256k1's MIT notice in the PRE backend) stay in the bundles
     legalComments: 'eof' as const,
-    logLevel: 'warning' as const,
+    logLevel: options.logLevel ?? 'warning',
     minify: false,
     sourcemap: false,
   };
@@ -75,6 +97,7 @@ export async function buildExtension(outDir = join(root, 'dist')): Promise<Recor
       onboarding: join(root, 'src/ui/onboarding.ts'),
       prompt: join(root, 'src/ui/prompt.ts'),
       dashboard: join(root, 'src/ui/dashboard.ts'),
+      record: join(root, 'src/ui/record.ts'),
     },
     outdir: staging,
     splitting: false,
@@ -102,7 +125,12 @@ export async function buildExtension(outDir = join(root, 'dist')): Promise<Recor
   return out;
 }
 
+// `npm run build -w @medvault/extension [-- --verbose]`: one line naming the
+// two directories, relative to where it was typed (npm's INIT_CWD).
 if (process.argv[1] === import.meta.filename) {
-  const dirs = await buildExtension();
-  console.log(`built ${dirs.chrome} and ${dirs.firefox}`);
+  const verbose = process.argv.includes('--verbose');
+  const dirs = await buildExtension(undefined, { logLevel: verbose ? 'info' : 'warning' });
+  const here = process.env.INIT_CWD ?? process.cwd();
+  const show = (dir: string) => relative(here, dir) || '.';
+  console.log(`built ${show(dirs.chrome)} and ${show(dirs.firefox)}`);
 }

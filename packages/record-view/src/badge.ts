@@ -7,7 +7,8 @@
 import { html, type SafeHtml } from './html.js';
 import { isObject, num, str } from './read.js';
 import { safeHref } from './safe-url.js';
-import type { VerificationStatus } from './types.js';
+import type { Audience, VerificationStatus } from './types.js';
+import { wordsFor } from './words.js';
 
 /**
  * The status of a verification as the renderer trusts it: anything the
@@ -46,7 +47,7 @@ function link(url: unknown, label: string): SafeHtml | undefined {
  * // '<div class="mv-badge mv-badge-anchored" …>✓ Verified · anchored at block 1204 … proof …</div>'
  * ```
  */
-export function renderBadge(verification: unknown): SafeHtml {
+export function renderBadge(verification: unknown, audience: Audience = 'clinician'): SafeHtml {
   const v = isObject(verification) ? verification : {};
   const detail = str(v.detail);
   const status = verificationStatus(v);
@@ -58,7 +59,7 @@ export function renderBadge(verification: unknown): SafeHtml {
   if (status === 'in-ledger') {
     const seq = wholeNumber(v.entrySeq);
     return html`<div class="mv-badge mv-badge-ledger" data-verification="in-ledger" title="${detail}">
-<span class="mv-badge-icon" aria-hidden="true">◔</span><span class="mv-badge-text">In the patient's ledger${seq === undefined ? '' : ` (entry #${seq})`}, not anchored yet</span>${link(v.proofUrl, 'inclusion proof')}</div>`;
+<span class="mv-badge-icon" aria-hidden="true">◔</span><span class="mv-badge-text">In ${wordsFor(audience).ledger}${seq === undefined ? '' : ` (entry #${seq})`}, not anchored yet</span>${link(v.proofUrl, 'inclusion proof')}</div>`;
   }
   return html`<div class="mv-badge mv-badge-failed" data-verification="failed" role="alert">
 <span class="mv-badge-icon" aria-hidden="true">⚠</span><span class="mv-badge-text"><strong>Verification failed</strong>${detail ? ': ' : ''}${detail ?? ''}</span><span class="mv-badge-advice">Do not rely on this record until its source confirms it.</span></div>`;

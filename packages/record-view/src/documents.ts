@@ -40,7 +40,7 @@ export function renderDocuments(indexes: number[], ctx: RenderContext): SafeHtml
     const record = ctx.records[i]!;
     const title = typeof record.title === 'string' && record.title ? record.title : 'PDF document';
     return html`<figure class="mv-pdf">
-<figcaption class="mv-pdf-caption"><div class="mv-pdf-title"><a class="mv-src" href="#${recordAnchor(i)}" title="Record ${i + 1}">${i + 1}</a> ${title}</div>${renderBadge(record.verification)}
+<figcaption class="mv-pdf-caption"><div class="mv-pdf-title"><a class="mv-src" href="#${recordAnchor(i)}" title="Record ${i + 1}">${i + 1}</a> ${title}</div>${renderBadge(record.verification, ctx.audience)}
 <a class="mv-pdf-download" data-pdf-cid="${record.cid}" download="${downloadName(title)}">Download PDF</a></figcaption>
 <iframe class="mv-pdf-frame" data-pdf-cid="${record.cid}" title="${title}" loading="lazy"></iframe></figure>`;
   });

@@ -21,6 +21,7 @@ export { pdfAttachments } from './pdf-attachments.js';
 export { renderRecords } from './render-records.js';
 export { renderStyles } from './styles.js';
 export type {
+  Audience,
   PdfAttachment,
   RecordVerification,
   RenderOptions,

@@ -20,6 +20,7 @@ import { renderPatientHeader } from './patient-header.js';
 import { renderRecordList } from './record-list.js';
 import type { RenderContext } from './sources.js';
 import type { RenderOptions, SharedRecordView, VerificationStatus } from './types.js';
+import { wordsFor } from './words.js';
 
 const RANK: Record<VerificationStatus, number> = { anchored: 0, 'in-ledger': 1, failed: 2 };
 
@@ -67,15 +68,15 @@ function provenance(ctx: RenderContext, decoded: DecodedRecord[]): SafeHtml {
       ? html`<span class="mv-prov-anchored">${count.anchored} anchored on chain</span>`
       : '',
     count['in-ledger']
-      ? html`<span class="mv-prov-ledger">${count['in-ledger']} in the patient's ledger only</span>`
+      ? html`<span class="mv-prov-ledger">${count['in-ledger']} in ${wordsFor(ctx.audience).ledger} only</span>`
       : '',
     count.failed
       ? html`<span class="mv-prov-failed">${count.failed} failed verification</span>`
       : '',
   ];
-  return html`<div class="mv-provenance"><span class="mv-prov-total">${n} record${n === 1 ? '' : 's'} shared</span>${parts}</div>
+  return html`<div class="mv-provenance"><span class="mv-prov-total">${n} record${n === 1 ? '' : 's'} ${wordsFor(ctx.audience).shared}</span>${parts}</div>
 ${count.failed ? html`<div class="mv-alert" role="alert"><strong>⚠ ${count.failed === 1 ? 'One record' : `${count.failed} records`} failed verification.</strong> Items found only there are marked ⚠ — do not rely on them until the source confirms.</div>` : ''}
-${unreadable ? html`<div class="mv-alert mv-alert-soft">${unreadable === 1 ? 'One record' : `${unreadable} records`} could not be displayed — see Shared records below.</div>` : ''}`;
+${unreadable ? html`<div class="mv-alert mv-alert-soft">${unreadable === 1 ? 'One record' : `${unreadable} records`} could not be displayed — see ${wordsFor(ctx.audience).list} below.</div>` : ''}`;
 }
 
 /**
@@ -91,7 +92,11 @@ ${unreadable ? html`<div class="mv-alert mv-alert-soft">${unreadable === 1 ? 'On
  */
 export function renderRecords(records: SharedRecordView[], options: RenderOptions = {}): string {
   const list = Array.isArray(records) ? records : [];
-  const ctx: RenderContext = { now: options.now ?? new Date(), records: list };
+  const ctx: RenderContext = {
+    now: options.now ?? new Date(),
+    records: list,
+    audience: options.audience ?? 'clinician',
+  };
   if (list.length === 0) {
     return String(
       html`<div class="mv-view"><p class="mv-empty">No records have been shared.</p></div>`,

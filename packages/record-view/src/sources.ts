@@ -6,12 +6,13 @@
  */
 import { verificationStatus } from './badge.js';
 import { html, type SafeHtml } from './html.js';
-import type { SharedRecordView } from './types.js';
+import type { Audience, SharedRecordView } from './types.js';
 
 /** What every view needs besides its resources. */
 export type RenderContext = {
   now: Date;
   records: readonly SharedRecordView[];
+  audience: Audience;
 };
 
 /**

@@ -80,4 +80,20 @@ export type PdfAttachment = { cid: string; bytes: Uint8Array };
 export type RenderOptions = {
   /** "Today", for ages (default: now). */
   now?: Date;
+  /**
+   * Who reads the view: a clinician reading what a patient shared (the
+   * default: "the patient's ledger", "Shared records"), or the patient
+   * reading her own ("your ledger", "Records shown").
+   */
+  audience?: Audience;
 };
+
+/**
+ * Who reads the view.
+ *
+ * @example
+ * ```ts
+ * const audience: Audience = 'patient';
+ * ```
+ */
+export type Audience = 'clinician' | 'patient';

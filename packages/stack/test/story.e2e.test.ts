@@ -7,7 +7,7 @@
  * extension's prompt, and the clinic page renders the decrypted records with
  * their verification — to its signed-in staff, and to no one else.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChartSummary } from '@medvault/examples';
@@ -133,6 +133,73 @@ describe('the whole story in Chromium', () => {
       .toMatch(/anchored at block \d+/);
     await dashboard.close();
   }, 120_000);
+
+  test('the patient opens her records in the wallet as the clinic would see them, downloads one and exports all as one FHIR Bundle', async () => {
+    const lab = chart.records.find(
+      (r) => r.category === 'laboratory' && r.resourceType === 'Bundle',
+    );
+    const pdf = chart.records.find((r) => r.contentType === 'application/pdf');
+    const dashboard = await extensionPage(browser, 'dashboard.html');
+    await dashboard.locator('#records a[data-cid]').nth(4).waitFor({ timeout: 20_000 });
+    // a lab Bundle: the clinician's tables with units and ranges, decrypted in the background
+    await dashboard.locator('#records a', { hasText: lab?.title as string }).click();
+    await dashboard.waitForURL(/record\.html\?cid=/);
+    const view = dashboard.locator('#record-view');
+    await view.locator('table').first().waitFor({ timeout: 20_000 });
+    await expect(dashboard.locator('#record-title').textContent()).resolves.toBe(lab?.title);
+    const table = (await view.locator('table').allTextContents()).join(' ');
+    expect(table).toMatch(/HbA1c|Hemoglobin A1c/i);
+    expect(table).toMatch(/\d+(\.\d+)?\s*[–-]\s*\d+(\.\d+)?/);
+    await dashboard.screenshot({ path: join(SHOTS, 'my-records-open.png'), fullPage: true });
+    const [download] = await Promise.all([
+      dashboard.waitForEvent('download'),
+      dashboard.locator('#download').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.json$/);
+    const saved = JSON.parse(await readFile(await download.path(), 'utf8'));
+    expect(saved).toMatchObject({ resourceType: 'Bundle' });
+    // the discharge letter: the PDF itself, inline
+    await dashboard.goBack();
+    await dashboard.locator('#records a', { hasText: pdf?.title as string }).click();
+    const frame = dashboard.locator('#record-view iframe[data-pdf-cid]');
+    await frame.waitFor({ timeout: 20_000 });
+    await expect(frame.evaluate((el) => (el as HTMLIFrameElement).src)).resolves.toMatch(
+      /^blob:chrome-extension:/,
+    );
+    await expect(dashboard.locator('#download').textContent()).resolves.toBe('Download (PDF)');
+    const [pdfDownload] = await Promise.all([
+      dashboard.waitForEvent('download'),
+      dashboard.locator('#download').click(),
+    ]);
+    const pdfBytes = await readFile(await pdfDownload.path());
+    expect(pdfBytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await dashboard.screenshot({ path: join(SHOTS, 'my-records-pdf.png') });
+    // everything as one FHIR Bundle: the lab results, the problems, the upload, the PDF
+    await dashboard.goBack();
+    const [exported] = await Promise.all([
+      dashboard.waitForEvent('download'),
+      dashboard.locator('#export').click(),
+    ]);
+    await expect(dashboard.locator('#export-result').textContent()).resolves.toBe(
+      'Saved 5 records in one file.',
+    );
+    await dashboard.screenshot({ path: join(SHOTS, 'my-records-export.png'), fullPage: true });
+    const bundle = JSON.parse(await readFile(await exported.path(), 'utf8')) as {
+      resourceType: string;
+      type: string;
+      entry: { resource: { resourceType: string; id?: string; content?: unknown[] } }[];
+    };
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    const types = new Set(bundle.entry.map((e) => e.resource.resourceType));
+    for (const type of ['Patient', 'Observation', 'Condition', 'DocumentReference'])
+      expect(types).toContain(type);
+    expect(bundle.entry.some((e) => e.resource.id === 'upload-vitd')).toBe(true);
+    const ids = bundle.entry
+      .filter((e) => e.resource.id)
+      .map((e) => `${e.resource.resourceType}/${e.resource.id}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    await dashboard.close();
+  }, 90_000);
 
   test('the clinic staff sign in and ask with the share button; approved in the prompt, the page renders the decrypted records, verified', async () => {
     const clinic = await browser.context.newPage();

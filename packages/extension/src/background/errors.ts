@@ -121,6 +121,40 @@ export class NoSuchProposalError extends BaseError {
 }
 
 /**
+ * The patient asked to open a record that is not in her ledger.
+ *
+ * @example
+ * ```ts
+ * await myRecords.open('bafkrei…unknown'); // throws NoSuchRecordError
+ * ```
+ */
+export class NoSuchRecordError extends BaseError {
+  static override readonly code = 'WALLET_NO_SUCH_RECORD';
+  override readonly name = 'NoSuchRecordError';
+  constructor(cid: string) {
+    super(`The record ${cid.slice(0, 16)}… is not in your ledger.`);
+  }
+}
+
+/**
+ * A record of the ledger could not be opened: its sealed copy is not where
+ * the settings say records are kept, it failed verification, or it is
+ * sealed to a key that is not the patient's.
+ *
+ * @example
+ * ```ts
+ * await myRecords.open(cid); // storage down: throws RecordUnavailableError
+ * ```
+ */
+export class RecordUnavailableError extends BaseError {
+  static override readonly code = 'WALLET_RECORD_UNAVAILABLE';
+  override readonly name = 'RecordUnavailableError';
+  constructor(title: string, reason: string, options?: { cause?: unknown }) {
+    super(`“${title}” could not be opened: ${reason}`, options);
+  }
+}
+
+/**
  * A guardian split the wallet cannot make: the number of guardians or the
  * number needed is out of range (2 ≤ needed ≤ guardians ≤ 10).
  *

@@ -6,6 +6,7 @@
  */
 import { LedgerHostClient } from '@medvault/core/ledger-host';
 import type { ChainAccess } from '@medvault/core/proxy';
+import { type BlobStore, HttpStore } from '@medvault/core/storage';
 import {
   type Address,
   createWalletClient,
@@ -117,6 +118,15 @@ export class SettingsController {
     const proxies = keyed.flatMap((p) => (p ? [use(p)] : []));
     if (pinned) await this.#deps.db.putSettings(settings);
     return { settings, proxies, unreachable };
+  }
+
+  /**
+   * The store the sealed records are read from (the settings' `storage`):
+   * blocks are verified against their CIDs as they arrive.
+   */
+  async storage(): Promise<BlobStore> {
+    const { storage } = await this.get();
+    return new HttpStore({ gateway: storage ?? (DEFAULT_SETTINGS.storage as string) });
   }
 
   /** A client of the ledger host the settings name. */

@@ -14,6 +14,13 @@ const keyHex = z
 export const settingsSchema = z
   .strictObject({
     ledgerHost: httpUrl,
+    /**
+     * Where the sealed records are kept, for opening them: a blob service or
+     * an IPFS gateway (every block is checked against its CID, so it need
+     * not be trusted). Absent in settings saved before it existed: the
+     * default then.
+     */
+    storage: httpUrl.optional(),
     rpcUrl: httpUrl,
     registry: z
       .string()
@@ -56,6 +63,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 /** The local stack of `npm start`. */
 export const DEFAULT_SETTINGS: Settings = {
   ledgerHost: 'http://127.0.0.1:8787',
+  storage: 'http://127.0.0.1:8790',
   rpcUrl: 'http://127.0.0.1:8545',
   // the first contract the dev chain's first account deploys
   registry: '0x5FbDB2315678afecB367f032d93F642f64180aa3',

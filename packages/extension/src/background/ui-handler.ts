@@ -134,6 +134,10 @@ export class UiHandler {
         return wallet.ledgerStatus();
       case 'ledger/anchor':
         return wallet.anchor();
+      case 'record/open':
+        return wallet.openRecord(message.cid);
+      case 'records/export':
+        return wallet.exportRecords();
       case 'grant/revoke':
         return wallet.revoke(message.grantId);
       case 'proposal/decide':

@@ -45,6 +45,11 @@ export type StoredRecord = {
   /** The hospital origin that handed it over. */
   origin: string;
   receivedAt: number;
+  /**
+   * The kinds of identifying data it carries ("phone number", "address" …),
+   * found the first time the wallet opened it; the share prompt names them.
+   */
+  identifying?: string[];
 };
 
 /** A site's permission to talk to the wallet. */
@@ -145,6 +150,9 @@ export class WalletDb {
   }
   async records(): Promise<StoredRecord[]> {
     return this.#db.getAll('records');
+  }
+  async record(cid: string): Promise<StoredRecord | undefined> {
+    return this.#db.get('records', cid);
   }
   async putRecord(record: StoredRecord): Promise<void> {
     await this.#db.put('records', record);

@@ -15,6 +15,7 @@ import {
   type ProposedRecord,
 } from './ledger-sync.js';
 import type { AdoptedFromLedger } from './lists-from-ledger.js';
+import { MyRecords, type OpenedRecord, type RecordsExport } from './my-records.js';
 import type { Session } from './session.js';
 import type { Settings } from './settings.js';
 import { SettingsController } from './settings-controller.js';
@@ -23,6 +24,7 @@ import type { ScryptParams } from './vault.js';
 import type { StoredRecord, WalletDb } from './wallet-db.js';
 
 export type { AccessSummary, LedgerStatus } from './ledger-sync.js';
+export type { OpenedRecord, RecordsExport } from './my-records.js';
 export type { GrantSummary, RecordMatch, RevokeResult } from './sharing.js';
 
 /**
@@ -56,6 +58,7 @@ export class Wallet {
   readonly #identity: IdentityVault;
   readonly #ledgerSync: LedgerSync;
   readonly #sharing: Sharing;
+  readonly #myRecords: MyRecords;
 
   constructor({ db, session, ledgerStore, scrypt }: WalletDeps) {
     const settings = new SettingsController({ db });
@@ -65,6 +68,7 @@ export class Wallet {
     this.#identity = identity;
     this.#ledgerSync = ledgerSync;
     this.#sharing = new Sharing({ db, identity, ledgerSync, settings });
+    this.#myRecords = new MyRecords({ db, identity, ledgerSync, settings });
   }
 
   /** `IdentityVault.onboarded`. */
@@ -137,6 +141,19 @@ export class Wallet {
   /** `Sharing.grants`. */
   grants(origin?: string): Promise<GrantSummary[]> {
     return this.#sharing.grants(origin);
+  }
+
+  /** `MyRecords.open`. */
+  openRecord(cid: string): Promise<OpenedRecord> {
+    return this.#myRecords.open(cid);
+  }
+  /** `MyRecords.exportAll`. */
+  exportRecords(): Promise<RecordsExport> {
+    return this.#myRecords.exportAll();
+  }
+  /** `MyRecords.identifying`. */
+  identifyingIn(cids: readonly string[]): Promise<{ kinds: string[]; unchecked: string[] }> {
+    return this.#myRecords.identifying(cids);
   }
 
   /** `LedgerSync.receive`. */

@@ -36,6 +36,8 @@ export const uiMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('dashboard') }),
   z.strictObject({ type: z.literal('ledger/status') }),
   z.strictObject({ type: z.literal('ledger/anchor') }),
+  z.strictObject({ type: z.literal('record/open'), cid: z.string().min(1).max(256) }),
+  z.strictObject({ type: z.literal('records/export') }),
   z.strictObject({ type: z.literal('grant/revoke'), grantId: z.string().regex(/^[0-9a-f]{64}$/) }),
   z.strictObject({
     type: z.literal('proposal/decide'),

@@ -11,11 +11,13 @@ import type {
   AccessSummary,
   GrantSummary,
   LedgerStatus,
+  RecordsExport,
   RevokeResult,
 } from '../background/wallet.js';
 import type { Permission, StoredRecord } from '../background/wallet-db.js';
 import { call } from './client.js';
 import {
+  categoryName,
   counted,
   describeExpiry,
   describeScope,
@@ -23,7 +25,8 @@ import {
   describeTime,
   keyFingerprint,
 } from './describe.js';
-import { brand, h, inputValue, passphraseField, render, showError } from './dom.js';
+import { brand, h, inputValue, passphraseField, render, showError, unlockForm } from './dom.js';
+import { downloadBytes } from './download.js';
 
 type State = { onboarded: boolean; unlocked: boolean; publicKey?: string };
 type Overview = {
@@ -204,26 +207,90 @@ function recordsView(records: StoredRecord[]) {
   if (!records.length)
     return empty('No records yet. When a hospital sends you one, it appears here.');
   return h(
-    'ul',
-    { class: 'records', id: 'records' },
-    records.map((r) =>
-      h(
-        'li',
-        {},
-        h('span', { class: 'title' }, r.title),
+    'div',
+    {},
+    h(
+      'ul',
+      { class: 'records', id: 'records' },
+      records.map((r) =>
         h(
-          'span',
-          { class: 'hint' },
-          [r.resourceType, r.category, describeSize(r.size)].filter(Boolean).join(' · '),
-        ),
-        h(
-          'span',
-          { class: 'hint' },
-          `${r.origin ? `from ${new URL(r.origin).host}` : 'restored from your ledger'}, ${describeTime(r.receivedAt)}`,
+          'li',
+          {},
+          h(
+            'a',
+            {
+              class: 'title',
+              href: `record.html?cid=${encodeURIComponent(r.cid)}`,
+              target: compact ? '_blank' : undefined,
+              'data-cid': r.cid,
+            },
+            r.title,
+          ),
+          h(
+            'span',
+            { class: 'hint' },
+            [categoryName(r.category), describeSize(r.size)].filter(Boolean).join(' · '),
+          ),
+          h(
+            'span',
+            { class: 'hint' },
+            `${r.origin ? `From ${new URL(r.origin).host}` : 'Restored from your ledger'}, added ${describeTime(r.receivedAt)}`,
+          ),
         ),
       ),
     ),
+    compact
+      ? null
+      : h(
+          'div',
+          { class: 'actions' },
+          h(
+            'button',
+            { class: 'secondary', id: 'export', onclick: (e: Event) => void exportAll(e) },
+            'Download all my records (one FHIR file)',
+          ),
+        ),
   );
+}
+
+async function exportAll(event: Event) {
+  const button = event.currentTarget as HTMLButtonElement;
+  button.disabled = true;
+  button.textContent = 'Preparing…';
+  button.parentElement?.querySelector('.export-result')?.remove();
+  try {
+    const { bundle, included, failed } = await call<RecordsExport>({ type: 'records/export' });
+    downloadBytes(
+      bundle,
+      'application/fhir+json',
+      `medvault-records-${new Date().toISOString().slice(0, 10)}.json`,
+    );
+    button.after(
+      h(
+        'p',
+        {
+          class: `export-result notice ${failed.length ? 'warning' : 'ok'}`,
+          role: 'status',
+          id: 'export-result',
+        },
+        `Saved ${counted(included, 'record', 'records')} in one file.`,
+        failed.length
+          ? h(
+              'span',
+              {},
+              ` Not included: ${failed.map((f) => `${f.title} (${f.reason})`).join('; ')}`,
+            )
+          : '',
+      ),
+    );
+  } catch (error) {
+    button.after(
+      h('p', { class: 'export-result notice error', role: 'alert' }, (error as Error).message),
+    );
+  } finally {
+    button.disabled = false;
+    button.textContent = 'Download all my records (one FHIR file)';
+  }
 }
 
 function grantsView(grants: GrantSummary[]) {
@@ -720,28 +787,7 @@ function lockedView() {
       'main',
       { class: 'card narrow' },
       h('h1', {}, 'MedVault is locked'),
-      h(
-        'form',
-        {
-          id: 'unlock-form',
-          onsubmit: async (e: Event) => {
-            e.preventDefault();
-            try {
-              await call({ type: 'unlock', passphrase: inputValue('passphrase') });
-              await load();
-            } catch (error) {
-              showError((error as Error).message);
-            }
-          },
-        },
-        passphraseField('passphrase', 'Your passphrase', true),
-        h('p', { id: 'error', class: 'notice error', role: 'alert', hidden: true }),
-        h(
-          'div',
-          { class: 'actions' },
-          h('button', { type: 'submit', class: 'primary', id: 'unlock' }, 'Unlock'),
-        ),
-      ),
+      unlockForm(load, (passphrase) => call({ type: 'unlock', passphrase })),
     ),
   );
 }

@@ -8,15 +8,40 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
 const CATEGORY_WORDS: Record<string, string> = {
-  laboratory: 'lab results',
-  'vital-signs': 'vital signs',
+  allergy: 'allergies',
+  demographics: 'personal details',
+  document: 'letters and documents',
+  encounter: 'visits',
   imaging: 'imaging studies',
-  'social-history': 'social history',
+  immunization: 'vaccinations',
+  laboratory: 'lab results',
+  medication: 'medicines',
+  other: 'other records',
+  'problem-list': 'conditions and diagnoses',
   procedure: 'procedures',
+  psychiatry: 'mental health records',
+  summary: 'health summaries',
+  'vital-signs': 'vital signs',
+  'social-history': 'social history',
   survey: 'questionnaires',
   exam: 'examination findings',
   therapy: 'therapy notes',
 };
+
+/**
+ * A category as a patient names it, capitalised ("Lab results"); a
+ * category the wallet has no words for is quoted as it is.
+ *
+ * @example
+ * ```ts
+ * categoryName('laboratory') // 'Lab results'
+ * ```
+ */
+export function categoryName(category: string | undefined): string {
+  if (!category) return '';
+  const words = CATEGORY_WORDS[category];
+  return words ? words[0]?.toUpperCase() + words.slice(1) : `“${category}”`;
+}
 
 const RESOURCE_WORDS: Record<string, string> = {
   Observation: 'observations (measurements and lab values)',

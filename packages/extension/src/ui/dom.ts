@@ -83,3 +83,60 @@ export function showError(message: string): void {
     box.hidden = false;
   }
 }
+
+/**
+ * The passphrase form of a locked wallet, with the way out for a forgotten
+ * passphrase (it cannot be recovered; the recovery phrase or guardians set
+ * the wallet up again with a new one). `onUnlocked` runs once the
+ * background says unlocked; `unlock` sends the passphrase; `extra` are
+ * buttons beside Unlock (e.g. "Not now").
+ *
+ * @example
+ * ```ts
+ * render(brand(), h('main', { class: 'card narrow' }, unlockForm(load, (p) => call({ type: 'unlock', passphrase: p }))));
+ * ```
+ */
+export function unlockForm(
+  onUnlocked: () => unknown,
+  unlock: (passphrase: string) => Promise<unknown>,
+  ...extra: Node[]
+): HTMLElement {
+  return h(
+    'form',
+    {
+      id: 'unlock-form',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        try {
+          await unlock(inputValue('passphrase'));
+          await onUnlocked();
+        } catch (error) {
+          showError((error as Error).message);
+        }
+      },
+    },
+    passphraseField('passphrase', 'Your passphrase', true),
+    h('p', { id: 'error', class: 'notice error', role: 'alert', hidden: true }),
+    h(
+      'details',
+      { class: 'hint', id: 'forgot' },
+      h('summary', {}, 'Forgot your passphrase?'),
+      h(
+        'p',
+        {},
+        'Nobody can look it up or reset it — not MedVault, not a hospital. Set this wallet up again with your recovery words (or with your guardians), and choose a new passphrase. Your records and shares come back from your ledger.',
+      ),
+      h(
+        'a',
+        { href: 'onboarding.html', target: '_blank', id: 'forgot-restore' },
+        'Set up again with my recovery words',
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      ...extra,
+      h('button', { type: 'submit', class: 'primary', id: 'unlock' }, 'Unlock'),
+    ),
+  );
+}

@@ -24,7 +24,7 @@ import {
   keyFingerprint,
   scopeIncludesFuture,
 } from './describe.js';
-import { brand, h, inputValue, passphraseField, render, showError } from './dom.js';
+import { brand, h, render, showError, unlockForm } from './dom.js';
 import { originWarnings } from './origin-check.js';
 
 type Current = { prompt: PendingPrompt | undefined; unlocked: boolean };
@@ -75,31 +75,13 @@ function unlock(prompt: PendingPrompt) {
       'main',
       { class: 'card' },
       originBlock(prompt.origin, 'A site is waiting for MedVault'),
-      h(
-        'form',
-        {
-          id: 'unlock-form',
-          onsubmit: async (e: Event) => {
-            e.preventDefault();
-            try {
-              await call({ type: 'unlock', passphrase: inputValue('passphrase') });
-              await load();
-            } catch (error) {
-              showError((error as Error).message);
-            }
-          },
-        },
-        passphraseField('passphrase', 'Your passphrase', true),
-        h('p', { id: 'error', class: 'notice error', role: 'alert', hidden: true }),
+      unlockForm(
+        load,
+        (passphrase) => call({ type: 'unlock', passphrase }),
         h(
-          'div',
-          { class: 'actions' },
-          h(
-            'button',
-            { type: 'button', class: 'secondary', id: 'deny', onclick: () => void decide(false) },
-            'Not now',
-          ),
-          h('button', { type: 'submit', class: 'primary', id: 'unlock' }, 'Unlock'),
+          'button',
+          { type: 'button', class: 'secondary', id: 'deny', onclick: () => void decide(false) },
+          'Not now',
         ),
       ),
     ),

@@ -282,6 +282,7 @@ export async function restoreFromGuardianShares(
 /** The wallet's settings, as the dashboard's form saves them. */
 export type WalletSettings = {
   ledgerHost: string;
+  storage?: string;
   rpcUrl: string;
   registry: string;
   proxies: { url: string; publicKey?: string }[];
@@ -292,17 +293,20 @@ export type WalletSettings = {
 };
 
 /**
- * The wallet's settings for a local stack: its ledger host, chain and three
- * proxies, 2 of 3, then the stack's standby proxies.
+ * The wallet's settings for a local stack: its ledger host, record storage
+ * (the blob service), chain and three proxies, 2 of 3, then the stack's
+ * standby proxies.
  */
 export function stackSettings(stack: {
   ledgerHost: { url: string };
   chain: { rpcUrl: string; registry: string };
   proxies: { url: string }[];
   standbyProxies?: { url: string }[];
+  blobService?: { url: string };
 }): WalletSettings {
   return {
     ledgerHost: stack.ledgerHost.url,
+    ...(stack.blobService ? { storage: stack.blobService.url } : {}),
     rpcUrl: stack.chain.rpcUrl,
     registry: stack.chain.registry,
     proxies: [...stack.proxies, ...(stack.standbyProxies ?? [])].map((p) => ({ url: p.url })),
