@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { collect, sealRecordBytes } from '@medvault/core/envelope';
 import { PublicKey, SecretKey } from '@medvault/core/pre';
 import { grantFromJson, readShared } from '@medvault/core/proxy';
-import { MemoryStore } from '@medvault/core/storage';
+import { type BlobStore, HttpStore } from '@medvault/core/storage';
 import {
+  type Answer,
   answerPrompt,
   ask,
   choosePassphrase,
@@ -36,7 +37,7 @@ let browser: WalletBrowser;
 let page: Page;
 let mnemonic: string;
 let patientSecretHex: string;
-const store = new MemoryStore();
+let store: BlobStore;
 let recordCid: string;
 let sharedGrant: ReturnType<typeof grantFromJson>;
 const clinic = SecretKey.random();
@@ -56,6 +57,8 @@ function shareParams(purpose: string) {
 beforeAll(async () => {
   env = await startBrowserStack('medvault-ext-', 'Riverside Clinic');
   ({ dir, stack, browser, siteUrl, otherSiteUrl } = env);
+  // the hospital's side of the test puts sealed records where the wallet reads them
+  store = new HttpStore({ gateway: stack.blobService.url });
 }, 120_000);
 
 afterAll(async () => {
@@ -217,14 +220,21 @@ describe('MedVault extension in Chromium', () => {
     await expect(popup.locator('#reader-fingerprint').textContent()).resolves.toMatch(
       /^[0-9A-F]{4}( [0-9A-F]{4}){4}$/,
     );
-    await expect(popup.locator('#proxies').textContent()).resolves.toMatch(/Any 2 of 3/);
+    await expect(popup.locator('#proxies').textContent()).resolves.toMatch(
+      /^3 independent services .+ any 2 of them are needed/,
+    );
     await popup.screenshot({ path: join(SHOTS, 'consent-share.png'), fullPage: true });
-    // keyboard: the heading has the focus, never Share; once Share is enabled, Tab, Tab, Enter approves
+    // keyboard: the heading has the focus, never Share; once Share is enabled, Tab reaches
+    // Deny before Share, and Enter approves
     await expect(popup.evaluate(() => document.activeElement?.id)).resolves.toBe('title');
     await popup.locator('#approve:not([disabled])').waitFor();
-    await popup.keyboard.press('Tab');
-    await popup.keyboard.press('Tab');
-    await expect(popup.evaluate(() => document.activeElement?.id)).resolves.toBe('approve');
+    const order: string[] = [];
+    while (order.at(-1) !== 'approve' && order.length < 12) {
+      await popup.keyboard.press('Tab');
+      order.push(await popup.evaluate(() => document.activeElement?.id ?? ''));
+    }
+    expect(order.at(-1)).toBe('approve');
+    expect(order.at(-2)).toBe('deny');
     await popup.keyboard.press('Enter').catch(() => undefined);
     const shared = await answer;
     expect(shared.ok).toBe(true);
@@ -282,7 +292,15 @@ describe('MedVault extension in Chromium', () => {
     await popupA.locator('#purpose').waitFor();
     const b = ask(page, 'medvault_requestShare', shareParams('Second'));
     await new Promise((r) => setTimeout(r, 500));
-    expect(browser.context.pages().filter((p) => p.url().includes('/prompt.html'))).toHaveLength(1);
+    // (a confirmation left open by an earlier share is not a request)
+    const waiting = async () => {
+      const prompts = browser.context.pages().filter((p) => p.url().includes('/prompt.html'));
+      const open = await Promise.all(
+        prompts.map((p) => p.locator('#shared-summary').count().catch(() => 1)),
+      );
+      return open.filter((confirmation) => confirmation === 0).length;
+    };
+    expect(await waiting()).toBe(1);
     const second = nextPrompt(browser);
     await answerPrompt(popupA, 'deny');
     const popupB = await second;
@@ -295,7 +313,7 @@ describe('MedVault extension in Chromium', () => {
   test('locked, requests wait for the passphrase', async () => {
     expect((await uiCall(browser, { type: 'lock' })).ok).toBe(true);
     const prompt = nextPrompt(browser);
-    const answer = ask(page, 'medvault_getPublicKey');
+    const answer = ask(page, 'medvault_listGrants');
     const popup = await prompt;
     await popup.locator('#passphrase').waitFor();
     await popup.screenshot({ path: join(SHOTS, 'unlock-prompt.png') });
@@ -369,7 +387,13 @@ describe('MedVault extension in Chromium', () => {
       'Riverside Clinic',
     );
     await dashboard.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
+    // ending a share asks once more, saying what ending does and does not do
     await dashboard.locator(`[data-revoke="${sharedGrant.grantId}"]`).click();
+    await expect(dashboard.locator('.revoke-confirm').textContent()).resolves.toMatch(
+      /stops new reads.+cannot take back/,
+    );
+    await dashboard.screenshot({ path: join(SHOTS, 'revoke-confirm.png') });
+    await dashboard.locator(`[data-revoke-confirm="${sharedGrant.grantId}"]`).click();
     await dashboard.locator('.badge.revoked').waitFor({ timeout: 20_000 });
     // an ended share says when it was created and ended, and which one it is
     await expect(
@@ -398,6 +422,179 @@ describe('MedVault extension in Chromium', () => {
     expect(refused).toBeInstanceOf(Error);
     expect(String(refused.message)).toMatch(/PROXY_GRANT_(UNKNOWN|INACTIVE)/);
   });
+
+  /** What a hospital page does: asks the key of `category`, seals, stores, hands over. */
+  async function deliver(resource: object, title: string, category: string): Promise<string> {
+    const asked = (await ask(page, 'medvault_getEncryptionKey', [{ category }])) as {
+      value: { publicKey: string };
+    };
+    const key = PublicKey.fromCompressedBytes(hexToBytes(asked.value.publicKey));
+    const sealed = await sealRecordBytes(key, new TextEncoder().encode(JSON.stringify(resource)), {
+      contentType: 'application/fhir+json',
+    });
+    await store.put(sealed.bytes);
+    const prompt = nextPrompt(browser);
+    const answer = ask(page, 'medvault_receiveRecord', [
+      {
+        cid: sealed.cid.toString(),
+        capsule: bytesToHex(sealed.capsule.toBytes()),
+        contentType: 'application/fhir+json',
+        resourceType: (resource as { resourceType: string }).resourceType,
+        category,
+        recipient: asked.value.publicKey,
+        size: sealed.size,
+        title,
+      },
+    ]);
+    await answerPrompt(await prompt, 'approve');
+    expect(await answer).toMatchObject({ ok: true });
+    return sealed.cid.toString();
+  }
+
+  /** Every prompt window opened while `run` runs. */
+  async function promptsDuring(run: () => Promise<void>): Promise<Page[]> {
+    const opened: Page[] = [];
+    const seen = (p: Page) => {
+      if (p.url().includes('/prompt.html')) opened.push(p);
+    };
+    browser.context.on('page', seen);
+    try {
+      await run();
+    } finally {
+      browser.context.off('page', seen);
+    }
+    return opened;
+  }
+
+  /** Whether `selector` lies wholly inside the prompt window's viewport (460×720). */
+  const inView = (popup: Page, selector: string) =>
+    popup.locator(selector).evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight && box.height > 0;
+    });
+
+  let lab2: string;
+  let problems: string;
+
+  test('one window for a locked wallet: the site is not asked to connect again, the prompt unlocks, and the patient narrows the share in it', async () => {
+    lab2 = await deliver(
+      { resourceType: 'Observation', id: 'ldl', code: { text: 'LDL cholesterol' } },
+      'LDL 88 mg/dL',
+      'laboratory',
+    );
+    problems = await deliver(
+      {
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [
+          {
+            resource: {
+              resourceType: 'Patient',
+              name: [{ text: 'Ana Lima' }],
+              telecom: [{ system: 'phone', value: '555-0100' }],
+              address: [{ line: ['1 Main St'] }],
+            },
+          },
+          { resource: { resourceType: 'Condition', code: { text: 'Type 2 diabetes' } } },
+        ],
+      },
+      'Problem list',
+      'problem-list',
+    );
+    expect((await uiCall(browser, { type: 'lock' })).ok).toBe(true);
+    let answer!: Promise<Answer>;
+    let popup!: Page;
+    const windows = await promptsDuring(async () => {
+      // connected before: answered at once, no window, even locked
+      expect(await ask(page, 'medvault_connect')).toMatchObject({ ok: true });
+      const prompt = nextPrompt(browser);
+      answer = ask(page, 'medvault_requestShare', [
+        {
+          ...shareParams('Cardiology referral')[0],
+          scope: { categories: ['laboratory', 'problem-list'] },
+        },
+      ]);
+      popup = await prompt;
+      // the size the background opens prompt windows at
+      await popup.setViewportSize({ width: 460, height: 720 });
+      await popup.locator('#passphrase').waitFor();
+      await expect(popup.locator('#origin').textContent()).resolves.toBe(new URL(siteUrl).origin);
+      await popup.screenshot({ path: join(SHOTS, 'one-window-locked.png') });
+      await popup.locator('#passphrase').fill(PASSPHRASE);
+      await popup.locator('#unlock').click();
+      // the same window now asks the share itself
+      await popup.locator('#reader-name').waitFor({ timeout: 20_000 });
+      await expect(popup.locator('#match-count').textContent()).resolves.toMatch(
+        /^3 of your records match today/,
+      );
+      // what approving means, above the buttons, in view at 460×720
+      await expect(popup.locator('#consent').textContent()).resolves.toMatch(
+        /can open these records as often as they like until .+Ending the share stops new reads\. It cannot take back what they have already read or saved\./,
+      );
+      await expect(popup.locator('#identifying').textContent()).resolves.toBe(
+        'These records also show your name, phone number and address.',
+      );
+      for (const part of ['#consent', '#approve', '#deny']) {
+        expect(await inView(popup, part)).toBe(true);
+      }
+      // untick problems, end after a week instead of 30 days
+      await popup.locator('input[name="category"][value="problem-list"]').uncheck();
+      await popup.locator('#until').selectOption({ label: '1 week from now' });
+      await expect(popup.locator('#consent-until').textContent()).resolves.toMatch(/in 7 days/);
+      await popup.screenshot({ path: join(SHOTS, 'consent-narrowed.png') });
+      await answerPrompt(popup, 'approve');
+      await popup.locator('#shared-summary').waitFor({ timeout: 30_000 });
+      await popup.screenshot({ path: join(SHOTS, 'consent-shared.png') });
+    });
+    expect(windows).toHaveLength(1);
+    const shared = await answer;
+    expect(shared).toMatchObject({ ok: true });
+    const grant = grantFromJson((shared as { value: unknown }).value);
+    // the grant covers only what was left ticked: lab results, for a week
+    expect(grant.scope).toEqual({ categories: ['laboratory'] });
+    expect(grant.categories).toEqual(['laboratory']);
+    expect(Math.abs(grant.expiresAt - (Date.now() + 7 * 86_400_000))).toBeLessThan(120_000);
+    const read = await readShared({ reader: clinic, grant, cids: [lab2, problems], store }).catch(
+      (e: Error) => e,
+    );
+    const opened = read instanceof Error ? [] : read.records.map((r) => r.cid.toString());
+    expect(opened).not.toContain(problems);
+  }, 90_000);
+
+  test('a second share to the same reader is warned of; unticking a record shares exactly the records left', async () => {
+    const prompt = nextPrompt(browser);
+    const answer = ask(page, 'medvault_requestShare', [
+      {
+        ...shareParams('Second opinion')[0],
+        scope: { categories: ['laboratory', 'problem-list'] },
+      },
+    ]);
+    const popup = await prompt;
+    await popup.locator('#reader-name').waitFor();
+    await expect(popup.locator('#overlap').textContent()).resolves.toMatch(
+      /^Riverside Clinic — Dr\. Okafor already holds a share of 2 of these records/,
+    );
+    await popup.locator(`input[name="record"][value="${lab2}"]`).uncheck();
+    await popup.locator('#fixed-set:not([hidden])').waitFor();
+    await popup.screenshot({ path: join(SHOTS, 'consent-overlap-records.png'), fullPage: true });
+    await answerPrompt(popup, 'approve');
+    const shared = await answer;
+    expect(shared).toMatchObject({ ok: true });
+    const grant = grantFromJson((shared as { value: unknown }).value);
+    expect(grant.scope.cids?.sort()).toEqual([recordCid, problems].sort());
+    const { records, failures } = await readShared({
+      reader: clinic,
+      grant,
+      cids: [recordCid],
+      store,
+    });
+    expect(failures).toEqual([]);
+    expect(records).toHaveLength(1);
+    const refused = await readShared({ reader: clinic, grant, cids: [lab2], store }).catch(
+      (e: Error) => e,
+    );
+    expect(refused instanceof Error || refused.records.length === 0).toBe(true);
+  }, 60_000);
 
   test('on a second computer the phrase brings the records and shares back from the ledger', async () => {
     const mine = (await uiCall(browser, { type: 'dashboard' })).value as {

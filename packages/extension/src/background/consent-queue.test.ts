@@ -30,13 +30,27 @@ describe('consent queue', () => {
     expect(queue.size).toBe(2);
     expect(await queue.decide(shown[0]?.id as string, true)).toEqual({ ok: true });
     expect(await first).toEqual({ value: 'grant-1' });
-    expect(hidden).toHaveLength(1);
+    // an approved share keeps its window: the page says what was shared, then closes itself
+    expect(hidden).toHaveLength(0);
     expect(shown.map((p) => p.origin)).toEqual(['https://a.example', 'https://b.example']);
     // an answer for a prompt that is not on screen is refused
     expect(await queue.decide(shown[0]?.id as string, true)).toMatchObject({ ok: false });
     await queue.decide(shown[1]?.id as string, false);
     expect(await second).toMatchObject({ code: 4001, message: expect.stringMatching(/denied/) });
     expect(queue.size).toBe(0);
+  });
+
+  test('an approved connect closes its window at once; an approved share passes the edits to its action', async () => {
+    const { queue, shown, hidden } = setup();
+    const connected = settle(queue.ask('connect', 'https://a.example', {}, async () => 'ok'));
+    await queue.decide(shown[0]?.id as string, true);
+    expect(await connected).toEqual({ value: 'ok' });
+    expect(hidden.map((p) => p.kind)).toEqual(['connect']);
+    const shared = settle(
+      queue.ask('share', 'https://a.example', {}, async (edits) => ({ edits })),
+    );
+    await queue.decide(shown[1]?.id as string, true, { categories: ['laboratory'] });
+    expect(await shared).toEqual({ value: { edits: { categories: ['laboratory'] } } });
   });
 
   test('closing the window denies; a failing action reports to the prompt and the page', async () => {

@@ -26,7 +26,7 @@ export type PromptOutcome = { ok: true } | { ok: false; message: string };
 
 type Entry = {
   prompt: PendingPrompt;
-  act: () => Promise<unknown>;
+  act: (edits?: unknown) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: ProviderRpcError) => void;
   timer?: ReturnType<typeof setTimeout>;
@@ -71,10 +71,17 @@ export class ConsentQueue {
   }
 
   /**
-   * Queues a prompt; resolves with `act()`'s result once approved, rejects
-   * with a `ProviderRpcError` (4001) when denied, closed or timed out.
+   * Queues a prompt; resolves with `act(edits)`'s result once approved
+   * (`edits`: what the patient changed in the prompt, checked by the
+   * caller), rejects with a `ProviderRpcError` (4001) when denied, closed
+   * or timed out.
    */
-  ask<T>(kind: PromptKind, origin: string, details: unknown, act: () => Promise<T>): Promise<T> {
+  ask<T>(
+    kind: PromptKind,
+    origin: string,
+    details: unknown,
+    act: (edits?: unknown) => Promise<T>,
+  ): Promise<T> {
     const pending = this.#entries.filter((e) => e.prompt.origin === origin).length;
     if (pending >= (this.#options.perOrigin ?? 3)) {
       return Promise.reject(
@@ -91,8 +98,12 @@ export class ConsentQueue {
     });
   }
 
-  /** The patient's answer from the prompt page. */
-  async decide(id: string, approve: boolean): Promise<PromptOutcome> {
+  /**
+   * The patient's answer from the prompt page, with what she changed. An
+   * approved share keeps its window: the page confirms what was shared and
+   * closes itself.
+   */
+  async decide(id: string, approve: boolean, edits?: unknown): Promise<PromptOutcome> {
     const entry = this.#entries[0];
     if (!entry || entry.prompt.id !== id || entry.busy) {
       return { ok: false, message: 'This request is no longer waiting for an answer.' };
@@ -107,8 +118,8 @@ export class ConsentQueue {
     entry.busy = true;
     if (entry.timer) clearTimeout(entry.timer);
     try {
-      const value = await entry.act();
-      this.#finish(entry, undefined, value);
+      const value = await entry.act(edits);
+      this.#finish(entry, undefined, value, entry.prompt.kind !== 'share');
       return { ok: true };
     } catch (error) {
       const rpc = toRpcError(error);
@@ -171,7 +182,7 @@ export class ConsentQueue {
     if (error) entry.reject(error);
     else entry.resolve(value);
     if (index === 0) {
-      if (hide || !error) void this.#options.hide(entry.prompt);
+      if (hide) void this.#options.hide(entry.prompt);
       this.#present();
     }
   }

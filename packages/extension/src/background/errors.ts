@@ -155,6 +155,23 @@ export class RecordUnavailableError extends BaseError {
 }
 
 /**
+ * The prompt sent an edit that would widen a share request, or leave
+ * nothing of it: the patient may only narrow what a site asked for.
+ *
+ * @example
+ * ```ts
+ * narrowRequest(request, { expiresAt: request.expiresAt + 1 }, matches, now); // throws InvalidNarrowingError
+ * ```
+ */
+export class InvalidNarrowingError extends BaseError {
+  static override readonly code = 'WALLET_INVALID_NARROWING';
+  override readonly name = 'InvalidNarrowingError';
+  constructor(reason: string) {
+    super(`This change cannot be made to the request: ${reason}.`);
+  }
+}
+
+/**
  * A guardian split the wallet cannot make: the number of guardians or the
  * number needed is out of range (2 ≤ needed ≤ guardians ≤ 10).
  *

@@ -275,13 +275,25 @@ describe('provider permissions', () => {
     expect(await w.ask(CLINIC, 'medvault_getPublicKey')).toMatchObject({ code: 4100 });
   });
 
+  test('locked, a connected site is not asked to connect again, and its public key needs no passphrase', async () => {
+    const w = await setup();
+    await w.ask(CLINIC, 'medvault_connect');
+    w.session.lock();
+    w.patient.answer = () => 'wait';
+    expect(await w.ask(CLINIC, 'medvault_connect')).toEqual({
+      value: { publicKey: await patientKey },
+    });
+    expect(await w.ask(CLINIC, 'medvault_getPublicKey')).toEqual({ value: await patientKey });
+    expect(w.queue.size).toBe(0);
+  });
+
   test('locked, a connected site waits for the passphrase; approving without it is refused', async () => {
     const w = await setup();
     await w.ask(CLINIC, 'medvault_connect');
     w.session.lock();
     w.patient.answer = () => 'wait';
     let settled = false;
-    const answer = w.ask(CLINIC, 'medvault_getPublicKey').finally(() => {
+    const answer = w.ask(CLINIC, 'medvault_listGrants').finally(() => {
       settled = true;
     });
     await new Promise((r) => setTimeout(r, 10));
@@ -295,7 +307,7 @@ describe('provider permissions', () => {
     );
     expect(settled).toBe(false);
     await w.ui.handle({ type: 'unlock', passphrase: PASSPHRASE });
-    expect(await answer).toEqual({ value: await patientKey });
+    expect(await answer).toEqual({ value: [] });
   });
 });
 

@@ -18,6 +18,7 @@ import {
 } from '../shared/provider-schema.js';
 import { ProviderRpcError, RPC_ERROR } from '../shared/rpc-error.js';
 import type { ConsentQueue } from './consent-queue.js';
+import { type Narrowing, narrowRequest } from './narrowing.js';
 import type { Session } from './session.js';
 import type { Settings } from './settings.js';
 import type { Wallet } from './wallet.js';
@@ -80,7 +81,10 @@ export class ProviderHandler {
     }
     if (method === 'medvault_connect') {
       parseParams(method, params);
-      if ((await db.permission(origin)) && session.unlocked) return this.#connected();
+      // connected before: no new question, locked or not (the public key is
+      // no secret); a request that needs the key asks for the passphrase in
+      // its own prompt, so a locked wallet still means one window per share
+      if (await db.permission(origin)) return this.#connected();
       return queue.ask('connect', origin, {}, async () => {
         await db.putPermission({ origin, connectedAt: Date.now() });
         return this.#connected();
@@ -95,7 +99,6 @@ export class ProviderHandler {
     switch (method) {
       case 'medvault_getPublicKey': {
         parseParams(method, params);
-        await this.#unlocked(origin);
         return wallet.publicKey();
       }
       case 'medvault_getEncryptionKey': {
@@ -109,8 +112,16 @@ export class ProviderHandler {
           shareRequestProblem(request, Date.now()) ??
           proxyChoiceProblem(request, await wallet.settings());
         if (problem) throw invalid(`medvault_requestShare: ${problem}`);
-        return queue.ask('share', origin, await this.#shareDetails(request), () =>
-          wallet.share(request, origin),
+        return queue.ask('share', origin, await this.#shareDetails(request), async (edits) =>
+          wallet.share(
+            narrowRequest(
+              request,
+              edits as Narrowing | undefined,
+              await wallet.recordsInScope(request.scope),
+              Date.now(),
+            ),
+            origin,
+          ),
         );
       }
       case 'medvault_receiveRecord': {

@@ -90,6 +90,27 @@ export type RecordMatch = {
 };
 
 /**
+ * An active share the same reader already holds that covers some of what a
+ * new request asks for: the prompt warns before the patient shares twice.
+ *
+ * @example
+ * ```ts
+ * const [first]: Overlap[] = await sharing.overlapping(request, matches);
+ * ```
+ */
+export type Overlap = {
+  grantId: string;
+  createdAt: number;
+  expiresAt: number;
+  /** The site that asked for it. */
+  origin: string;
+  /** How many of the request's matched records it already covers. */
+  records: number;
+  /** The categories both cover. */
+  categories: string[];
+};
+
+/**
  * What `Sharing` needs.
  *
  * @example
@@ -325,6 +346,35 @@ export class Sharing {
       rotated: rotated.map((r) => r.category),
       updated: updated.length,
     };
+  }
+
+  /**
+   * The active shares with the same reader key (from any site) that cover
+   * a record `request` matches today, or a category it names.
+   */
+  async overlapping(request: ShareRequest, matches: readonly RecordMatch[]): Promise<Overlap[]> {
+    const now = Date.now();
+    const asked = new Set(request.scope.categories ?? matches.map((m) => m.category));
+    return (await this.#deps.db.grants())
+      .filter(
+        (g) =>
+          !g.revokedAt && g.grant.expiresAt > now && g.grant.reader === request.reader.publicKey,
+      )
+      .map((g) => {
+        const scope = g.grant.scope;
+        const records = matches.filter((m) => recordInScope(scope, m)).length;
+        const categories = g.grant.categories.filter((c) => asked.has(c));
+        return {
+          grantId: g.grant.grantId,
+          createdAt: g.createdAt,
+          expiresAt: g.grant.expiresAt,
+          origin: g.origin,
+          records,
+          categories,
+        };
+      })
+      .filter((o) => o.records > 0 || o.categories.length > 0)
+      .sort((a, b) => b.createdAt - a.createdAt);
   }
 
   /** Grants, newest first; with `origin`, only those that origin asked for. */

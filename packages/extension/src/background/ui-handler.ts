@@ -3,15 +3,20 @@
  * background checks the sender); still, every message is validated.
  */
 
+import type { ShareRequest } from '../shared/provider-schema.js';
 import { type UiMessage, uiMessageSchema } from '../shared/ui-schema.js';
 import type { ConsentQueue } from './consent-queue.js';
 import { InvalidMessageError, REPLACE_CONFIRMATION, WalletExistsError } from './errors.js';
 import { checkShares } from './guardian-shares.js';
 import { newMnemonic } from './identity.js';
+import { categoriesToChoose, narrowRequest } from './narrowing.js';
 import type { Session } from './session.js';
 import type { Settings } from './settings.js';
 import type { Wallet } from './wallet.js';
 import type { WalletDb } from './wallet-db.js';
+
+/** Records a share prompt checks for identifying data (the rest are counted as not checked). */
+const MAX_CHECKED = 50;
 
 /** What the handler needs. */
 export type UiHandlerDeps = {
@@ -103,24 +108,45 @@ export class UiHandler {
       case 'prompt/current': {
         const prompt = queue.current();
         if (prompt?.kind === 'share') {
-          const details = prompt.details as {
-            request: { scope: Parameters<Wallet['recordsInScope']>[0] };
-          };
+          const details = prompt.details as { request: ShareRequest };
+          const { request } = details;
+          const matches = await wallet.recordsInScope(request.scope);
           return {
             prompt: {
               ...prompt,
-              details: { ...details, matches: await wallet.recordsInScope(details.request.scope) },
+              details: {
+                ...details,
+                matches,
+                categories: categoriesToChoose(request.scope, matches),
+                // what the records say about who the patient is (kinds only); opened when unlocked
+                identifying: session.unlocked
+                  ? await wallet.identifyingIn(matches.slice(0, MAX_CHECKED).map((m) => m.cid))
+                  : undefined,
+                overlapping: await wallet.overlapping(request, matches),
+              },
             },
             unlocked: session.unlocked,
           };
         }
         return { prompt, unlocked: session.unlocked };
       }
-      case 'prompt/decide':
+      case 'prompt/decide': {
         if (message.approve && !session.unlocked) {
           return { ok: false, message: 'Unlock the wallet first.' };
         }
-        return queue.decide(message.id, message.approve);
+        const prompt = queue.current();
+        if (message.approve && message.narrow && prompt?.kind === 'share') {
+          // refused here, the prompt stays open for another answer
+          const { request } = prompt.details as { request: ShareRequest };
+          narrowRequest(
+            request,
+            message.narrow,
+            await wallet.recordsInScope(request.scope),
+            Date.now(),
+          );
+        }
+        return queue.decide(message.id, message.approve, message.narrow);
+      }
       case 'dashboard':
         return {
           // first: it brings the ledger up to date (and the lists with it), best effort

@@ -19,13 +19,19 @@ import { MyRecords, type OpenedRecord, type RecordsExport } from './my-records.j
 import type { Session } from './session.js';
 import type { Settings } from './settings.js';
 import { SettingsController } from './settings-controller.js';
-import { type GrantSummary, type RecordMatch, type RevokeResult, Sharing } from './sharing.js';
+import {
+  type GrantSummary,
+  type Overlap,
+  type RecordMatch,
+  type RevokeResult,
+  Sharing,
+} from './sharing.js';
 import type { ScryptParams } from './vault.js';
 import type { StoredRecord, WalletDb } from './wallet-db.js';
 
 export type { AccessSummary, LedgerStatus } from './ledger-sync.js';
 export type { OpenedRecord, RecordsExport } from './my-records.js';
-export type { GrantSummary, RecordMatch, RevokeResult } from './sharing.js';
+export type { GrantSummary, Overlap, RecordMatch, RevokeResult } from './sharing.js';
 
 /**
  * What `Wallet` needs.
@@ -137,6 +143,10 @@ export class Wallet {
   /** `Sharing.revoke`. */
   revoke(grantId: string, origin?: string): Promise<RevokeResult> {
     return this.#sharing.revoke(grantId, origin);
+  }
+  /** `Sharing.overlapping`. */
+  overlapping(request: ShareRequest, matches: readonly RecordMatch[]): Promise<Overlap[]> {
+    return this.#sharing.overlapping(request, matches);
   }
   /** `Sharing.grants`. */
   grants(origin?: string): Promise<GrantSummary[]> {

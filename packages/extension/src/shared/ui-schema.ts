@@ -32,7 +32,19 @@ export const uiMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('unlock'), passphrase }),
   z.strictObject({ type: z.literal('lock') }),
   z.strictObject({ type: z.literal('prompt/current') }),
-  z.strictObject({ type: z.literal('prompt/decide'), id: z.string(), approve: z.boolean() }),
+  z.strictObject({
+    type: z.literal('prompt/decide'),
+    id: z.string(),
+    approve: z.boolean(),
+    /** What the patient narrowed in a share prompt (narrowing.ts checks it only narrows). */
+    narrow: z
+      .strictObject({
+        categories: z.array(z.string().max(64)).max(100).optional(),
+        cids: z.array(z.string().max(256)).max(10_000).optional(),
+        expiresAt: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+      })
+      .optional(),
+  }),
   z.strictObject({ type: z.literal('dashboard') }),
   z.strictObject({ type: z.literal('ledger/status') }),
   z.strictObject({ type: z.literal('ledger/anchor') }),

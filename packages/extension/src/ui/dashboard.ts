@@ -306,13 +306,13 @@ function grantsView(grants: GrantSummary[]) {
           'div',
           { class: 'grant-head' },
           h('strong', {}, g.readerName),
-          h('span', { class: `badge ${g.status}` }, g.status),
+          h('span', { class: `badge ${g.status}` }, STATUS_WORDS[g.status]),
         ),
         h('p', {}, describeScope(g.scope), ' — ', h('em', {}, g.purpose)),
         h(
           'p',
           { class: 'hint' },
-          `${g.origin ? `asked by ${g.origin}` : 'restored from your ledger'} · created ${describeTime(g.createdAt)} · ${g.status === 'active' ? `until ${describeExpiry(g.expiresAt)}` : g.status === 'revoked' && g.revokedAt ? `ended by you ${describeTime(g.revokedAt)}` : `expired ${describeTime(g.expiresAt)}`} · ${g.threshold} of ${g.proxies.length} proxies · share ${g.grantId.slice(0, 8)}`,
+          `${g.origin ? `asked by ${g.origin}` : 'restored from your ledger'} · created ${describeTime(g.createdAt)} · ${g.status === 'active' ? `until ${describeExpiry(g.expiresAt)}` : g.status === 'revoked' && g.revokedAt ? `ended by you ${describeTime(g.revokedAt)}` : `expired ${describeTime(g.expiresAt)}`} · share ${g.grantId.slice(0, 8)}`,
         ),
         g.keysUpdatedAt && g.status === 'active'
           ? h(
@@ -327,9 +327,9 @@ function grantsView(grants: GrantSummary[]) {
               {
                 class: 'danger small',
                 'data-revoke': g.grantId,
-                onclick: (e: Event) => void revoke(g.grantId, e.target as HTMLButtonElement),
+                onclick: (e: Event) => confirmRevoke(g, e.target as HTMLButtonElement),
               },
-              'Revoke',
+              'End this share',
             )
           : g.rotationPending
             ? h(
@@ -765,9 +765,58 @@ async function anchor() {
   button.disabled = false;
 }
 
+const STATUS_WORDS: Record<GrantSummary['status'], string> = {
+  active: 'Active',
+  expired: 'Expired',
+  revoked: 'Ended',
+};
+
+/** Asks once more before a share ends, saying what ending does and does not do. */
+function confirmRevoke(g: GrantSummary, button: HTMLButtonElement) {
+  const box = h(
+    'div',
+    {
+      class: 'revoke-confirm notice warning',
+      role: 'alertdialog',
+      'aria-label': 'End this share?',
+    },
+    h(
+      'p',
+      {},
+      `End the share with ${g.readerName}? It stops new reads at once. It cannot take back what ${g.readerName} has already read or saved.`,
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          class: 'secondary small',
+          onclick: () => {
+            box.replaceWith(button);
+            button.focus();
+          },
+        },
+        'Keep it',
+      ),
+      h(
+        'button',
+        {
+          class: 'danger small',
+          'data-revoke-confirm': g.grantId,
+          autofocus: true,
+          onclick: (e: Event) => void revoke(g.grantId, e.target as HTMLButtonElement),
+        },
+        'Yes, end it',
+      ),
+    ),
+  );
+  button.replaceWith(box);
+}
+
 async function revoke(grantId: string, button: HTMLButtonElement) {
   button.disabled = true;
-  button.textContent = 'Revoking…';
+  button.textContent = 'Ending…';
   try {
     const result = (await call({ type: 'grant/revoke', grantId })) as RevokeResult;
     await load();
@@ -775,7 +824,7 @@ async function revoke(grantId: string, button: HTMLButtonElement) {
     if (list && result.rotated.length > 0) list.before(rotationNotice(result));
   } catch (error) {
     button.disabled = false;
-    button.textContent = 'Revoke';
+    button.textContent = 'Try again';
     button.after(h('p', { class: 'notice error', role: 'alert' }, (error as Error).message));
   }
 }

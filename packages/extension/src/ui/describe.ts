@@ -58,8 +58,20 @@ const RESOURCE_WORDS: Record<string, string> = {
   Patient: 'your demographic details',
 };
 
-const list = (items: string[]) =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+/**
+ * Items as an English list: "a", "a and b", "a, b and c".
+ *
+ * @example
+ * ```ts
+ * joinWords(['name', 'phone number', 'address']) // 'name, phone number and address'
+ * ```
+ */
+export function joinWords(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+const list = joinWords;
 
 const day = (ms: number) =>
   new Date(ms).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });

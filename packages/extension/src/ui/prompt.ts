@@ -12,15 +12,19 @@
  */
 import type { GrantScope } from '@medvault/core/ledger';
 import type { PendingPrompt, PromptOutcome } from '../background/consent-queue.js';
-import type { RecordMatch } from '../background/wallet.js';
+import type { Narrowing } from '../background/narrowing.js';
+import type { Overlap, RecordMatch } from '../background/wallet.js';
 import type { ReceiveRecordRequest, ShareRequest } from '../shared/provider-schema.js';
 import { APPROVE_DELAY_MS, type ApprovalGuard, guardApproval } from './approval-gate.js';
 import { call } from './client.js';
 import {
+  categoryName,
+  counted,
   describeExpiry,
   describeScope,
   describeSize,
   describeTime,
+  joinWords,
   keyFingerprint,
   scopeIncludesFuture,
 } from './describe.js';
@@ -33,6 +37,12 @@ type ShareDetails = {
   proxies: string[];
   threshold: number;
   matches: RecordMatch[];
+  /** The categories the patient may untick. */
+  categories: string[];
+  /** Kinds of identifying data in the matched records (absent while locked). */
+  identifying?: { kinds: string[]; unchecked: string[] };
+  /** Active shares with the same reader that cover some of the same. */
+  overlapping: Overlap[];
 };
 
 const promptId = new URLSearchParams(location.search).get('id') ?? '';
@@ -96,21 +106,114 @@ function heading(text: string) {
   return h('h1', { id: 'title', tabindex: -1, autofocus: true }, text);
 }
 
-function row(label: string, ...value: (Node | string)[]) {
+function row(label: string, ...value: (Node | string | null)[]) {
   return [h('dt', {}, label), h('dd', {}, ...value)];
 }
 
-function shareBody(details: ShareDetails) {
-  const { request, matches } = details;
+/** The ends the patient may choose instead of the one asked: only shorter ones. */
+const SHORTER = [
+  { label: '1 hour', ms: 3_600_000 },
+  { label: '1 day', ms: 86_400_000 },
+  { label: '1 week', ms: 7 * 86_400_000 },
+  { label: '30 days', ms: 30 * 86_400_000 },
+];
+
+/** What the patient changed in the prompt, read from its controls. */
+function narrowing(details: ShareDetails): Narrowing | undefined {
+  const out: Narrowing = {};
+  const ticked = (name: string) =>
+    [...document.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`)].filter(
+      (i) => i.checked,
+    );
+  const categoryBoxes = document.querySelectorAll(`input[name="category"]`);
+  const categories = ticked('category').map((i) => i.value);
+  if (categoryBoxes.length && categories.length < details.categories.length) {
+    out.categories = categories;
+  }
+  const recordBoxes = [...document.querySelectorAll<HTMLInputElement>('input[name="record"]')];
+  const visible = recordBoxes.filter((i) => !i.disabled);
+  if (visible.some((i) => !i.checked)) {
+    // records past the first 20 are not listed, and stay as ticked
+    const listed = new Set(recordBoxes.map((i) => i.value));
+    out.cids = [
+      ...visible.filter((i) => i.checked).map((i) => i.value),
+      ...details.matches
+        .filter((m) => !listed.has(m.cid))
+        .filter((m) => !out.categories || out.categories.includes(m.category ?? ''))
+        .map((m) => m.cid),
+    ];
+  }
+  const until = document.getElementById('until') as HTMLSelectElement | null;
+  if (until && until.value !== 'asked') out.expiresAt = Date.now() + Number(until.value);
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Keeps the record boxes in step with the category boxes, and says what unticking means. */
+function syncChoices() {
+  const categories = new Set(
+    [...document.querySelectorAll<HTMLInputElement>('input[name="category"]')]
+      .filter((i) => i.checked)
+      .map((i) => i.value),
+  );
+  const hasCategoryBoxes = document.querySelectorAll('input[name="category"]').length > 0;
+  for (const box of document.querySelectorAll<HTMLInputElement>('input[name="record"]')) {
+    const off = hasCategoryBoxes && !categories.has(box.dataset.category ?? '');
+    box.disabled = off;
+    box.closest('li')?.classList.toggle('off', off);
+  }
+  const records = [...document.querySelectorAll<HTMLInputElement>('input[name="record"]')];
+  const fixed = records.some((i) => !i.disabled && !i.checked);
+  const note = document.getElementById('fixed-set');
+  if (note) note.hidden = !fixed;
+  const future = document.getElementById('future');
+  if (future) future.hidden = fixed;
+  const nothing =
+    (hasCategoryBoxes && categories.size === 0) ||
+    (records.length > 0 && records.every((i) => i.disabled || !i.checked));
+  const approve = document.getElementById('approve') as HTMLButtonElement | null;
+  if (approve) approve.dataset.nothing = nothing ? 'true' : '';
+  const empty = document.getElementById('nothing-left');
+  if (empty) empty.hidden = !nothing;
+  const until = document.getElementById('until') as HTMLSelectElement | null;
+  const end = document.getElementById('consent-until');
+  if (until && end) {
+    const at =
+      until.value === 'asked' ? details()?.request.expiresAt : Date.now() + Number(until.value);
+    if (at) end.textContent = describeExpiry(at);
+  }
+}
+
+let shown: ShareDetails | undefined;
+const details = () => shown;
+
+function shareBody(d: ShareDetails) {
+  shown = d;
+  const { request, matches } = d;
   const scope: GrantScope = request.scope;
+  const reader = request.reader.name;
+  const chooseCategories = d.categories.length > 1;
+  const shorter = SHORTER.filter((s) => Date.now() + s.ms < request.expiresAt - 60_000);
   return [
     heading('Share records?'),
+    d.overlapping.length
+      ? h(
+          'p',
+          { class: 'notice caution', id: 'overlap', role: 'status' },
+          `${reader} already holds a share of ${
+            d.overlapping[0]?.records
+              ? counted(d.overlapping[0].records, 'of these records', 'of these records')
+              : 'the same kind of records'
+          }, made ${describeTime(d.overlapping[0]?.createdAt ?? 0)} and running until ${describeExpiry(
+            d.overlapping[0]?.expiresAt ?? 0,
+          )}. Sharing again gives a second share; you can end either from your dashboard.`,
+        )
+      : null,
     h(
       'dl',
       { class: 'facts' },
       row(
         'Who will read them',
-        h('strong', { id: 'reader-name' }, request.reader.name),
+        h('strong', { id: 'reader-name' }, reader),
         h('span', { class: 'hint' }, ' (as the site names them)'),
         h('br'),
         h('span', { class: 'hint' }, 'Key fingerprint '),
@@ -123,6 +226,27 @@ function shareBody(details: ShareDetails) {
       row(
         'What',
         h('strong', { id: 'scope' }, describeScope(scope)),
+        chooseCategories
+          ? h(
+              'fieldset',
+              { class: 'choices', id: 'categories' },
+              h('legend', { class: 'hint' }, 'Untick what you do not want to share:'),
+              d.categories.map((c) =>
+                h(
+                  'label',
+                  { class: 'check' },
+                  h('input', {
+                    type: 'checkbox',
+                    name: 'category',
+                    value: c,
+                    checked: true,
+                    onchange: syncChoices,
+                  }),
+                  h('span', {}, categoryName(c)),
+                ),
+              ),
+            )
+          : null,
         h(
           'p',
           { class: 'hint', id: 'match-count' },
@@ -135,48 +259,120 @@ function shareBody(details: ShareDetails) {
         matches.length
           ? h(
               'ul',
-              { class: 'records', id: 'matches' },
-              matches
-                .slice(0, 20)
-                .map((m) =>
+              { class: 'records choices', id: 'matches' },
+              matches.slice(0, 20).map((m) =>
+                h(
+                  'li',
+                  {},
                   h(
-                    'li',
-                    {},
+                    'label',
+                    { class: 'check' },
+                    h('input', {
+                      type: 'checkbox',
+                      name: 'record',
+                      value: m.cid,
+                      'data-category': m.category ?? '',
+                      checked: true,
+                      onchange: syncChoices,
+                    }),
                     h('span', {}, m.title),
-                    h('span', { class: 'hint' }, describeTime(m.time)),
                   ),
+                  h('span', { class: 'hint' }, `added ${describeTime(m.time)}`),
                 ),
+              ),
               matches.length > 20
-                ? h('li', { class: 'hint' }, `and ${matches.length - 20} more`)
+                ? h('li', { class: 'hint' }, `and ${matches.length - 20} more (shared as asked)`)
                 : null,
             )
           : '',
+        h(
+          'p',
+          { class: 'notice caution', id: 'fixed-set', hidden: true },
+          'Only the ticked records will be shared. Records you add later will not be.',
+        ),
+        h(
+          'p',
+          { class: 'notice error', id: 'nothing-left', hidden: true },
+          'Nothing is left to share: tick at least one record, or Deny.',
+        ),
         scopeIncludesFuture(scope)
           ? h(
               'p',
-              { class: 'notice caution' },
-              'Records you add later that match will be shared too, until this grant ends.',
+              { class: 'notice caution', id: 'future' },
+              'Records you add later that match will be shared too, until this share ends.',
             )
           : '',
       ),
       row('Why', h('span', { id: 'purpose' }, request.purpose)),
-      row('Until', h('span', { id: 'expiry' }, describeExpiry(request.expiresAt))),
+      row(
+        'Until',
+        shorter.length
+          ? h(
+              'select',
+              { id: 'until', 'aria-label': 'Share until', onchange: syncChoices },
+              h(
+                'option',
+                { value: 'asked', selected: true },
+                `${describeExpiry(request.expiresAt)} (as asked)`,
+              ),
+              shorter.map((s) => h('option', { value: String(s.ms) }, `${s.label} from now`)),
+            )
+          : h('span', { id: 'expiry' }, describeExpiry(request.expiresAt)),
+      ),
       row(
         'Through',
         h(
           'span',
           { id: 'proxies' },
-          `Any ${details.threshold} of ${details.proxies.length} independent proxies must cooperate; none can read your records.`,
+          `${d.proxies.length} independent services pass the records on; any ${d.threshold} of them are needed, and none of them can read your records.`,
         ),
         h(
           'ul',
           { class: 'plain hint' },
-          details.proxies.map((p) => h('li', { class: 'mono' }, p)),
+          d.proxies.map((p) => h('li', { class: 'mono' }, p)),
         ),
       ),
     ),
-    h('p', { class: 'hint' }, 'You can revoke this at any time from your MedVault dashboard.'),
   ];
+}
+
+/** What saying yes means, right above the buttons. */
+function shareConsent(d: ShareDetails) {
+  const reader = d.request.reader.name;
+  const identifying = d.identifying;
+  return h(
+    'div',
+    { class: 'consent', id: 'consent' },
+    h('p', { class: 'consent-title' }, 'If you share:'),
+    h(
+      'ul',
+      {},
+      h(
+        'li',
+        {},
+        `${reader} can open these records as often as they like until `,
+        h('span', { id: 'consent-until' }, describeExpiry(d.request.expiresAt)),
+        '.',
+      ),
+      h(
+        'li',
+        {},
+        'Ending the share stops new reads. It cannot take back what they have already read or saved.',
+      ),
+      identifying
+        ? h(
+            'li',
+            { id: 'identifying' },
+            identifying.kinds.length
+              ? `These records also show your ${joinWords(identifying.kinds)}.`
+              : 'These records carry no name, address or ID number of yours that the wallet could find.',
+            identifying.unchecked.length
+              ? ` (${counted(identifying.unchecked.length, 'record', 'records')} could not be checked.)`
+              : '',
+          )
+        : null,
+    ),
+  );
 }
 
 function receiveBody(record: ReceiveRecordRequest) {
@@ -235,41 +431,113 @@ function show(prompt: PendingPrompt) {
       { class: 'card', 'aria-labelledby': 'title' },
       originBlock(prompt.origin, verb),
       body,
-      h('p', { id: 'error', class: 'notice error', role: 'alert', hidden: true }),
+      // what saying yes means, any error, and the buttons stay in view together
       h(
         'div',
-        { class: 'actions', id: 'decision' },
-        h('button', { class: 'secondary', id: 'deny', onclick: () => void decide(false) }, 'Deny'),
+        { class: 'decision-bar', id: 'decision-bar' },
+        prompt.kind === 'share' ? shareConsent(prompt.details as ShareDetails) : null,
+        h('p', { id: 'error', class: 'notice error', role: 'alert', hidden: true }),
         h(
-          'button',
-          {
-            class: 'primary',
-            id: 'approve',
-            disabled: true,
-            'aria-disabled': 'true',
-            onclick: () => void decide(true),
-          },
-          prompt.kind === 'share' ? 'Share' : prompt.kind === 'receive' ? 'Add record' : 'Connect',
+          'div',
+          { class: 'actions', id: 'decision' },
+          h(
+            'button',
+            { class: 'secondary', id: 'deny', onclick: () => void decide(false) },
+            'Deny',
+          ),
+          h(
+            'button',
+            {
+              class: 'primary',
+              id: 'approve',
+              disabled: true,
+              'aria-disabled': 'true',
+              onclick: () => void decide(true),
+            },
+            prompt.kind === 'share'
+              ? 'Share'
+              : prompt.kind === 'receive'
+                ? 'Add record'
+                : 'Connect',
+          ),
         ),
       ),
     ),
   );
+  if (prompt.kind === 'share') syncChoices();
   const approve = document.getElementById('approve');
   if (approve instanceof HTMLButtonElement) approval = guardApproval(approve, APPROVE_DELAY_MS);
 }
 
+/** After Share: what was shared, until when, and where to end it; the window closes itself. */
+function shared(edits: Narrowing | undefined) {
+  const d = shown;
+  if (!d) return window.close();
+  const until = edits?.expiresAt ?? d.request.expiresAt;
+  render(
+    brand(),
+    h(
+      'main',
+      { class: 'card', 'aria-labelledby': 'title' },
+      h('h1', { id: 'title', tabindex: -1 }, 'Shared'),
+      h(
+        'p',
+        { id: 'shared-summary' },
+        `${d.request.reader.name} can now read ${
+          edits?.cids ? counted(edits.cids.length, 'record', 'records') : 'what you chose'
+        } until ${describeExpiry(until)}.`,
+      ),
+      h(
+        'p',
+        { class: 'hint' },
+        'You can end this share at any time under Shares in your MedVault dashboard.',
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          { class: 'primary', id: 'close', autofocus: true, onclick: () => window.close() },
+          'Close',
+        ),
+      ),
+    ),
+  );
+  document.getElementById('close')?.focus();
+  setTimeout(() => window.close(), CONFIRMATION_MS);
+}
+
+/** How long the confirmation after Share stays before the window closes itself. */
+const CONFIRMATION_MS = 8_000;
+
 async function decide(approve: boolean) {
   // an approval counts only once the guard says so, however the click came
   if (approve && !approval?.ready()) return;
+  const approveButton = document.getElementById('approve') as HTMLButtonElement | null;
+  if (approve && approveButton?.dataset.nothing === 'true') {
+    showError('Nothing is left to share: tick at least one record, or Deny.');
+    return;
+  }
+  const edits = approve && shown ? narrowing(shown) : undefined;
   approval?.dispose();
   approval = undefined;
   const decision = document.getElementById('decision');
   for (const b of decision?.querySelectorAll('button') ?? [])
     (b as HTMLButtonElement).disabled = true;
-  const approveButton = document.getElementById('approve');
   if (approve && approveButton) approveButton.textContent = 'Working…';
-  const outcome = await call<PromptOutcome>({ type: 'prompt/decide', id: promptId, approve });
+  let outcome: PromptOutcome;
+  try {
+    outcome = await call<PromptOutcome>({
+      type: 'prompt/decide',
+      id: promptId,
+      approve,
+      ...(edits ? { narrow: edits } : {}),
+    });
+  } catch (error) {
+    outcome = { ok: false, message: (error as Error).message };
+  }
   if (outcome.ok) {
+    if (approve && shown) return shared(edits);
     window.close();
     return;
   }
