@@ -51,7 +51,15 @@ function manifest(target: Target) {
   };
 }
 
-/** How much the build prints. */
+/**
+ * How much the build prints.
+ *
+ * @example
+ * ```ts
+ * const quiet: BuildOptions = {}; // warnings and errors only
+ * const verbose: BuildOptions = { logLevel: 'info' }; // also each bundle and its size
+ * ```
+ */
 export type BuildOptions = {
   /** `'warning'` (default): only warnings and errors; `'info'`: also each bundle and its size. */
   logLevel?: 'warning' | 'info';
