@@ -38,7 +38,6 @@ export type {
 } from './events.js';
 export type { ShareButtonProps } from './jsx-props.js';
 export {
-  DEFAULT_INSTALL_URL,
   DEFAULT_LABEL,
   parseShareRequest,
   type ShareRequestParams,

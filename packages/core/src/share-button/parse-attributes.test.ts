@@ -14,7 +14,6 @@ import { isCompressedSecp256k1Point } from './curve-point.js';
 import { InvalidAttributeError, type Parsed, type ShareButtonAttribute } from './errors.js';
 import {
   checkScope,
-  DEFAULT_INSTALL_URL,
   DEFAULT_LABEL,
   isoInstant,
   parseExpiry,
@@ -249,10 +248,10 @@ describe('expiry', () => {
 });
 
 describe('install-url and label', () => {
-  test('install-url: http(s) only, resolved against the page; a default', () => {
+  test('install-url: http(s) only, resolved against the page; absent, no link at all', () => {
     expect(parseInstallUrl(null, 'https://clinic.example/a')).toEqual({
       ok: true,
-      value: DEFAULT_INSTALL_URL,
+      value: undefined,
     });
     expect(parseInstallUrl('/get', 'https://clinic.example/a/b')).toEqual({
       ok: true,

@@ -17,8 +17,6 @@ import { InvalidAttributeError, type Parsed, type ShareButtonAttribute } from '.
 
 /** Text of the button when `label` is absent. */
 export const DEFAULT_LABEL = 'Share my records';
-/** Where the "no extension" hint links when `install-url` is absent. */
-export const DEFAULT_INSTALL_URL = 'https://medvault.org/install';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -284,16 +282,18 @@ export function parseExpiry(inDays: string | null, at: string | null, now: numbe
 /**
  * `install-url`: where the "no extension" hint links, resolved against
  * `base`; http(s) only, so that an attribute can never become a
- * `javascript:` link.
+ * `javascript:` link. Absent, there is no link (undefined): the button does
+ * not send patients to an address nobody chose — it tells them to ask the
+ * site.
  *
  * @example
  * ```ts
  * parseInstallUrl('/get-medvault', 'https://clinic.example/share'); // { ok: true, value: 'https://clinic.example/get-medvault' }
- * parseInstallUrl(null, location.href);                          // { ok: true, value: DEFAULT_INSTALL_URL }
+ * parseInstallUrl(null, location.href);                          // { ok: true, value: undefined }
  * ```
  */
-export function parseInstallUrl(value: string | null, base: string): Parsed<string> {
-  if (isBlank(value)) return ok(DEFAULT_INSTALL_URL);
+export function parseInstallUrl(value: string | null, base: string): Parsed<string | undefined> {
+  if (isBlank(value)) return ok(undefined);
   let url: URL;
   try {
     url = new URL(value.trim(), base);

@@ -15,7 +15,6 @@ import type { InvalidAttributeError, ShareButtonAttribute } from './errors.js';
 import { emit } from './events.js';
 import { drawIcon } from './icons.js';
 import {
-  DEFAULT_INSTALL_URL,
   isoInstant,
   parseInstallUrl,
   parseLabel,
@@ -76,8 +75,8 @@ const pageUrl = () => globalThis.location?.href ?? 'about:blank';
  * - `expires-in-days` / `expiresInDays` — a positive number of days from the click, or
  * - `expires-at` / `expiresAt` — an ISO 8601 date or date-time; the property takes a `Date` or
  *   ms since the epoch. Exactly one of the two; a minute to ten years ahead.
- * - `install-url` / `installUrl` — where the "no extension" hint links (default
- *   `https://medvault.org/install`).
+ * - `install-url` / `installUrl` — where the "no extension" hint links; absent, there is
+ *   no link and the button tells the patient to ask the site.
  * - `label` / `label` — the button's text (default "Share my records").
  *
  * A missing or invalid attribute puts the button in state `error` with a
@@ -361,9 +360,12 @@ export class ShareButton extends ElementBase {
         this.#wallet = 'absent';
         this.#render();
         const installUrl = parseInstallUrl(this.getAttribute('install-url'), pageUrl());
+        const where = installUrl.ok ? installUrl.value : undefined;
         emit(this, 'medvault-error', {
           code: 'SHARE_NO_EXTENSION',
-          message: `The MedVault wallet is not installed in this browser: install it (${installUrl.ok ? installUrl.value : ''}) and reload the page.`,
+          message: where
+            ? `The MedVault wallet is not installed in this browser: install it (${where}) and reload the page.`
+            : 'The MedVault wallet is not installed in this browser, and this page names no place to get it (install-url).',
         });
         return;
       }
@@ -403,7 +405,10 @@ export class ShareButton extends ElementBase {
     if (this.getAttribute('state') !== state) this.setAttribute('state', state);
     const outcome = this.#activity.kind === 'done' ? this.#activity.outcome : undefined;
     const readerName = parseReaderName(this.getAttribute('reader-name'));
+    const installUrl = parseInstallUrl(this.getAttribute('install-url'), pageUrl());
+    const link = installUrl.ok ? installUrl.value : undefined;
     const view = viewOf(state, {
+      installLink: link !== undefined,
       message:
         this.#problem?.shortMessage ?? (outcome?.kind === 'granted' ? undefined : outcome?.message),
       readerName: readerName.ok ? readerName.value : undefined,
@@ -419,9 +424,9 @@ export class ShareButton extends ElementBase {
     drawIcon(statusIcon, view.statusIcon);
     if (statusText.textContent !== view.status) statusText.textContent = view.status;
     message.toggleAttribute('data-empty', view.status === '' && !view.hint);
-    const installUrl = parseInstallUrl(this.getAttribute('install-url'), pageUrl());
     hint.hidden = !view.hint;
-    hint.href = installUrl.ok ? installUrl.value : DEFAULT_INSTALL_URL;
+    if (link) hint.href = link;
+    else hint.removeAttribute('href');
   }
 }
 

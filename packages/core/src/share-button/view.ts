@@ -29,6 +29,8 @@ export type ViewContext = {
   /** Who was granted, and until when (state `granted`). */
   readerName?: string | undefined;
   expiresAt?: number | undefined;
+  /** The page named where to get the wallet (`install-url`); without it there is no link. */
+  installLink?: boolean;
 };
 
 function until(expiresAt: number | undefined): string {
@@ -55,8 +57,10 @@ export function viewOf(state: ShareButtonState, context: ViewContext): View {
         ...base,
         statusIcon: 'info',
         tone: 'neutral',
-        status: 'MedVault isn’t installed in this browser.',
-        hint: true,
+        status: context.installLink
+          ? 'MedVault isn’t installed in this browser.'
+          : 'MedVault isn’t installed in this browser. Ask this site how to get it.',
+        hint: context.installLink === true,
       };
     case 'connecting':
       return {

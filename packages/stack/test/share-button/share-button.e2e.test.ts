@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretKey } from '@medvault/core/pre';
 import { grantFromJson } from '@medvault/core/proxy';
-import { DEFAULT_INSTALL_URL } from '@medvault/core/share-button';
 import {
   answerPrompt,
   launchBrowser,
@@ -149,26 +148,30 @@ describe('without the wallet', () => {
     await inState(page, 'no-extension');
     // the page needed that one script and nothing else
     expect(site.requested.filter((p) => p.endsWith('.js'))).toEqual(['/medvault-share-button.js']);
+    // no install-url: no link to an address nobody chose; the patient is told to ask the site
     const hint = page.getByRole('link', { name: 'Install the MedVault wallet' });
-    await expect(hint.getAttribute('href')).resolves.toBe(DEFAULT_INSTALL_URL);
-    await expect(hint.isVisible()).resolves.toBe(true);
+    await expect(hint.count()).resolves.toBe(0);
     // the status line is a live region: screen readers hear it change
     await expect(page.getByRole('status').textContent()).resolves.toBe(
-      'MedVault isn’t installed in this browser.',
+      'MedVault isn’t installed in this browser. Ask this site how to get it.',
     );
     await expect(page.getByRole('status').getAttribute('aria-live')).resolves.toBe('polite');
-    await shot(page, 'no-extension');
     await page.getByRole('button', { name: 'Share my records' }).click();
     await expect.poll(() => seen(page)).toHaveLength(1);
     const [event] = await seen(page);
     expect(event).toMatchObject({
       type: 'medvault-error',
       state: 'no-extension',
-      detail: { code: 'SHARE_NO_EXTENSION', message: expect.stringContaining(DEFAULT_INSTALL_URL) },
+      detail: { code: 'SHARE_NO_EXTENSION', message: expect.stringMatching(/names no place/) },
     });
     // install-url is followed, resolved against the page
     await page.locator(BUTTON).evaluate((el) => el.setAttribute('install-url', '/get-medvault'));
     await expect.poll(() => hint.getAttribute('href')).toBe(`${site.url}/get-medvault`);
+    await expect(hint.isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('status').textContent()).resolves.toBe(
+      'MedVault isn’t installed in this browser.',
+    );
+    await shot(page, 'no-extension');
     expect(problemsOf(page)).toEqual([]);
   });
 
