@@ -11,7 +11,8 @@ export type ClinicPageConfig = { readerKey: string; readerName: string; purpose:
 
 /**
  * The page's HTML: the sign-in form, and (hidden until signed in) the share
- * button and what was shared.
+ * button, the shares the clinic holds (each with a Read button) and what
+ * was read.
  *
  * @example
  * ```ts
@@ -26,6 +27,15 @@ medvault-share-button { --medvault-accent: #0f766e; }
 .scope-choice { display: flex; gap: 18px; flex-wrap: wrap; margin: 6px 0 14px; font-size: 14px; }
 .scope-choice label { display: flex; gap: 6px; align-items: center; }
 .proxy-report { font-size: 13px; color: var(--warn); margin: 8px 0 0; }
+.code-note { font-size: 12px; color: var(--muted); margin: 4px 0 0; font-family: ui-monospace, monospace; }
+.share-list { list-style: none; padding: 0; margin: 4px 0 14px; display: grid; gap: 8px; }
+.share-list li { display: flex; justify-content: space-between; align-items: center; gap: 12px;
+  padding: 10px 14px; border: 1px solid var(--line); border-radius: 10px; }
+.share-list li[data-showing] { border-color: var(--brand); background: var(--brand-soft); }
+.share-list .meta { font-size: 12px; color: var(--muted); margin-top: 2px; }
+.share-list .badge { font-size: 11px; font-weight: 700; padding: 2px 8px; border-radius: 999px; margin-left: 6px; }
+.share-list .badge.latest { background: #dcfce7; color: var(--ok); }
+.share-list .badge.ended, .share-list .badge.expired { background: #fee2e2; color: var(--bad); }
 #staff-area:not([hidden]) { display: grid; gap: 18px; }
 #staff-area > * { min-width: 0; overflow-x: auto; }
 .sign-in { max-width: 420px; }
@@ -67,12 +77,12 @@ medvault-share-button { --medvault-accent: #0f766e; }
       expires-in-days="30"
       label="Share my records with Riverside Clinic"></medvault-share-button>
   </section>
-  <section class="card">
+  <section class="card" id="shares-card">
     <h2><span class="step">2</span> Shared with us</h2>
-    <div class="row">
-      <p id="read-status" class="status" role="status" aria-live="polite">Nothing shared yet.</p>
-      <button id="reread" class="secondary" hidden>Read again</button>
-    </div>
+    <p class="muted">Every share this clinic holds, newest first. Each read goes through the patient’s proxies again, and the patient sees it in their wallet.</p>
+    <ul id="shares" class="share-list" aria-label="Shares this clinic holds"></ul>
+    <p id="read-status" class="status" role="status" aria-live="polite">Nothing shared yet.</p>
+    <p id="read-code" class="code-note" hidden></p>
     <p id="proxy-report" class="proxy-report" hidden></p>
     <div id="shared"></div>
   </section>

@@ -79,6 +79,7 @@ export function readingJson(grantId: string, reading: GrantReading): ReadingJson
   };
 }
 
+/** What the clinic calls each category of records. */
 const KINDS: Record<string, string> = {
   laboratory: 'Lab results',
   'problem-list': 'Problem list',
@@ -87,6 +88,19 @@ const KINDS: Record<string, string> = {
   imaging: 'Imaging',
   demographics: 'Patient details',
 };
+
+/**
+ * What the clinic calls a category of records: "Lab results" for
+ * `laboratory`; the category's own name when it has no other.
+ *
+ * @example
+ * ```ts
+ * categoryName('problem-list'); // 'Problem list'
+ * ```
+ */
+export function categoryName(category: string): string {
+  return KINDS[category] ?? category;
+}
 
 /** "Lab results · Bundle · in the ledger since 2 Dec 2026". */
 function titleOf(r: GrantReading['records'][number]): string {

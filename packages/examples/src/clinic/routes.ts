@@ -12,9 +12,10 @@ import type { HttpStore } from '@medvault/core/storage';
 import { HttpError, type RequestContext, type Route } from '@medvault/node/http';
 import type { GrantBook } from './grant-book.js';
 import { type AnchorChain, findAnchor, proofJson, provenanceOf } from './provenance.js';
-import { readGrant } from './read-grant.js';
+import { endedAtOf, readGrant, refusalOf } from './read-grant.js';
 import { readingJson } from './reading-json.js';
 import { type StaffDeps, sessionState, signIn, signOut, staffOnly } from './session-routes.js';
+import { shareList } from './share-list.js';
 
 /** What the clinic's handlers use. */
 export type ClinicDeps = StaffDeps & {
@@ -33,6 +34,7 @@ export const clinicRoutes: Route<ClinicDeps>[] = [
   { method: 'GET', path: '/api/session', handler: sessionState },
   { method: 'DELETE', path: '/api/session', handler: signOut },
   { method: 'GET', path: '/api/grants', handler: staffOnly(listGrants) },
+  { method: 'GET', path: '/api/shares', handler: staffOnly(listShares) },
   { method: 'POST', path: '/api/grants', handler: staffOnly(receiveGrant) },
   { method: 'POST', path: '/api/grants/:id/read', handler: staffOnly(readHeldGrant) },
   { method: 'GET', path: '/api/grants/:id/proofs/:seq', handler: staffOnly(recordProof) },
@@ -44,7 +46,29 @@ export function listGrants(_ctx: RequestContext, deps: ClinicDeps) {
   return { json: deps.grants.all().map(grantToJson) };
 }
 
-/** `POST /api/grants`: a grant a patient shared with this clinic, kept and read at once. */
+/**
+ * `GET /api/shares`: the grants held as the page lists them (`ShareJson`):
+ * newest first, with when and by whom each was received and whether it
+ * still stands.
+ *
+ * @example
+ * ```ts
+ * const routes: Route<ClinicDeps>[] = [{ method: 'GET', path: '/api/shares', handler: staffOnly(listShares) }];
+ * ```
+ */
+export function listShares(_ctx: RequestContext, deps: ClinicDeps) {
+  return { json: shareList(deps.grants.held()) };
+}
+
+/**
+ * `POST /api/grants`: a grant a patient shared with this clinic, kept (with
+ * when, and which staff member was signed in) and read at once.
+ *
+ * @example
+ * ```ts
+ * const routes: Route<ClinicDeps>[] = [{ method: 'POST', path: '/api/grants', handler: staffOnly(receiveGrant) }];
+ * ```
+ */
 export async function receiveGrant(ctx: RequestContext, deps: ClinicDeps) {
   const body = (await ctx.json()) as { grant?: unknown } | null;
   let grant: Grant;
@@ -57,7 +81,8 @@ export async function receiveGrant(ctx: RequestContext, deps: ClinicDeps) {
     const message = 'this grant is for another reader, not this clinic';
     throw new HttpError(422, 'NOT_OUR_GRANT', message);
   }
-  await deps.grants.add(grant);
+  const receivedBy = deps.sessions.find(ctx.req)?.username;
+  await deps.grants.add(grant, { receivedAt: Date.now(), ...(receivedBy ? { receivedBy } : {}) });
   return read(deps, grant);
 }
 
@@ -109,10 +134,31 @@ function grantOf(ctx: RequestContext, deps: ClinicDeps): Grant {
   return grant;
 }
 
+/**
+ * Reads a grant. The patient's ledger is listed first: when it says the
+ * patient ended the share, the book notes when. The proxies are asked all
+ * the same (they decide); a refusal is a 502 with the library's code and,
+ * beside it, what the clinic knows of the share (`refusal`, `RefusalJson`)
+ * for the page to say why in words.
+ */
 async function read(deps: ClinicDeps, grant: Grant) {
   const { readerKey: reader, host, store, chain } = deps;
-  const reading = await readGrant({ grant, reader, host, store, chain }).catch(upstream);
-  return { json: readingJson(grant.grantId, reading) };
+  let endedAt = deps.grants.heldOf(grant.grantId)?.endedAt;
+  try {
+    const listed = await listSharedRecords({ host, grant, reader });
+    const ended = endedAtOf(listed, grant.grantId);
+    if (ended !== undefined) {
+      endedAt = ended;
+      await deps.grants.markEnded(grant.grantId, ended);
+    }
+    const reading = await readGrant({ grant, reader, host, store, chain, listed });
+    return { json: readingJson(grant.grantId, reading) };
+  } catch (error) {
+    if (!(error instanceof BaseError) || error instanceof HttpError) throw error;
+    throw new HttpError(502, error.code, error.message, {
+      extra: { refusal: refusalOf(error, grant, endedAt) },
+    });
+  }
 }
 
 /**

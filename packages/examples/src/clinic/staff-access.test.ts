@@ -172,10 +172,11 @@ describe('a stranger without a session', () => {
     expect(answer.json.error?.code).toBe('CLINIC_NOT_SIGNED_IN');
   });
 
-  test('the proof, anchor and receiving routes are 401 as well', async () => {
+  test('the proof, anchor, share list and receiving routes are 401 as well', async () => {
     for (const [method, path] of [
       ['GET', `/api/grants/${grant.grantId}/proofs/0`],
       ['GET', `/api/grants/${grant.grantId}/anchor`],
+      ['GET', '/api/shares'],
       ['POST', '/api/grants'],
     ] as const) {
       const answer = await send(site, method, path, {
@@ -418,6 +419,66 @@ describe('signing in', () => {
       body: {},
     });
     expect(unknown.json.error?.code).toBe('NO_GRANT');
+  });
+
+  test('the shares are listed with who received them; a refused read says what the page needs to put it in words', async () => {
+    const readerKey = SecretKey.random();
+    const held = heldGrant(readerKey);
+    const site = await clinic({ readerKey }, [held]);
+    const session = await signIn(site);
+    const headers = staffHeaders(site, session);
+    // a new share arrives: kept with when and by whom, though its read is refused (nothing upstream)
+    const fresh = { ...heldGrant(readerKey), purpose: 'Second opinion' };
+    const before = Date.now();
+    const received = await send(site, 'POST', '/api/grants', { headers, body: { grant: fresh } });
+    expect(received.status).toBe(502);
+    const list = await send(site, 'GET', '/api/shares', { headers: { cookie: session.cookie } });
+    expect(list.status).toBe(200);
+    const shares = list.json as unknown as Record<string, unknown>[];
+    expect(shares.map((s) => s.grantId)).toEqual([fresh.grantId, held.grantId]);
+    expect(shares[0]).toMatchObject({
+      purpose: 'Second opinion',
+      covers: 'Lab results',
+      receivedBy: STAFF.username,
+      status: 'active',
+      expiresAt: fresh.expiresAt,
+    });
+    expect(shares[0]?.receivedAt).toBeGreaterThanOrEqual(before);
+    expect(shares[0]?.patient).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){4}$/);
+    // the grant held from before receipts were kept: no receipt, still listed and readable
+    expect(shares[1]).not.toHaveProperty('receivedBy');
+    // the refusal: the library's code, and the share's threshold, proxies and expiry beside it
+    const refused = await send(site, 'POST', `/api/grants/${held.grantId}/read`, {
+      headers,
+      body: {},
+    });
+    expect(refused.status).toBe(502);
+    expect(refused.json.error?.code).toMatch(/^[A-Z_]+$/);
+    expect(refused.json.refusal).toEqual({
+      code: refused.json.error?.code,
+      failures: [],
+      threshold: 1,
+      proxies: 1,
+      expiresAt: held.expiresAt,
+    });
+    // after a restart on the same data directory, the receipt is still there
+    const dataDir = dirs.at(-1) as string;
+    const again = await startClinicSite({
+      readerKey,
+      ledgerHost: NOWHERE,
+      blobService: NOWHERE,
+      rpcUrl: NOWHERE,
+      registry: '0x0000000000000000000000000000000000000000',
+      dataDir,
+      port: 0,
+      staff: STAFF,
+      log: () => {},
+    });
+    sites.push(again);
+    const relisted = await send(again, 'GET', '/api/shares', {
+      headers: { cookie: (await signIn(again)).cookie },
+    });
+    expect(relisted.json).toEqual(list.json);
   });
 
   test('signing out ends the session; the old cookie is refused', async () => {

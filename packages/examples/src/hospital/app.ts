@@ -10,6 +10,7 @@ import { HttpStore } from '@medvault/core/storage';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { findWallet, type MedVaultProvider, type ProviderError } from '../sites/find-wallet.js';
 import type { ChartSummary, RecordSummary } from './charts.js';
+import type { CheckedUpload, UploadField } from './uploads.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const store = new HttpStore({ gateway: document.body.dataset.blobService as string });
@@ -53,9 +54,13 @@ async function connect() {
   }
 }
 
+/** How sending one record ended: filed, or why not (in words for the desk). */
+type Sent = { ok: true } | { ok: false; message: string };
+
 /** Seals, stores and hands over one record; the list item shows each step. */
-async function send(record: RecordSummary, bytes: Uint8Array) {
-  if (!wallet || !patientKey) return setStatus('Connect the patient’s MedVault first.', 'bad');
+async function send(record: RecordSummary, bytes: Uint8Array): Promise<Sent> {
+  if (!wallet || !patientKey)
+    return { ok: false, message: 'Connect the patient’s MedVault first (step 1).' };
   const pill = element('span', { class: 'pill wait' }, 'Sealing…');
   const cidLine = element('div', { class: 'cid' });
   const item = element(
@@ -106,12 +111,26 @@ async function send(record: RecordSummary, bytes: Uint8Array) {
     pill.textContent = `In the patient’s ledger · entry #${filed.seq}`;
     pill.className = 'pill ok';
     item.dataset.state = 'filed';
+    return { ok: true };
   } catch (error) {
     const e = error as ProviderError;
-    pill.textContent = e.code === 4001 ? 'Declined by the patient' : `Failed: ${e.message}`;
+    const declined = e.code === 4001;
+    pill.textContent = declined ? 'Declined by the patient' : `Failed: ${e.message}`;
     pill.className = 'pill bad';
-    item.dataset.state = e.code === 4001 ? 'declined' : 'failed';
+    item.dataset.state = declined ? 'declined' : 'failed';
+    return {
+      ok: false,
+      message: declined
+        ? 'The patient declined this record in their wallet.'
+        : `Could not send it: ${e.message}`,
+    };
   }
+}
+
+/** Shows `message` in the error slot `slot` (beside its field), marking `field` invalid; '' clears it. */
+function fieldError(slot: HTMLElement, message: string, field?: HTMLElement) {
+  slot.textContent = message;
+  if (field) field.setAttribute('aria-invalid', message ? 'true' : 'false');
 }
 
 function renderRecords() {
@@ -124,11 +143,16 @@ function renderRecords() {
       { class: 'secondary', 'data-send': record.name },
       'Seal and send',
     );
+    const errorId = `send-error-${list.childElementCount}`;
+    const error = element('p', { id: errorId, class: 'field-error', role: 'alert' });
+    button.setAttribute('aria-describedby', errorId);
     (button as HTMLButtonElement).disabled = !patientKey;
     button.addEventListener('click', async () => {
       (button as HTMLButtonElement).disabled = true;
+      fieldError(error, '');
       const response = await fetch(`/api/charts/${chart?.id}/${record.name}`);
-      await send(record, new Uint8Array(await response.arrayBuffer()));
+      const sent = await send(record, new Uint8Array(await response.arrayBuffer()));
+      if (!sent.ok) fieldError(error, sent.message);
       (button as HTMLButtonElement).disabled = false;
     });
     list.append(
@@ -144,6 +168,7 @@ function renderRecords() {
             { class: 'meta' },
             `${record.resourceType ?? record.contentType} · ${record.category ?? 'uncategorised'}`,
           ),
+          error,
         ),
         button,
       ),
@@ -151,34 +176,67 @@ function renderRecords() {
   }
 }
 
+/**
+ * The upload form: the hospital's server checks the file and the category
+ * first (a real FHIR R4 resource or a PDF; a category chosen), and what it
+ * refuses is said beside the field it concerns; then the file is sealed and
+ * sent, and what goes wrong there is said beside the form.
+ */
 async function upload(event: Event) {
   event.preventDefault();
-  const file = ($('file') as HTMLInputElement).files?.[0];
-  if (!file) return;
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const isPdf = file.type === 'application/pdf' || file.name.toLowerCase().endsWith('.pdf');
-  let resourceType = 'DocumentReference';
-  if (!isPdf) {
-    try {
-      resourceType = String(
-        (JSON.parse(new TextDecoder().decode(bytes)) as { resourceType?: string }).resourceType ??
-          '',
-      );
-      if (!resourceType) throw new Error('no resourceType');
-    } catch {
-      return setStatus('That file is neither a PDF nor a FHIR JSON resource.', 'bad');
+  const fileInput = $<HTMLInputElement>('file');
+  const categorySelect = $<HTMLSelectElement>('upload-category');
+  const slots = {
+    file: [$('file-error'), fileInput],
+    category: [$('upload-category-error'), categorySelect],
+  } as const;
+  for (const [slot, field] of Object.values(slots)) fieldError(slot, '', field);
+  const formError = $('upload-error');
+  fieldError(formError, '');
+  const submit = $<HTMLButtonElement>('upload-submit');
+  submit.disabled = true;
+  try {
+    const file = fileInput.files?.[0];
+    const bytes = new Uint8Array(file ? await file.arrayBuffer() : []);
+    const response = await fetch(
+      `/api/uploads/check?category=${encodeURIComponent(categorySelect.value)}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: bytes,
+      },
+    ).catch(() => undefined);
+    if (!response) return fieldError(formError, 'The hospital’s server could not be reached.');
+    const json = (await response.json().catch(() => ({}))) as Partial<CheckedUpload> & {
+      error?: { code: string; message: string };
+      field?: UploadField;
+    };
+    if (!response.ok) {
+      const field = json.field ?? (response.status === 413 ? 'file' : undefined);
+      const message = json.error?.message ?? response.statusText;
+      document.body.dataset.uploadError = json.error?.code ?? 'ERROR';
+      if (!field) return fieldError(formError, message);
+      const [slot, input] = slots[field];
+      fieldError(slot, message, input);
+      input.focus();
+      return;
     }
+    delete document.body.dataset.uploadError;
+    const checked = json as CheckedUpload;
+    const sent = await send(
+      {
+        name: file?.name ?? 'upload',
+        title: $<HTMLInputElement>('upload-title').value.trim() || (file?.name ?? 'Upload'),
+        contentType: checked.contentType,
+        resourceType: checked.resourceType,
+        category: checked.category,
+      },
+      bytes,
+    );
+    if (!sent.ok) fieldError(formError, sent.message);
+  } finally {
+    submit.disabled = false;
   }
-  await send(
-    {
-      name: file.name,
-      title: ($('upload-title') as HTMLInputElement).value.trim() || file.name,
-      contentType: isPdf ? 'application/pdf' : 'application/fhir+json',
-      resourceType,
-      category: ($('upload-category') as HTMLSelectElement).value,
-    },
-    bytes,
-  );
 }
 
 async function main() {

@@ -1,8 +1,18 @@
 /** The hospital portal's page (the records desk staff use). */
 import { escapeText } from '../sites/site-server.js';
 import { pageHead } from '../sites/site-styles.js';
+import { UPLOAD_CATEGORIES } from './uploads.js';
 
-/** The page's HTML; `blobService` is where sealed records are stored. */
+/**
+ * The page's HTML; `blobService` is where sealed records are stored. The
+ * upload form's category has no default, and each field has a place beside
+ * it for what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * const html = hospitalPage({ blobService: 'http://127.0.0.1:8790' });
+ * ```
+ */
 export function hospitalPage(config: { blobService: string }): string {
   return `${pageHead(
     'St. Mary’s Hospital — Records desk',
@@ -28,19 +38,24 @@ export function hospitalPage(config: { blobService: string }): string {
     <ul id="records" class="record-list"></ul>
     <details class="upload">
       <summary>Or upload a file (FHIR JSON or PDF)</summary>
-      <form id="upload-form">
-        <label class="field">File <input type="file" id="file" accept=".json,application/json,application/fhir+json,.pdf,application/pdf" required></label>
+      <form id="upload-form" aria-describedby="upload-error">
+        <label class="field">File <input type="file" id="file" accept=".json,application/json,application/fhir+json,.pdf,application/pdf" required aria-describedby="file-error"></label>
+        <p id="file-error" class="field-error" role="alert"></p>
         <label class="field">Title the patient sees <input id="upload-title" maxlength="200" required placeholder="e.g. Chest X-ray report, 3 March"></label>
         <label class="field">Category
-          <select id="upload-category">
-            <option value="laboratory">Lab results</option>
-            <option value="problem-list">Conditions</option>
-            <option value="medication">Medications</option>
-            <option value="summary">Summaries and letters</option>
-            <option value="imaging">Imaging</option>
+          <select id="upload-category" aria-required="true" aria-describedby="upload-category-error">
+            <option value="" selected>Choose a category…</option>
+${Object.entries(UPLOAD_CATEGORIES)
+  .map(
+    ([value, label]) =>
+      `            <option value="${escapeText(value)}">${escapeText(label)}</option>`,
+  )
+  .join('\n')}
           </select>
         </label>
-        <button type="submit" class="secondary">Seal and send this file</button>
+        <p id="upload-category-error" class="field-error" role="alert"></p>
+        <button type="submit" id="upload-submit" class="secondary">Seal and send this file</button>
+        <p id="upload-error" class="field-error" role="alert"></p>
       </form>
     </details>
   </section>

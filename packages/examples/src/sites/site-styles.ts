@@ -40,6 +40,10 @@ button:focus-visible, select:focus-visible, input:focus-visible { outline: 3px s
 .pill { font-size: 12px; font-weight: 600; padding: 3px 9px; border-radius: 999px; background: var(--bg); white-space: nowrap; }
 .pill.ok { background: #dcfce7; color: var(--ok); } .pill.bad { background: #fee2e2; color: var(--bad); }
 .pill.wait { background: #fef3c7; color: var(--warn); }
+/* what is wrong with a field, beside it (the field points at it with aria-describedby) */
+.field-error { margin: 0 0 8px; font-size: 13px; font-weight: 600; color: var(--bad); }
+.field-error:empty { display: none; }
+[aria-invalid="true"] { border-color: var(--bad) !important; }
 details.upload { margin-top: 14px; } details.upload summary { cursor: pointer; font-weight: 600; color: var(--brand); }
 `;
 
