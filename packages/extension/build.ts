@@ -29,7 +29,10 @@ function manifest(target: Target) {
         ? { service_worker: 'background.js', type: 'module' }
         : { scripts: ['background.js'], type: 'module' },
     action: { default_popup: 'popup.html', default_title: 'MedVault' },
-    permissions: [],
+    // alarms: a check each minute for reads and ending shares; notifications: telling the
+    // patient of them, only once she turned them on in Settings
+    permissions: ['alarms', 'notifications'],
+    icons: { '128': 'icon-128.png' },
     // the local stack; other proxies, hosts and chains are asked for when set
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
@@ -106,6 +109,7 @@ export async function buildExtension(
       prompt: join(root, 'src/ui/prompt.ts'),
       dashboard: join(root, 'src/ui/dashboard.ts'),
       record: join(root, 'src/ui/record.ts'),
+      advanced: join(root, 'src/ui/advanced.ts'),
     },
     outdir: staging,
     splitting: false,

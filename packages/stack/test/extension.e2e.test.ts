@@ -296,7 +296,12 @@ describe('MedVault extension in Chromium', () => {
     const waiting = async () => {
       const prompts = browser.context.pages().filter((p) => p.url().includes('/prompt.html'));
       const open = await Promise.all(
-        prompts.map((p) => p.locator('#shared-summary').count().catch(() => 1)),
+        prompts.map((p) =>
+          p
+            .locator('#shared-summary')
+            .count()
+            .catch(() => 1),
+        ),
       );
       return open.filter((confirmation) => confirmation === 0).length;
     };
@@ -405,6 +410,24 @@ describe('MedVault extension in Chromium', () => {
     await expect(dashboard.locator('#rotation-notice').textContent()).resolves.toMatch(
       /Your laboratory records from now on are locked with a new key, which the reader you removed never gets\. No other share covers them\./,
     );
+    // the services the wallet uses live under Advanced; a wrong one is named, and nothing saved
+    await dashboard.locator('#advanced').click();
+    await dashboard.locator('#s-proxies').waitFor();
+    const proxiesBefore = await dashboard.locator('#s-proxies').inputValue();
+    await dashboard.locator('#s-proxies').fill('ftp://proxy.example');
+    await dashboard.getByRole('button', { name: 'Save settings' }).click();
+    await expect(dashboard.locator('#settings-saved').textContent()).resolves.toBe(
+      '“Proxies” cannot be used: expected an http(s) URL.',
+    );
+    await expect(dashboard.locator('#s-proxies').getAttribute('aria-invalid')).resolves.toBe(
+      'true',
+    );
+    await dashboard.screenshot({
+      path: join(SHOTS, 'advanced-settings-error.png'),
+      fullPage: true,
+    });
+    await dashboard.reload();
+    await expect(dashboard.locator('#s-proxies').inputValue()).resolves.toBe(proxiesBefore);
     const popup = await extensionPage(browser, 'popup.html');
     await popup.setViewportSize({ width: 420, height: 600 });
     await popup.locator('#ledger-status.ok').waitFor({ timeout: 20_000 });

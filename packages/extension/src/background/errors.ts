@@ -88,8 +88,11 @@ export class InvalidMessageError extends BaseError {
 export class InvalidSettingsError extends BaseError {
   static override readonly code = 'WALLET_INVALID_SETTINGS';
   override readonly name = 'InvalidSettingsError';
-  constructor(details: string) {
-    super('These settings cannot be used.', { details });
+  /** The settings field at fault, as the settings pages label it. */
+  readonly field: string;
+  constructor(field: string, problem: string) {
+    super(`“${field}” cannot be used: ${problem}.`, { details: `${field}: ${problem}` });
+    this.field = field;
   }
 }
 

@@ -11,6 +11,7 @@ import { toRpcError } from '../shared/rpc-error.js';
 import type { UiReply } from '../shared/ui-schema.js';
 import { ConsentQueue, type PendingPrompt } from './consent-queue.js';
 import { NoOriginError } from './errors.js';
+import { Notifier } from './notifier.js';
 import { senderOrigin } from './origin.js';
 import { ProviderHandler } from './provider-handler.js';
 import { Session } from './session.js';
@@ -18,6 +19,9 @@ import { DEFAULT_SETTINGS } from './settings.js';
 import { UiHandler } from './ui-handler.js';
 import { Wallet } from './wallet.js';
 import { WalletDb } from './wallet-db.js';
+
+/** The alarm that looks for reads and ending shares to tell the patient of. */
+const NOTIFY_ALARM = 'medvault-notify';
 
 const ready = (async () => {
   const db = await WalletDb.open();
@@ -92,6 +96,32 @@ const ready = (async () => {
       timer = undefined;
     }
   }
+
+  // notifications, when the patient turned them on (dashboard → Settings)
+  const notifier = new Notifier(db, {
+    settings: () => wallet.settings(),
+    accesses: () => wallet.accesses(),
+    grants: () => wallet.grants(),
+  });
+  const notify = async () => {
+    if (session.unlocked) await wallet.refresh().catch(() => undefined);
+    for (const notice of await notifier.check()) {
+      await browser.notifications.create(notice.id, {
+        type: 'basic',
+        iconUrl: browser.runtime.getURL('icon-128.png'),
+        title: notice.title,
+        message: notice.message,
+      });
+    }
+  };
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === NOTIFY_ALARM) void notify().catch(() => undefined);
+  });
+  void browser.alarms.create(NOTIFY_ALARM, { periodInMinutes: 1 });
+  browser.notifications.onClicked.addListener((id) => {
+    void browser.notifications.clear(id);
+    void browser.tabs.create({ url: browser.runtime.getURL('dashboard.html') });
+  });
 
   return { provider, ui };
 })();

@@ -79,7 +79,7 @@ export class SettingsController {
     const parsed = settingsSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new InvalidSettingsError(`${issue?.path.join('.') || 'settings'}: ${issue?.message}`);
+      throw new InvalidSettingsError(fieldLabel(issue?.path ?? []), issue?.message ?? 'invalid');
     }
     await this.#deps.db.putSettings(parsed.data);
     return parsed.data;
@@ -154,7 +154,8 @@ export class SettingsController {
     if (!relayer) [relayer] = await client.getAddresses();
     if (!relayer) {
       throw new InvalidSettingsError(
-        'the chain node has no account to pay for transactions: set a relayer in settings',
+        'Relayer account',
+        'the chain node has no account to pay for transactions; set one under Advanced settings',
       );
     }
     return { client, registry: getAddress(settings.registry), relayer };
@@ -170,10 +171,42 @@ async function fetchProxyKey(url: string): Promise<string> {
     });
     body = (await response.json()) as { publicKey?: unknown };
   } catch (cause) {
-    throw new InvalidSettingsError(`proxy ${url} did not answer (${(cause as Error).message})`);
+    throw new InvalidSettingsError(
+      'Proxies',
+      `${url} did not answer (${(cause as Error).message})`,
+    );
   }
   if (typeof body.publicKey !== 'string' || !/^(02|03)[0-9a-f]{64}$/.test(body.publicKey)) {
-    throw new InvalidSettingsError(`proxy ${url} did not give a public key`);
+    throw new InvalidSettingsError('Proxies', `${url} did not give a public key`);
   }
   return body.publicKey;
+}
+
+/** How the settings pages label each field (InvalidSettingsError names the field so). */
+const FIELD_LABELS: Record<string, string> = {
+  ledgerHost: 'Ledger host',
+  storage: 'Record storage',
+  rpcUrl: 'Chain RPC',
+  registry: 'Registry contract',
+  relayer: 'Relayer account',
+  proxies: 'Proxies',
+  threshold: 'Proxies needed per read',
+  fragments: 'Proxies per share (the rest stand by)',
+  autoLockMinutes: 'Lock after this many idle minutes',
+  promptTimeoutSeconds: 'A request waits this many seconds for you',
+  notifications: 'Notifications',
+};
+
+/**
+ * The label of the field at `path` ("Proxies" for `proxies.1.url`, with
+ * which one when it is a list item).
+ *
+ * @example
+ * ```ts
+ * fieldLabel(['threshold']); // 'Proxies needed per read'
+ * ```
+ */
+export function fieldLabel(path: readonly PropertyKey[]): string {
+  const [first] = path;
+  return FIELD_LABELS[String(first)] ?? (first === undefined ? 'Settings' : String(first));
 }

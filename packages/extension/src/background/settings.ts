@@ -48,6 +48,8 @@ export const settingsSchema = z
       .min(1)
       .max(24 * 60),
     promptTimeoutSeconds: z.number().int().min(10).max(3600),
+    /** Browser notifications when a record is read and a day before a share ends (opt-in). */
+    notifications: z.boolean().optional(),
   })
   .refine((s) => s.threshold <= (s.fragments ?? s.proxies.length), {
     message: 'the threshold must not exceed the number of proxies per share',

@@ -82,11 +82,23 @@ describe('settings from the dashboard', () => {
     expect(session.unlocked).toBe(false);
   });
 
-  test('settings that are refused change nothing', async () => {
+  test('settings that are refused change nothing, and the refusal names the field as the page labels it', async () => {
     const { ui, saved } = await setup();
     await expect(
       ui.handle({ type: 'settings/save', settings: { ...DEFAULT_SETTINGS, autoLockMinutes: 0 } }),
     ).rejects.toThrow(InvalidSettingsError);
+    await expect(
+      ui.handle({
+        type: 'settings/save',
+        settings: { ...DEFAULT_SETTINGS, proxies: [{ url: 'ftp://proxy.example' }] },
+      }),
+    ).rejects.toMatchObject({
+      code: 'WALLET_INVALID_SETTINGS',
+      field: 'Proxies',
+      shortMessage: expect.stringMatching(
+        /^“Proxies” cannot be used: expected an http\(s\) URL\.$/,
+      ),
+    });
     expect(saved).toEqual([]);
     expect(await ui.handle({ type: 'settings/get' })).toEqual(DEFAULT_SETTINGS);
   });

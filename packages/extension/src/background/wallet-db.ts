@@ -52,13 +52,21 @@ export type StoredRecord = {
   identifying?: string[];
 };
 
+/** What the patient has already been notified of (notifier.ts). */
+export type Notified = {
+  /** Reads up to this time (ms) were told, or happened before notifications were on. */
+  readsUntil: number;
+  /** Shares whose coming end was told. */
+  ending: string[];
+};
+
 /** A site's permission to talk to the wallet. */
 export type Permission = { origin: string; connectedAt: number };
 
 interface WalletSchema extends DBSchema {
   kv: {
-    key: 'vault' | 'identity' | 'settings';
-    value: SealedVault | PublicIdentity | Settings;
+    key: 'vault' | 'identity' | 'settings' | 'notified';
+    value: SealedVault | PublicIdentity | Settings | Notified;
   };
   permissions: { key: string; value: Permission };
   grants: { key: string; value: StoredGrant; indexes: { origin: string } };
@@ -124,6 +132,12 @@ export class WalletDb {
   }
   async putSettings(settings: Settings): Promise<void> {
     await this.#db.put('kv', settings, 'settings');
+  }
+  async notified(): Promise<Notified | undefined> {
+    return (await this.#db.get('kv', 'notified')) as Notified | undefined;
+  }
+  async putNotified(notified: Notified): Promise<void> {
+    await this.#db.put('kv', notified, 'notified');
   }
   async permission(origin: string): Promise<Permission | undefined> {
     return this.#db.get('permissions', origin);

@@ -182,6 +182,10 @@ export class Wallet {
   records(): Promise<StoredRecord[]> {
     return this.#ledgerSync.records();
   }
+  /** `LedgerSync.latest`: the local ledger brought up to date from the host (when unlocked). */
+  async refresh(): Promise<void> {
+    await this.#ledgerSync.latest();
+  }
   /** `LedgerSync.accesses`. */
   accesses(): Promise<AccessSummary[]> {
     return this.#ledgerSync.accesses();

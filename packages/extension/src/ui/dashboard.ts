@@ -27,6 +27,7 @@ import {
 } from './describe.js';
 import { brand, h, inputValue, passphraseField, render, showError, unlockForm } from './dom.js';
 import { downloadBytes } from './download.js';
+import { saveSettings } from './settings-form.js';
 
 type State = { onboarded: boolean; unlocked: boolean; publicKey?: string };
 type Overview = {
@@ -82,12 +83,19 @@ async function load() {
         compact
           ? null
           : h(
+              'p',
+              { class: 'hint' },
+              'Your ledger is the signed list of everything added to your records and every share and read. Recording it on the chain fixes it in public, so nobody can quietly change it later.',
+            ),
+        compact
+          ? null
+          : h(
               'div',
               { class: 'actions' },
               h(
                 'button',
                 { class: 'secondary', id: 'anchor', onclick: () => void anchor() },
-                'Anchor a checkpoint now',
+                'Record my ledger on the chain now',
               ),
             ),
       ),
@@ -301,7 +309,7 @@ function grantsView(grants: GrantSummary[]) {
     grants.map((g) =>
       h(
         'li',
-        { class: `grant ${g.status}`, 'data-grant': g.grantId },
+        { class: `grant ${g.status}`, 'data-grant': g.grantId, id: `share-${g.grantId}` },
         h(
           'div',
           { class: 'grant-head' },
@@ -397,7 +405,17 @@ function accessesView(accesses: AccessSummary[]) {
             'tr',
             {},
             h('td', {}, describeTime(a.time)),
-            h('td', {}, a.readerName),
+            h(
+              'td',
+              {},
+              a.readerName,
+              ' · ',
+              h(
+                'a',
+                { href: `#share-${a.grantId}`, class: 'hint' },
+                `share ${a.grantId.slice(0, 8)}`,
+              ),
+            ),
             h('td', {}, a.records.join(', ')),
             compact ? null : h('td', { class: 'mono small' }, a.proxies.join(', ')),
           ),
@@ -635,14 +653,15 @@ function guardiansView(publicKey: string) {
   );
 }
 
+/** The patient's own settings; the services the wallet uses are under Advanced. */
 async function settingsView() {
   const settings = await call<Settings>({ type: 'settings/get' });
-  const field = (id: string, label: string, value: string | number, type = 'text') =>
+  const number = (id: string, label: string, value: number, min: number, max: number) =>
     h(
       'label',
       { class: 'field', for: id },
       h('span', {}, label),
-      h('input', { id, type, value: String(value), required: true }),
+      h('input', { id, type: 'number', value: String(value), min, max, required: true }),
     );
   const form = h(
     'form',
@@ -650,82 +669,49 @@ async function settingsView() {
       id: 'settings-form',
       onsubmit: async (e: Event) => {
         e.preventDefault();
-        const proxies = inputValue('s-proxies')
-          .split('\n')
-          .map((line) => line.trim())
-          .filter(Boolean)
-          .map((line) => {
-            const [url, publicKey] = line.split(/\s+/);
-            const kept = settings.proxies.find((p) => p.url === url && !publicKey);
-            return {
-              url: url as string,
-              ...(publicKey ? { publicKey } : kept?.publicKey ? { publicKey: kept.publicKey } : {}),
-            };
-          });
-        const next = {
-          ledgerHost: inputValue('s-ledger-host'),
-          rpcUrl: inputValue('s-rpc'),
-          registry: inputValue('s-registry'),
-          ...(inputValue('s-relayer') ? { relayer: inputValue('s-relayer') } : {}),
-          proxies,
-          threshold: Number(inputValue('s-threshold')),
-          ...(inputValue('s-fragments') ? { fragments: Number(inputValue('s-fragments')) } : {}),
-          autoLockMinutes: Number(inputValue('s-autolock')),
-          promptTimeoutSeconds: Number(inputValue('s-timeout')),
-        };
-        const note = document.getElementById('settings-saved') as HTMLElement;
-        try {
-          await call({ type: 'settings/save', settings: next });
-          note.textContent = 'Saved.';
-          note.className = 'notice info';
-        } catch (error) {
-          note.textContent = (error as Error).message;
-          note.className = 'notice error';
-        }
-        note.hidden = false;
+        await saveSettings(
+          {
+            ...settings,
+            autoLockMinutes: Number(inputValue('s-autolock')),
+            promptTimeoutSeconds: Number(inputValue('s-timeout')),
+            notifications: (document.getElementById('s-notify') as HTMLInputElement).checked,
+          },
+          'settings-saved',
+        );
       },
     },
-    field('s-ledger-host', 'Ledger host', settings.ledgerHost),
-    field('s-rpc', 'Chain RPC', settings.rpcUrl),
-    field('s-registry', 'Registry contract', settings.registry),
-    h(
-      'label',
-      { class: 'field', for: 's-relayer' },
-      h('span', {}, 'Relayer account (empty: the node’s first account)'),
-      h('input', { id: 's-relayer', value: settings.relayer ?? '' }),
-    ),
-    h(
-      'label',
-      { class: 'field', for: 's-proxies' },
-      h(
-        'span',
-        {},
-        'Proxies, one per line: URL, and optionally its public key (pinned on first use)',
-      ),
-      h(
-        'textarea',
-        { id: 's-proxies', rows: 4, spellcheck: 'false' },
-        settings.proxies.map((p) => `${p.url}${p.publicKey ? ` ${p.publicKey}` : ''}`).join('\n'),
-      ),
-    ),
     h(
       'div',
       { class: 'row' },
-      field('s-threshold', 'Threshold', settings.threshold, 'number'),
-      field(
-        's-fragments',
-        'Proxies per share (the rest stand by)',
-        settings.fragments ?? settings.proxies.length,
-        'number',
+      number('s-autolock', 'Lock after this many idle minutes', settings.autoLockMinutes, 1, 1440),
+      number(
+        's-timeout',
+        'A request waits this many seconds for you',
+        settings.promptTimeoutSeconds,
+        10,
+        3600,
       ),
-      field('s-autolock', 'Auto-lock (minutes)', settings.autoLockMinutes, 'number'),
-      field('s-timeout', 'Prompt timeout (s)', settings.promptTimeoutSeconds, 'number'),
+    ),
+    h(
+      'label',
+      { class: 'check', for: 's-notify' },
+      h('input', { id: 's-notify', type: 'checkbox', checked: settings.notifications === true }),
+      h(
+        'span',
+        {},
+        'Tell me (a browser notification) when someone reads my records, and a day before a share ends',
+      ),
     ),
     h('p', { id: 'settings-saved', hidden: true }),
     h(
       'div',
       { class: 'actions' },
-      h('button', { type: 'submit', class: 'primary' }, 'Save settings'),
+      h(
+        'a',
+        { class: 'button secondary', href: 'advanced.html', id: 'advanced' },
+        'Advanced settings',
+      ),
+      h('button', { type: 'submit', class: 'primary' }, 'Save'),
     ),
   );
   document.getElementById('settings')?.replaceWith(form);

@@ -382,12 +382,19 @@ function receiveBody(record: ReceiveRecordRequest) {
       'dl',
       { class: 'facts' },
       row('Record', h('strong', { id: 'record-title' }, record.title)),
-      row(
-        'Kind',
-        [record.resourceType, record.category].filter(Boolean).join(' · ') || record.contentType,
-      ),
+      row('Kind', categoryName(record.category ?? 'other')),
       row('Size', describeSize(record.size)),
-      row('Address', h('span', { class: 'mono small' }, record.cid)),
+    ),
+    h(
+      'details',
+      { class: 'hint' },
+      h('summary', {}, 'Technical details'),
+      h(
+        'p',
+        {},
+        `${record.resourceType ?? record.contentType}; content address `,
+        h('span', { class: 'mono small' }, record.cid),
+      ),
     ),
     h(
       'p',
