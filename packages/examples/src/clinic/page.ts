@@ -75,7 +75,16 @@ medvault-share-button { --medvault-accent: #0f766e; }
       scope='{"categories":["laboratory"]}'
       purpose="${escapeText(config.purpose)}"
       expires-in-days="30"
+      install-url="#get-medvault"
       label="Share my records with Riverside Clinic"></medvault-share-button>
+  </section>
+  <section class="card" id="get-medvault">
+    <h2>No MedVault yet?</h2>
+    <p>MedVault is a free wallet for your medical records that lives in your browser. In this
+    demonstration it is the extension <code>npm start</code> builds: in Chromium open
+    chrome://extensions, turn on Developer mode, choose Load unpacked and pick the folder
+    <code>packages/extension/dist/chrome</code> it printed. Then set up your wallet and press
+    the button above again.</p>
   </section>
   <section class="card" id="shares-card">
     <h2><span class="step">2</span> Shared with us</h2>
