@@ -71,7 +71,7 @@ export class ProviderHandler {
         `MedVault does not support ${method.slice(0, 64)}; it answers ${Object.keys(methodParams).join(', ')}.`,
       );
     }
-    const { wallet, db, session, queue } = this.#deps;
+    const { wallet, db, queue } = this.#deps;
     if (!(await wallet.onboarded())) {
       this.#deps.onNotOnboarded?.();
       throw new ProviderRpcError(
