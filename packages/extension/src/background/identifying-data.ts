@@ -6,6 +6,9 @@
  * values, reach the prompt.
  */
 
+/** The kind named for a record that cannot be read for details (a PDF, an image). */
+export const DOCUMENT_KIND = 'a document that may show any of your details';
+
 /** The resource types that describe a person rather than a finding. */
 const PERSON_TYPES = new Set(['Patient', 'RelatedPerson', 'Person']);
 
@@ -77,5 +80,5 @@ export function identifyingKinds(contentType: string, body: Uint8Array): string[
     }
     return [...kinds];
   }
-  return ['a document that may show any of your details'];
+  return [DOCUMENT_KIND];
 }

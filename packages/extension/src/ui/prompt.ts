@@ -12,6 +12,7 @@
  */
 import type { GrantScope } from '@medvault/core/ledger';
 import type { PendingPrompt, PromptOutcome } from '../background/consent-queue.js';
+import { DOCUMENT_KIND } from '../background/identifying-data.js';
 import type { Narrowing } from '../background/narrowing.js';
 import type { Overlap, RecordMatch } from '../background/wallet.js';
 import type { ReceiveRecordRequest, ShareRequest } from '../shared/provider-schema.js';
@@ -336,6 +337,18 @@ function shareBody(d: ShareDetails) {
   ];
 }
 
+/** The identifying data the records carry, in one sentence. */
+function identifyingSentence(kinds: string[]): string {
+  const details = kinds.filter((k) => k !== DOCUMENT_KIND);
+  const documents = kinds.includes(DOCUMENT_KIND)
+    ? ' They include a document (a letter or PDF) that may show any of your details.'
+    : '';
+  if (details.length) return `These records also show your ${joinWords(details)}.${documents}`;
+  return documents
+    ? documents.trim()
+    : 'These records carry no name, address or ID number of yours that the wallet could find.';
+}
+
 /** What saying yes means, right above the buttons. */
 function shareConsent(d: ShareDetails) {
   const reader = d.request.reader.name;
@@ -363,9 +376,7 @@ function shareConsent(d: ShareDetails) {
         ? h(
             'li',
             { id: 'identifying' },
-            identifying.kinds.length
-              ? `These records also show your ${joinWords(identifying.kinds)}.`
-              : 'These records carry no name, address or ID number of yours that the wallet could find.',
+            identifyingSentence(identifying.kinds),
             identifying.unchecked.length
               ? ` (${counted(identifying.unchecked.length, 'record', 'records')} could not be checked.)`
               : '',

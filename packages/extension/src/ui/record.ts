@@ -7,7 +7,7 @@
  */
 import { pdfAttachments, renderRecords, renderStyles } from '@medvault/record-view';
 import { base64 } from '@scure/base';
-import type { OpenedRecord } from '../background/wallet.js';
+import type { LedgerStatus, OpenedRecord } from '../background/wallet.js';
 import { call, WalletReplyError } from './client.js';
 import { describeSize, describeTime } from './describe.js';
 import { brand, h, render, unlockForm } from './dom.js';
@@ -33,7 +33,12 @@ async function load() {
       ),
     );
   }
+  // first as in the ledger; then, once the ledger is checked against the chain, anchored if it is
   show(record);
+  const status = await call<LedgerStatus>({ type: 'ledger/status' }).catch(() => undefined);
+  if (status?.ok && status.anchor && record.seq < status.anchor.size) {
+    show(record, Number(status.anchor.blockNumber));
+  }
 }
 
 function locked() {
@@ -48,7 +53,7 @@ function locked() {
   );
 }
 
-function show(record: OpenedRecord) {
+function show(record: OpenedRecord, anchoredAt?: number) {
   const body = base64.decode(record.body);
   const view = {
     cid: record.cid,
@@ -57,11 +62,19 @@ function show(record: OpenedRecord) {
     category: record.category,
     title: record.title,
     body,
-    verification: {
-      status: 'in-ledger' as const,
-      detail: `Entry ${record.seq} of your ledger`,
-      entrySeq: record.seq,
-    },
+    verification:
+      anchoredAt === undefined
+        ? {
+            status: 'in-ledger' as const,
+            detail: `Entry ${record.seq} of your ledger`,
+            entrySeq: record.seq,
+          }
+        : {
+            status: 'anchored' as const,
+            detail: `Entry ${record.seq} of your ledger, checked against the chain`,
+            entrySeq: record.seq,
+            blockNumber: anchoredAt,
+          },
   };
   const isPdf = pdfAttachments([view]).length > 0;
   const style = h('style', {});
