@@ -21,6 +21,7 @@ const entry = {
   'storage/index': 'src/storage/index.ts',
   'proxy/index': 'src/proxy/index.ts',
   'share-button/index': 'src/share-button/index.ts',
+  'health-links/index': 'src/health-links/index.ts',
 };
 
 /** A value in a package.json `exports` map. */

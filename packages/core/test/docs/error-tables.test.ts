@@ -10,6 +10,7 @@ import { codeSet, codesIn, errorCodesOf } from '@medvault/testing';
 import { describe, expect, test } from 'vitest';
 import * as chain from '../../src/chain/index.js';
 import * as envelope from '../../src/envelope/index.js';
+import * as healthLinks from '../../src/health-links/index.js';
 import * as keys from '../../src/keys/index.js';
 import * as ledger from '../../src/ledger/index.js';
 import * as pre from '../../src/pre/index.js';
@@ -28,6 +29,7 @@ const PAGES = [
   { page: 'ledger.md', prefixes: ['LEDGER'], module: ledger },
   { page: 'storage.md', prefixes: ['STORAGE'], module: storage },
   { page: 'registry.md', prefixes: ['CHAIN'], module: chain },
+  { page: 'health-links.md', prefixes: ['SHL'], module: healthLinks },
 ];
 
 describe('spec error tables', () => {

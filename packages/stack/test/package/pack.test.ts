@@ -33,6 +33,7 @@ const SUBPATHS = [
   { subpath: './storage', value: 'parseCid', type: 'BlobStore' },
   { subpath: './proxy', value: 'grantToJson', type: 'GrantJson' },
   { subpath: './share-button', value: 'parseShareRequest', type: 'ShareButtonState' },
+  { subpath: './health-links', value: 'decodeLink', type: 'ShlPayload' },
 ] as const;
 
 /** `@medvault/core/pre` for `./pre`. */
