@@ -20,5 +20,7 @@ export default defineConfig({
     outputFile: { json: 'artifacts/vitest.json' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // a browser page or a server under a busy machine may take more than the default 1 s
+    expect: { poll: { timeout: 10_000 } },
   },
 });
