@@ -1,9 +1,10 @@
 /**
  * The whole MedVault stack on one machine, as `npm start`, `npm run demo`
  * and the end-to-end tests run it: a local EVM chain with the registry, a
- * ledger host, a blob service, three re-encryption proxies (2 of 3) and a
- * fourth standing by (it takes a fragment when one of the three is down as
- * the patient shares), the hospital portal and the clinic — on 127.0.0.1, with every key and datum
+ * ledger host, a blob service, an SHL host (SMART Health Links), three
+ * re-encryption proxies (2 of 3) and a fourth standing by (it takes a
+ * fragment when one of the three is down as the patient shares), the
+ * hospital portal and the clinic — on 127.0.0.1, with every key and datum
  * under one directory, kept across restarts.
  */
 import { mkdir } from 'node:fs/promises';
@@ -21,11 +22,13 @@ import {
   type RunningBlobService,
   type RunningLedgerHost,
   type RunningProxy,
+  type RunningShlHost,
   readKeyFile,
   startBlobService,
   startDevChain,
   startLedgerHost,
   startProxy,
+  startShlHost,
   writeKeyFile,
 } from '@medvault/node/services';
 
@@ -34,6 +37,8 @@ export type StackPorts = {
   chain: number;
   ledgerHost: number;
   blobService: number;
+  /** The SHL host's (SMART Health Links); absent: a free one. */
+  shlHost?: number;
   /** The first proxy's; the others follow (0: each a free one). */
   proxy: number;
   hospital: number;
@@ -52,6 +57,7 @@ export function defaultPorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
     chain: port('MEDVAULT_CHAIN_PORT', 8545),
     ledgerHost: port('MEDVAULT_LEDGER_HOST_PORT', 8787),
     blobService: port('MEDVAULT_BLOB_PORT', 8790),
+    shlHost: port('MEDVAULT_SHL_PORT', 8791),
     proxy: port('MEDVAULT_PROXY_PORT', 9001),
     hospital: port('MEDVAULT_HOSPITAL_PORT', 3000),
     clinic: port('MEDVAULT_CLINIC_PORT', 3001),
@@ -63,6 +69,7 @@ export const FREE_PORTS: StackPorts = {
   chain: 0,
   ledgerHost: 0,
   blobService: 0,
+  shlHost: 0,
   proxy: 0,
   hospital: 0,
   clinic: 0,
@@ -74,6 +81,8 @@ export type LocalStack = {
   chain: DevChain;
   ledgerHost: RunningLedgerHost;
   blobService: RunningBlobService;
+  /** The SHL host: links' ciphertext, passcode hashes and access logs, under `<dataDir>/shl`. */
+  shlHost: RunningShlHost;
   /** The three proxies a share uses (2 of 3). */
   proxies: RunningProxy[];
   /** The proxy standing by for a share when one of the three is down. */
@@ -138,6 +147,12 @@ export async function startLocalStack(options: {
       ...(log ? { log } : {}),
     });
     stops.push(() => blobService.close());
+    const shlHost = await startShlHost({
+      dataDir: join(dataDir, 'shl'),
+      port: ports.shlHost ?? 0,
+      ...(log ? { log } : {}),
+    });
+    stops.push(() => shlHost.close());
     const proxies: RunningProxy[] = [];
     const stopped = new Set<number>();
     for (const [i, name] of ['a', 'b', 'c', 'd'].entries()) {
@@ -179,6 +194,7 @@ export async function startLocalStack(options: {
       chain,
       ledgerHost,
       blobService,
+      shlHost,
       proxies: proxies.slice(0, 3),
       standbyProxies: proxies.slice(3),
       hospital,

@@ -45,7 +45,7 @@ const show = (path: string) =>
     : path;
 
 const PORT_VARIABLES =
-  'MEDVAULT_CHAIN_PORT, MEDVAULT_LEDGER_HOST_PORT, MEDVAULT_BLOB_PORT, MEDVAULT_PROXY_PORT, MEDVAULT_HOSPITAL_PORT, MEDVAULT_CLINIC_PORT';
+  'MEDVAULT_CHAIN_PORT, MEDVAULT_LEDGER_HOST_PORT, MEDVAULT_BLOB_PORT, MEDVAULT_PROXY_PORT, MEDVAULT_HOSPITAL_PORT, MEDVAULT_CLINIC_PORT, MEDVAULT_SHL_PORT';
 const usage = `npm start [-- --verbose]
 
 Runs the whole MedVault stack on 127.0.0.1 and builds the browser extension.
@@ -139,6 +139,7 @@ console.log(`MedVault local stack (data: ${show(dataDir)})
   chain             ${chain.rpcUrl}  (chain id ${chain.chainId}, registry ${chain.registry})
   ledger host       ${stack.ledgerHost.url}
   blob service      ${stack.blobService.url}
+  SHL host          ${stack.shlHost.url}  (SMART Health Links: encrypted files of the patient's links)
   proxies (2 of 3)  ${stack.proxies.map((p) => p.url).join('  ')}
   standby proxy     ${stack.standbyProxies.map((p) => p.url).join('  ')}
 

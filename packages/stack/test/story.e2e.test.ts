@@ -10,6 +10,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveLink } from '@medvault/core/health-links';
 import type { ChartSummary } from '@medvault/examples';
 import {
   answerPrompt,
@@ -201,6 +202,45 @@ describe('the whole story in Chromium', () => {
     await dashboard.close();
   }, 90_000);
 
+  test('the patient shares lab results as a link with a QR code; a receiver without MedVault opens it, and the wallet shows who did', async () => {
+    const page = await extensionPage(browser, 'links.html');
+    await page.locator('input[name="category"][value="laboratory"]').check();
+    await page.locator('#link-label').fill('Lab results for Dr Rossi');
+    await expect(page.locator('#link-consent').textContent()).resolves.toMatch(
+      /^Anyone who has this link .+ can read these records until/,
+    );
+    await page.locator('#make-link').click();
+    await page.locator('#qr').waitFor({ timeout: 30_000 });
+    const shlink = (await page.locator('#shlink').textContent()) as string;
+    const passcode = (await page.locator('#passcode strong').textContent()) as string;
+    expect(shlink).toMatch(/^shlink:\/[A-Za-z0-9_-]+$/);
+    await page.screenshot({ path: join(SHOTS, 'share-link-qr.png'), fullPage: true });
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#save-qr').click(),
+    ]);
+    const image = await readFile(await png.path());
+    expect(image.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // a receiving app that runs no MedVault: the SHL protocol only
+    const opened = await resolveLink(shlink, { recipient: 'Dr Rossi, Cardiology', passcode });
+    expect(opened.label).toBe('Lab results for Dr Rossi');
+    expect(opened.files.length).toBeGreaterThanOrEqual(2);
+    expect(opened.files.every((f) => f.contentType === 'application/fhir+json')).toBe(true);
+    await page.reload();
+    await expect(page.locator('#links [data-opened]').first().textContent()).resolves.toMatch(
+      /“Dr Rossi, Cardiology” — opened it/,
+    );
+    await page.screenshot({ path: join(SHOTS, 'share-link-opened.png'), fullPage: true });
+    await page.locator('[data-end-link]').first().click();
+    await page.locator('#links .badge.revoked').waitFor({ timeout: 20_000 });
+    await expect(
+      resolveLink(shlink, { recipient: 'Dr Rossi', passcode }).catch(
+        (e: { code?: string }) => e.code,
+      ),
+    ).resolves.toBe('SHL_NOT_FOUND');
+    await page.close();
+  }, 90_000);
+
   test('the clinic staff sign in and ask with the share button; approved in the prompt, the page renders the decrypted records, verified', async () => {
     const clinic = await browser.context.newPage();
     clinic.on('pageerror', (e) => console.error('clinic page error:', e));
@@ -213,8 +253,9 @@ describe('the whole story in Chromium', () => {
     await clinic.locator('#username').fill(username);
     await clinic.locator('#password').fill('not the password');
     await clinic.locator('#sign-in-form button[type=submit]').click();
+    // the staff password is checked with a slow hash: allow for a busy machine
     await expect
-      .poll(() => clinic.locator('#sign-in-status').textContent())
+      .poll(() => clinic.locator('#sign-in-status').textContent(), { timeout: 20_000 })
       .toMatch(/CLINIC_BAD_CREDENTIALS/);
     await clinic.screenshot({ path: join(SHOTS, 'story-clinic-sign-in.png') });
     await clinic.locator('#password').fill(password);

@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   open: async () => (await import('./open.js')).open,
   proxy: async () => (await import('./proxy.js')).proxy,
   'blob-service': async () => (await import('./blob-service.js')).blobService,
+  'shl-host': async () => (await import('./shl-host.js')).shlHost,
+  shl: async () => (await import('./shl.js')).shl,
 };
 
 const USAGE = `usage: medvault <command> [options]
@@ -28,7 +30,9 @@ commands:
   ledger-host --port P --data-dir DIR       serve ledgers over HTTP
   blob-service --port P --data-dir DIR      serve sealed blobs by CID over HTTP (a trustless gateway)
   proxy --port P --data-dir DIR --key KEYFILE --rpc URL --registry ADDR   a re-encryption proxy
-  chain dev [--port P] [--state DIR]        local EVM node with the registry deployed`;
+  chain dev [--port P] [--state DIR]        local EVM node with the registry deployed
+  shl-host --port P --data-dir DIR          serve SMART Health Links over HTTP (ciphertext only)
+  shl create|revoke|log|open …              SMART Health Links (see medvault shl --help)`;
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -1,8 +1,8 @@
 /**
  * `@medvault/node/services` — MedVault's servers as functions, for code that
  * runs them in its own process (the local stack, an operator's supervisor,
- * tests): the re-encryption proxy, the ledger host, the blob service, a
- * local EVM node with the registry, and key files.
+ * tests): the re-encryption proxy, the ledger host, the blob service, the
+ * SMART Health Links host, a local EVM node with the registry, and key files.
  *
  * @example
  * ```ts
@@ -25,4 +25,17 @@ export {
   startLedgerHost,
 } from '../ledger-host/server.js';
 export { type ProxyOptions, type RunningProxy, startProxy } from '../proxy/server.js';
+export {
+  type AccessLogEntry,
+  AccessLogError,
+  type AccessOutcome,
+  verifyAccessLog,
+} from '../shl-host/access-log.js';
+export {
+  type RunningShlHost,
+  SHL_HOST_LIMITS,
+  type ShlHostLimits,
+  type ShlHostOptions,
+  startShlHost,
+} from '../shl-host/server.js';
 export { FsStore } from '../storage/fs-store.js';

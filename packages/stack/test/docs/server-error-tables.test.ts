@@ -52,6 +52,11 @@ describe('server API specs name exactly their codes', () => {
     expect(codeSet(specCodes('ledger-host-api.md', 'LEDGER_HOST'))).toEqual(codeSet(codes));
   });
 
+  test('shl-host-api.md: the SHL host', () => {
+    const codes = literalCodes('packages/node/src/shl-host', 'SHL_HOST');
+    expect(codeSet(specCodes('shl-host-api.md', 'SHL_HOST'))).toEqual(codeSet(codes));
+  });
+
   test('hospital-site.md: the example clinic’s own refusals', () => {
     const guide = readFileSync(join(REPO, 'docs/guides/hospital-site.md'), 'utf8');
     const codes = literalCodes('packages/examples/src/clinic', 'CLINIC');
