@@ -110,6 +110,7 @@ export async function buildExtension(
       dashboard: join(root, 'src/ui/dashboard.ts'),
       record: join(root, 'src/ui/record.ts'),
       advanced: join(root, 'src/ui/advanced.ts'),
+      links: join(root, 'src/ui/links.ts'),
     },
     outdir: staging,
     splitting: false,

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sealRecordBytes } from '@medvault/core/envelope';
+import { resolveLink } from '@medvault/core/health-links';
 import { MemoryLedgerStore } from '@medvault/core/ledger';
 import { PublicKey } from '@medvault/core/pre';
 import { HttpStore } from '@medvault/core/storage';
@@ -25,6 +26,7 @@ import {
   WalletDb,
 } from '@medvault/extension/background';
 import { stackSettings } from '@medvault/extension/testing';
+import { type RunningShlHost, startShlHost } from '@medvault/node/services';
 import { caughtAsync } from '@medvault/testing';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { base64 } from '@scure/base';
@@ -39,12 +41,18 @@ let dir: string;
 let stack: LocalStack;
 let settings: Settings;
 let liar: Server;
+let shlHost: RunningShlHost;
 let liarUrl: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'medvault-my-records-'));
   stack = await startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} });
-  settings = { ...stackSettings(stack), storage: stack.blobService.url };
+  shlHost = await startShlHost({ dataDir: join(dir, 'shl'), port: 0, log: () => {} });
+  settings = {
+    ...stackSettings(stack),
+    storage: stack.blobService.url,
+    shlHost: shlHost.url,
+  };
   // storage that lies: for any address, the bytes of a record that is not the one asked for
   const other = await sealRecordBytes(
     PublicKey.fromCompressedBytes(
@@ -63,13 +71,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => liar?.close(resolve));
+  await shlHost?.close();
   await stack?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+let wallets = 0;
+
 /** A wallet wired as the background wires it, onboarded, pointed at the stack. */
 async function patientWallet() {
-  const db = await WalletDb.open('my-records');
+  const db = await WalletDb.open(`my-records-${++wallets}`);
   const session = new Session({ autoLockMs: () => 15 * 60_000 });
   const queue = new ConsentQueue({ show: () => {}, hide: () => {}, timeoutMs: () => 60_000 });
   const wallet = new Wallet({
@@ -190,5 +201,79 @@ describe('my records, opened in the wallet', () => {
     await wallet.saveSettings(settings);
     const locked = await caughtAsync(ui.handle({ type: 'record/open', cid: lab.cid }));
     expect(locked).toMatchObject({ code: 'WALLET_LOCKED' });
+  }, 60_000);
+});
+
+describe('sharing as a SMART Health Link', () => {
+  test('a link to lab results opens in a receiver with its passcode; wrong passcodes and openings reach the patient; ended, it opens nothing', async () => {
+    const { wallet, ui } = await patientWallet();
+    const lab = await deliver(
+      wallet,
+      { resourceType: 'Observation', id: 'hba1c', code: { text: 'HbA1c' } },
+      'HbA1c 6.1 %',
+      'laboratory',
+    );
+    await deliver(
+      wallet,
+      { resourceType: 'Condition', id: 'asthma', code: { text: 'Asthma' } },
+      'Asthma',
+      'problem-list',
+    );
+    const made = (await ui.handle({
+      type: 'links/create',
+      label: 'Lab results for Dr Rossi',
+      categories: ['laboratory'],
+      expiresAt: Date.now() + 7 * 86_400_000,
+    })) as { shlink: string; passcode: string };
+    expect(made.shlink).toMatch(/^shlink:\/[A-Za-z0-9_-]+$/);
+    expect(made.passcode).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    // the host holds ciphertext only: the link's key never reached it
+    const key = JSON.parse(Buffer.from(made.shlink.slice(8), 'base64url').toString()).key as string;
+    const { readdir, readFile } = await import('node:fs/promises');
+    const files = await readdir(join(dir, 'shl'), { recursive: true });
+    for (const file of files) {
+      const text = await readFile(join(dir, 'shl', String(file))).catch(() => Buffer.alloc(0));
+      expect(text.includes(key)).toBe(false);
+      expect(text.includes('HbA1c')).toBe(false);
+    }
+    // a receiver that knows no MedVault: a wrong passcode, then the right one
+    const wrong = await caughtAsync(
+      resolveLink(made.shlink, { recipient: 'Night nurse', passcode: 'WRONG-CODE' }),
+    );
+    expect(wrong).toMatchObject({ code: 'SHL_PASSCODE_REJECTED', remainingAttempts: 9 });
+    const resolved = await resolveLink(made.shlink, {
+      recipient: 'Dr Rossi, Cardiology',
+      passcode: made.passcode,
+    });
+    // the laboratory records of this ledger (the earlier test's too), and nothing else
+    const texts = resolved.files.map((f) => new TextDecoder().decode(f.bytes));
+    expect(texts).toContain(new TextDecoder().decode(lab.plaintext));
+    expect(texts.join(' ')).not.toMatch(/Asthma/);
+    // the patient sees who opened it, by the name they gave
+    const [listed] = (await ui.handle({ type: 'links/list' })) as {
+      opened: { recipient: string; outcome: string }[];
+      status: string;
+    }[];
+    expect(listed?.status).toBe('active');
+    expect(listed?.opened.map((o) => `${o.recipient}: ${o.outcome}`)).toEqual([
+      'Dr Rossi, Cardiology: served',
+      'Night nurse: wrong-passcode',
+    ]);
+    // ended by the patient: the same link and passcode open nothing
+    const [{ id }] = (await ui.handle({ type: 'links/list' })) as [{ id: string }];
+    await ui.handle({ type: 'links/revoke', id });
+    const ended = await caughtAsync(
+      resolveLink(made.shlink, { recipient: 'Dr Rossi', passcode: made.passcode }),
+    );
+    expect(ended).toMatchObject({ code: 'SHL_NOT_FOUND' });
+    // a link needs a record and a sane end
+    await expect(
+      ui.handle({
+        type: 'links/create',
+        label: 'x',
+        categories: ['imaging'],
+        expiresAt: Date.now() + 86_400_000,
+      }),
+    ).rejects.toMatchObject({ code: 'WALLET_INVALID_LINK_REQUEST' });
   }, 60_000);
 });

@@ -22,6 +22,7 @@ import {
   SHOTS,
   saveSettings,
   stackSettings,
+  uiCall,
   type WalletBrowser,
 } from '@medvault/extension/testing';
 import type { Page } from 'playwright-core';
@@ -238,6 +239,43 @@ describe('the whole story in Chromium', () => {
         (e: { code?: string }) => e.code,
       ),
     ).resolves.toBe('SHL_NOT_FOUND');
+    await page.close();
+  }, 90_000);
+
+  test('the emergency card: built from the records, printed as a PNG, opened by a first responder without a passcode, the opening shown to the patient', async () => {
+    const page = await extensionPage(browser, 'links.html');
+    await page.locator('#make-emergency').click();
+    await page.locator('#emergency-qr').waitFor({ timeout: 30_000 });
+    await page.locator('#printable-card').screenshot({ path: join(SHOTS, 'emergency-card.png') });
+    const [image] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#save-lock-screen').click(),
+    ]);
+    expect(image.suggestedFilename()).toBe('medvault-emergency-lock-screen.png');
+    const png = await readFile(await image.path());
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1080); // IHDR width
+    const links = (await uiCall(browser, { type: 'links/list' })).value as {
+      shlink: string;
+      emergency: boolean;
+    }[];
+    const card = links.find((l) => l.emergency) as { shlink: string };
+    // a first responder's phone: any SHL receiver, no passcode
+    const opened = await resolveLink(card.shlink, { recipient: 'Paramedic unit 12' });
+    expect(opened.flag).toBe('L');
+    const summary = opened.files[0]?.resource as unknown as {
+      type: string;
+      entry: { resource: { resourceType: string; section?: { title: string }[] } }[];
+    };
+    expect(summary.type).toBe('document');
+    expect(summary.entry[0]?.resource.resourceType).toBe('Composition');
+    expect(summary.entry[0]?.resource.section?.map((s) => s.title)).toContain('Problem list');
+    expect(summary.entry.some((e) => e.resource.resourceType === 'Condition')).toBe(true);
+    await page.reload();
+    await expect(page.locator('#links [data-opened]').first().textContent()).resolves.toMatch(
+      /“Paramedic unit 12” — opened it/,
+    );
+    await page.screenshot({ path: join(SHOTS, 'emergency-card-opened.png'), fullPage: true });
     await page.close();
   }, 90_000);
 

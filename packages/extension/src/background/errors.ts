@@ -175,6 +175,39 @@ export class InvalidNarrowingError extends BaseError {
 }
 
 /**
+ * A link the patient asked for cannot be made as asked (no record chosen,
+ * a label too long, an end too soon or too far).
+ *
+ * @example
+ * ```ts
+ * await links.create({ label: '', expiresAt }); // throws InvalidLinkRequestError
+ * ```
+ */
+export class InvalidLinkRequestError extends BaseError {
+  static override readonly code = 'WALLET_INVALID_LINK_REQUEST';
+  override readonly name = 'InvalidLinkRequestError';
+  constructor(reason: string) {
+    super(`This link cannot be made: ${reason}.`);
+  }
+}
+
+/**
+ * The SHL host the settings name could not make, list or end a link.
+ *
+ * @example
+ * ```ts
+ * await links.create(request); // host down: throws LinkHostError
+ * ```
+ */
+export class LinkHostError extends BaseError {
+  static override readonly code = 'WALLET_LINK_HOST';
+  override readonly name = 'LinkHostError';
+  constructor(host: string, reason: string) {
+    super(`The link service ${host} did not help: ${reason}.`);
+  }
+}
+
+/**
  * A guardian split the wallet cannot make: the number of guardians or the
  * number needed is out of range (2 ≤ needed ≤ guardians ≤ 10).
  *

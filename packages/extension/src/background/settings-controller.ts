@@ -186,6 +186,7 @@ async function fetchProxyKey(url: string): Promise<string> {
 const FIELD_LABELS: Record<string, string> = {
   ledgerHost: 'Ledger host',
   storage: 'Record storage',
+  shlHost: 'Link service',
   rpcUrl: 'Chain RPC',
   registry: 'Registry contract',
   relayer: 'Relayer account',

@@ -21,6 +21,8 @@ export const settingsSchema = z
      * default then.
      */
     storage: httpUrl.optional(),
+    /** The SMART Health Links host that keeps the encrypted files of links the patient makes. */
+    shlHost: httpUrl.optional(),
     rpcUrl: httpUrl,
     registry: z
       .string()
@@ -66,6 +68,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const DEFAULT_SETTINGS: Settings = {
   ledgerHost: 'http://127.0.0.1:8787',
   storage: 'http://127.0.0.1:8790',
+  shlHost: 'http://127.0.0.1:8791',
   rpcUrl: 'http://127.0.0.1:8545',
   // the first contract the dev chain's first account deploys
   registry: '0x5FbDB2315678afecB367f032d93F642f64180aa3',

@@ -164,6 +164,16 @@ export class UiHandler {
         return wallet.openRecord(message.cid);
       case 'records/export':
         return wallet.exportRecords();
+      case 'links/create': {
+        const { type: _type, ...request } = message;
+        return wallet.createLink(request);
+      }
+      case 'links/list':
+        return wallet.links();
+      case 'links/emergency':
+        return wallet.emergencyCard({ passcode: message.passcode === true });
+      case 'links/revoke':
+        return wallet.revokeLink(message.id);
       case 'grant/revoke':
         return wallet.revoke(message.grantId);
       case 'proposal/decide':

@@ -52,6 +52,28 @@ export type StoredRecord = {
   identifying?: string[];
 };
 
+/**
+ * A SMART Health Link the patient made (health-links.ts): the link itself
+ * (it holds the key: anyone with it reads), and the host's management token.
+ */
+export type StoredLink = {
+  id: string;
+  /** The SHL host that holds its encrypted files. */
+  host: string;
+  /** Authorises reading its log and revoking it on the host. */
+  token: string;
+  shlink: string;
+  label: string;
+  createdAt: number;
+  expiresAt: number;
+  passcode: boolean;
+  /** Titles of the records in it. */
+  records: string[];
+  revokedAt?: number;
+  /** The emergency card's link. */
+  emergency?: boolean;
+};
+
 /** What the patient has already been notified of (notifier.ts). */
 export type Notified = {
   /** Reads up to this time (ms) were told, or happened before notifications were on. */
@@ -65,8 +87,8 @@ export type Permission = { origin: string; connectedAt: number };
 
 interface WalletSchema extends DBSchema {
   kv: {
-    key: 'vault' | 'identity' | 'settings' | 'notified';
-    value: SealedVault | PublicIdentity | Settings | Notified;
+    key: 'vault' | 'identity' | 'settings' | 'notified' | 'links';
+    value: SealedVault | PublicIdentity | Settings | Notified | StoredLink[];
   };
   permissions: { key: string; value: Permission };
   grants: { key: string; value: StoredGrant; indexes: { origin: string } };
@@ -132,6 +154,12 @@ export class WalletDb {
   }
   async putSettings(settings: Settings): Promise<void> {
     await this.#db.put('kv', settings, 'settings');
+  }
+  async links(): Promise<StoredLink[]> {
+    return ((await this.#db.get('kv', 'links')) as StoredLink[] | undefined) ?? [];
+  }
+  async putLinks(links: StoredLink[]): Promise<void> {
+    await this.#db.put('kv', links, 'links');
   }
   async notified(): Promise<Notified | undefined> {
     return (await this.#db.get('kv', 'notified')) as Notified | undefined;

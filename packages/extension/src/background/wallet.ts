@@ -7,6 +7,7 @@ import type { GrantScope, LedgerStore } from '@medvault/core/ledger';
 import type { GrantJson } from '@medvault/core/proxy';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ReceiveRecordRequest, ShareRequest } from '../shared/provider-schema.js';
+import { HealthLinks, type LinkRequest, type LinkSummary } from './health-links.js';
 import { IdentityVault } from './identity-vault.js';
 import {
   type AccessSummary,
@@ -29,6 +30,7 @@ import {
 import type { ScryptParams } from './vault.js';
 import type { StoredRecord, WalletDb } from './wallet-db.js';
 
+export type { LinkRequest, LinkSummary } from './health-links.js';
 export type { AccessSummary, LedgerStatus } from './ledger-sync.js';
 export type { OpenedRecord, RecordsExport } from './my-records.js';
 export type { GrantSummary, Overlap, RecordMatch, RevokeResult } from './sharing.js';
@@ -65,6 +67,7 @@ export class Wallet {
   readonly #ledgerSync: LedgerSync;
   readonly #sharing: Sharing;
   readonly #myRecords: MyRecords;
+  readonly #links: HealthLinks;
 
   constructor({ db, session, ledgerStore, scrypt }: WalletDeps) {
     const settings = new SettingsController({ db });
@@ -75,6 +78,7 @@ export class Wallet {
     this.#ledgerSync = ledgerSync;
     this.#sharing = new Sharing({ db, identity, ledgerSync, settings });
     this.#myRecords = new MyRecords({ db, identity, ledgerSync, settings });
+    this.#links = new HealthLinks({ db, ledgerSync, myRecords: this.#myRecords, settings });
   }
 
   /** `IdentityVault.onboarded`. */
@@ -161,22 +165,48 @@ export class Wallet {
   exportRecords(): Promise<RecordsExport> {
     return this.#myRecords.exportAll();
   }
+  /** `HealthLinks.create`. */
+  createLink(
+    request: LinkRequest,
+  ): Promise<{ shlink: string; passcode?: string; link: LinkSummary }> {
+    return this.#links.create(request);
+  }
+  /** `HealthLinks.emergency`: the emergency card, made or brought up to date. */
+  emergencyCard(options: { passcode?: boolean } = {}): ReturnType<HealthLinks['emergency']> {
+    return this.#links.emergency(options);
+  }
+  /** `HealthLinks.list`. */
+  links(): Promise<LinkSummary[]> {
+    return this.#links.list();
+  }
+  /** `HealthLinks.revoke`. */
+  revokeLink(id: string): Promise<{ id: string }> {
+    return this.#links.revoke(id);
+  }
   /** `MyRecords.identifying`. */
   identifyingIn(cids: readonly string[]): Promise<{ kinds: string[]; unchecked: string[] }> {
     return this.#myRecords.identifying(cids);
   }
 
   /** `LedgerSync.receive`. */
-  receive(record: ReceiveRecordRequest, origin: string): Promise<{ cid: string; seq: number }> {
-    return this.#ledgerSync.receive(record, origin);
+  async receive(
+    record: ReceiveRecordRequest,
+    origin: string,
+  ): Promise<{ cid: string; seq: number }> {
+    const received = await this.#ledgerSync.receive(record, origin);
+    // a new record may belong on the emergency card (best effort, not awaited by the site)
+    void this.#links.refreshEmergency();
+    return received;
   }
   /** `LedgerSync.proposals`. */
   proposals(): Promise<ProposedRecord[]> {
     return this.#ledgerSync.proposals();
   }
   /** `LedgerSync.decideProposal`. */
-  decideProposal(seq: number, accept: boolean): Promise<{ seq: number; accepted: boolean }> {
-    return this.#ledgerSync.decideProposal(seq, accept);
+  async decideProposal(seq: number, accept: boolean): Promise<{ seq: number; accepted: boolean }> {
+    const decided = await this.#ledgerSync.decideProposal(seq, accept);
+    if (decided.accepted) void this.#links.refreshEmergency();
+    return decided;
   }
   /** `LedgerSync.records`. */
   records(): Promise<StoredRecord[]> {

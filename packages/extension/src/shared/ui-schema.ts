@@ -50,6 +50,17 @@ export const uiMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ledger/anchor') }),
   z.strictObject({ type: z.literal('record/open'), cid: z.string().min(1).max(256) }),
   z.strictObject({ type: z.literal('records/export') }),
+  z.strictObject({
+    type: z.literal('links/create'),
+    label: z.string().max(80),
+    categories: z.array(z.string().max(64)).max(100).optional(),
+    cids: z.array(z.string().max(256)).max(1000).optional(),
+    expiresAt: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    passcode: z.boolean().optional(),
+  }),
+  z.strictObject({ type: z.literal('links/list') }),
+  z.strictObject({ type: z.literal('links/emergency'), passcode: z.boolean().optional() }),
+  z.strictObject({ type: z.literal('links/revoke'), id: z.string().min(1).max(64) }),
   z.strictObject({ type: z.literal('grant/revoke'), grantId: z.string().regex(/^[0-9a-f]{64}$/) }),
   z.strictObject({
     type: z.literal('proposal/decide'),

@@ -74,6 +74,7 @@ async function advancedView() {
           ...settings,
           ledgerHost: inputValue('s-ledger-host'),
           storage: inputValue('s-storage'),
+          shlHost: inputValue('s-shl-host') || undefined,
           rpcUrl: inputValue('s-rpc'),
           registry: inputValue('s-registry'),
           relayer: inputValue('s-relayer') || undefined,
@@ -86,6 +87,7 @@ async function advancedView() {
     },
     field('s-ledger-host', 'Ledger host', settings.ledgerHost),
     field('s-storage', 'Record storage', settings.storage ?? ''),
+    field('s-shl-host', 'Link service', settings.shlHost ?? ''),
     field('s-rpc', 'Chain RPC', settings.rpcUrl),
     field('s-registry', 'Registry contract', settings.registry),
     h(

@@ -257,6 +257,11 @@ function recordsView(records: StoredRecord[]) {
             { class: 'secondary', id: 'export', onclick: (e: Event) => void exportAll(e) },
             'Download all my records (one FHIR file)',
           ),
+          h(
+            'a',
+            { class: 'button secondary', href: 'links.html', id: 'share-link' },
+            'Share as a link or QR code',
+          ),
         ),
   );
 }

@@ -283,6 +283,7 @@ export async function restoreFromGuardianShares(
 export type WalletSettings = {
   ledgerHost: string;
   storage?: string;
+  shlHost?: string;
   rpcUrl: string;
   registry: string;
   proxies: { url: string; publicKey?: string }[];
@@ -303,10 +304,12 @@ export function stackSettings(stack: {
   proxies: { url: string }[];
   standbyProxies?: { url: string }[];
   blobService?: { url: string };
+  shlHost?: { url: string };
 }): WalletSettings {
   return {
     ledgerHost: stack.ledgerHost.url,
     ...(stack.blobService ? { storage: stack.blobService.url } : {}),
+    ...(stack.shlHost ? { shlHost: stack.shlHost.url } : {}),
     rpcUrl: stack.chain.rpcUrl,
     registry: stack.chain.registry,
     proxies: [...stack.proxies, ...(stack.standbyProxies ?? [])].map((p) => ({ url: p.url })),

@@ -6,7 +6,7 @@ describe('npm run demo', () => {
     const lines: string[] = [];
     const summary = await runDemo({ print: (line) => lines.push(line) });
     const steps = lines.filter((l) => l.startsWith('  ✓'));
-    expect(steps.map((s) => s.slice(4, 40))).toHaveLength(9);
+    expect(steps.map((s) => s.slice(4, 40))).toHaveLength(10);
     expect(lines.join('\n')).toMatch(/the patient endorsed each one/);
     expect(lines.join('\n')).toMatch(/a stranger proposed a fake lab result/);
     expect(lines.join('\n')).toMatch(/signed in and read \d+ lab records through the proxies/);
@@ -14,6 +14,7 @@ describe('npm run demo', () => {
     expect(lines.join('\n')).toMatch(/stopped: the clinic still read/);
     expect(lines.join('\n')).toMatch(/the clinic is refused — PROXY_/);
     expect(lines.join('\n')).toMatch(/the ledger verifies against the chain/);
+    expect(lines.join('\n')).toMatch(/SMART Health Link .+ to a clinic that runs no MedVault/);
     expect(summary.labs).toBeGreaterThan(0);
     expect(summary.labs).toBeLessThan(summary.records);
     // two reads by 2 proxies each, at least

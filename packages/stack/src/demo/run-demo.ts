@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaseError } from '@medvault/core';
 import { anchorCheckpoint, verifyLedgerAgainstChain } from '@medvault/core/chain';
-import { sealRecordBytes } from '@medvault/core/envelope';
+import { collect, openRecord, sealRecordBytes } from '@medvault/core/envelope';
+import { encodeLink, encryptFile, newLinkKey, resolveLink } from '@medvault/core/health-links';
 import {
   DEFAULT_CATEGORIES,
   decodeEntry,
@@ -324,6 +325,57 @@ export async function runDemo(options: { print?: (line: string) => void } = {}) 
     check(accesses >= 2 * 2, 'the proxies did not log every access');
     step(
       `the ledger verifies against the chain: ${entries.length} signed entries (${kinds.filter((k) => k === 'record').length} records proposed, ${kinds.filter((k) => k === 'endorse').length} endorsed by the patient, 1 grant, ${accesses} accesses logged by the proxies, 1 revocation, ${kinds.filter((k) => k === 'encryption-keys').length} encryption-key entries), anchored at block ${last.blockNumber}`,
+    );
+    // ---- 7. a link for a clinic that runs no MedVault -------------------
+    // the patient opens her lab results herself and sends them as a SMART Health Link
+    const linkKey = newLinkKey();
+    const linkFiles = [];
+    for (const lab of labs) {
+      const plaintext = await collect(
+        await openRecord(await store.get(lab.cid), keys.encryptionKey('laboratory', 0)),
+      );
+      linkFiles.push({
+        contentType: 'application/fhir+json',
+        jwe: await encryptFile(plaintext, linkKey, { contentType: 'application/fhir+json' }),
+      });
+    }
+    const passcode = 'K7QM-4WXP';
+    const madeLink = (await (
+      await fetch(`${stack.shlHost.url}/api/links`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          files: linkFiles,
+          passcode,
+          label: 'Lab results for Harbour Walk-in Clinic',
+          exp: Math.floor(Date.now() / 1000) + 7 * 86_400,
+        }),
+      })
+    ).json()) as { id: string; manifestUrl: string; managementToken: string };
+    const shlink = encodeLink({
+      url: madeLink.manifestUrl,
+      key: linkKey,
+      flag: 'P',
+      label: 'Lab results for Harbour Walk-in Clinic',
+      exp: Math.floor(Date.now() / 1000) + 7 * 86_400,
+    });
+    // the walk-in clinic's SHL viewer: it knows the link and the passcode the patient told it
+    const viewed = await resolveLink(shlink, {
+      recipient: 'Harbour Walk-in Clinic',
+      passcode,
+    });
+    check(viewed.files.length === labs.length, 'the walk-in clinic did not get every lab file');
+    const linkLog = (await (
+      await fetch(`${stack.shlHost.url}/api/links/${madeLink.id}`, {
+        headers: { authorization: `Bearer ${madeLink.managementToken}` },
+      })
+    ).json()) as { log: { recipient: string; outcome: string }[] };
+    check(
+      linkLog.log.some((e) => e.recipient === 'Harbour Walk-in Clinic' && e.outcome === 'served'),
+      'the link host did not log the opening',
+    );
+    step(
+      `the patient sent ${labs.length} lab results as a SMART Health Link (${shlink.length} characters, passcode told separately) to a clinic that runs no MedVault; its SHL viewer opened them, and the link host logged "Harbour Walk-in Clinic" for the patient to see`,
     );
     print('\nThe story holds, end to end.');
     return {
