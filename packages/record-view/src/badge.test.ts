@@ -58,3 +58,9 @@ test('unsafe links and odd numbers are dropped, not rendered', () => {
     String(renderBadge({ status: 'in-ledger', detail: '', entrySeq: Number.NaN })),
   ).not.toContain('#');
 });
+
+test('link: a record from a SMART Health Link says it is checked against no ledger', () => {
+  const out = String(renderBadge({ status: 'link', detail: 'Opened from a link' }));
+  expect(out).toContain('data-verification="link"');
+  expect(out).toContain('not checked against a ledger');
+});

@@ -23,7 +23,7 @@ import { wordsFor } from './words.js';
  */
 export function verificationStatus(verification: unknown): VerificationStatus {
   const status = isObject(verification) ? verification.status : undefined;
-  return status === 'anchored' || status === 'in-ledger' ? status : 'failed';
+  return status === 'anchored' || status === 'in-ledger' || status === 'link' ? status : 'failed';
 }
 
 const wholeNumber = (value: unknown): number | undefined => {
@@ -55,6 +55,10 @@ export function renderBadge(verification: unknown, audience: Audience = 'clinici
     const block = wholeNumber(v.blockNumber);
     return html`<div class="mv-badge mv-badge-anchored" data-verification="anchored" title="${detail}">
 <span class="mv-badge-icon" aria-hidden="true">✓</span><span class="mv-badge-text">Verified · anchored${block === undefined ? '' : ` at block ${block}`}</span>${link(v.proofUrl, 'inclusion proof')}${link(v.anchorUrl, 'anchor on chain')}</div>`;
+  }
+  if (status === 'link') {
+    return html`<div class="mv-badge mv-badge-ledger" data-verification="link" title="${detail}">
+<span class="mv-badge-icon" aria-hidden="true">◔</span><span class="mv-badge-text">From a SMART Health Link: not checked against a ledger — who wrote it is not proven</span></div>`;
   }
   if (status === 'in-ledger') {
     const seq = wholeNumber(v.entrySeq);

@@ -22,7 +22,12 @@ import type { RenderContext } from './sources.js';
 import type { RenderOptions, SharedRecordView, VerificationStatus } from './types.js';
 import { wordsFor } from './words.js';
 
-const RANK: Record<VerificationStatus, number> = { anchored: 0, 'in-ledger': 1, failed: 2 };
+const RANK: Record<VerificationStatus, number> = {
+  anchored: 0,
+  'in-ledger': 1,
+  link: 2,
+  failed: 3,
+};
 
 function decodeSafely(record: SharedRecordView): DecodedRecord {
   try {
@@ -59,7 +64,7 @@ ${renderFallback(
 }
 
 function provenance(ctx: RenderContext, decoded: DecodedRecord[]): SafeHtml {
-  const count = { anchored: 0, 'in-ledger': 0, failed: 0 };
+  const count = { anchored: 0, 'in-ledger': 0, link: 0, failed: 0 };
   for (const r of ctx.records) count[verificationStatus(r.verification)]++;
   const unreadable = decoded.filter((d) => d.kind === 'error').length;
   const n = ctx.records.length;
@@ -69,6 +74,9 @@ function provenance(ctx: RenderContext, decoded: DecodedRecord[]): SafeHtml {
       : '',
     count['in-ledger']
       ? html`<span class="mv-prov-ledger">${count['in-ledger']} in ${wordsFor(ctx.audience).ledger} only</span>`
+      : '',
+    count.link
+      ? html`<span class="mv-prov-ledger">${count.link} from a link, not checked against a ledger</span>`
       : '',
     count.failed
       ? html`<span class="mv-prov-failed">${count.failed} failed verification</span>`

@@ -5,14 +5,16 @@
  */
 
 /**
- * How far a record's provenance was verified.
+ * How far a record's provenance was verified. `link`: it came by a SMART
+ * Health Link — decrypted and intact, but checked against no ledger, so
+ * nothing says who wrote it.
  *
  * @example
  * ```ts
  * const status: VerificationStatus = 'in-ledger';
  * ```
  */
-export type VerificationStatus = 'anchored' | 'in-ledger' | 'failed';
+export type VerificationStatus = 'anchored' | 'in-ledger' | 'link' | 'failed';
 
 /**
  * The outcome of verifying one record.

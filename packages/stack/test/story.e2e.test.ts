@@ -376,6 +376,30 @@ describe('the whole story in Chromium', () => {
     const grants = await ask(clinic, 'medvault_listGrants');
     expect(grants).toMatchObject({ ok: true });
     expect((grants as { value: unknown[] }).value).toHaveLength(1);
+    // a patient who brings a SMART Health Link instead: pasted at the desk, shown the same way
+    const made = (
+      await uiCall(browser, {
+        type: 'links/create',
+        label: 'Problems and labs for Riverside',
+        categories: ['problem-list'],
+        expiresAt: Date.now() + 86_400_000,
+        passcode: true,
+      })
+    ).value as { shlink: string; passcode: string };
+    await clinic.locator('#shl-link').fill(made.shlink);
+    await clinic.locator('#shl-passcode').fill('WRONG-CODE');
+    await clinic.locator('#shl-open').click();
+    await expect
+      .poll(() => clinic.locator('#read-code').textContent())
+      .toBe('SHL_PASSCODE_REJECTED');
+    await clinic.locator('#shl-passcode').fill(made.passcode);
+    await clinic.locator('#shl-open').click();
+    await expect
+      .poll(() => clinic.locator('#shl-about').textContent())
+      .toMatch(/^The link says: “Problems and labs for Riverside”, works until /);
+    await expect(shared.textContent()).resolves.toMatch(/Conditions/i);
+    await expect(shared.locator('[data-verification="link"]').count()).resolves.toBeGreaterThan(0);
+    await clinic.screenshot({ path: join(SHOTS, 'clinic-health-link.png'), fullPage: true });
     // signing out clears the records from the page and ends the session
     await clinic.locator('#sign-out').click();
     await clinic.locator('#sign-in:not([hidden])').waitFor();

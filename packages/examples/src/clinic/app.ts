@@ -10,6 +10,7 @@
  */
 import '@medvault/core/share-button';
 import { pdfAttachments, renderRecords, type SharedRecordView } from '@medvault/record-view';
+import type { HealthLinkJson } from './health-link.js';
 import type { ReadingJson } from './reading-json.js';
 import { dateWords, type RefusalJson, refusalWords } from './refusal-words.js';
 import type { SessionJson } from './session-routes.js';
@@ -270,6 +271,43 @@ async function call(path: string, body?: unknown) {
   show(json as ReadingJson);
   await loadShares();
 }
+
+/** A link a patient brought: resolved by the server, shown with the clinician view. */
+$('link-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearRecords();
+  const about = $('shl-about');
+  about.hidden = true;
+  status('Opening the link…');
+  const response = await api('POST', '/api/health-links/open', {
+    link: ($('shl-link') as HTMLInputElement).value,
+    passcode: ($('shl-passcode') as HTMLInputElement).value || undefined,
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    status(json.error?.message ?? response.statusText, 'bad', json.error?.code);
+    return;
+  }
+  const opened = json as HealthLinkJson;
+  show({
+    grantId: 'link',
+    records: opened.records as unknown as ReadingJson['records'],
+    failures: [],
+    unreadable: [],
+    ledgerSize: 0,
+  });
+  const n = opened.records.length;
+  status(
+    `${n} file${n === 1 ? '' : 's'} opened from the link; not checked against the patient’s ledger.`,
+    'ok',
+  );
+  about.textContent = `The link says: “${opened.label ?? 'no label'}”, ${
+    opened.expiresAt
+      ? `works until ${new Date(opened.expiresAt).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short' })}`
+      : 'with no end date'
+  }${opened.longTerm ? ', and may be updated by the patient' : ''}.`;
+  about.hidden = false;
+});
 
 button.addEventListener('medvault-granted', (event) => {
   void call('/api/grants', { grant: (event as CustomEvent<{ grant: unknown }>).detail.grant });

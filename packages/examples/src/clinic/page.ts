@@ -24,6 +24,8 @@ export function clinicPage(config: ClinicPageConfig, recordStyles: string): stri
     'Riverside Clinic — Shared records',
     `${recordStyles}
 medvault-share-button { --medvault-accent: #0f766e; }
+.link-form { display: grid; gap: 6px; margin: 10px 0 14px; max-width: 640px; }
+.link-form button { justify-self: start; }
 .scope-choice { display: flex; gap: 18px; flex-wrap: wrap; margin: 6px 0 14px; font-size: 14px; }
 .scope-choice label { display: flex; gap: 6px; align-items: center; }
 .proxy-report { font-size: 13px; color: var(--warn); margin: 8px 0 0; }
@@ -90,6 +92,14 @@ medvault-share-button { --medvault-accent: #0f766e; }
     <h2><span class="step">2</span> Shared with us</h2>
     <p class="muted">Every share this clinic holds, newest first. Each read goes through the patient’s proxies again, and the patient sees it in their wallet.</p>
     <ul id="shares" class="share-list" aria-label="Shares this clinic holds"></ul>
+    <form id="link-form" class="link-form">
+      <label for="shl-link">A patient brought a SMART Health Link (paste it, or what her QR code reads)</label>
+      <input id="shl-link" autocomplete="off" spellcheck="false" placeholder="shlink:/… or https://…#shlink:/…" required>
+      <label for="shl-passcode">Passcode, if the patient gave one</label>
+      <input id="shl-passcode" autocomplete="off">
+      <button type="submit" id="shl-open">Open the link</button>
+      <p id="shl-about" class="muted" hidden></p>
+    </form>
     <p id="read-status" class="status" role="status" aria-live="polite">Nothing shared yet.</p>
     <p id="read-code" class="code-note" hidden></p>
     <p id="proxy-report" class="proxy-report" hidden></p>

@@ -11,6 +11,7 @@ import { type Grant, grantFromJson, grantToJson, listSharedRecords } from '@medv
 import type { HttpStore } from '@medvault/core/storage';
 import { HttpError, type RequestContext, type Route } from '@medvault/node/http';
 import type { GrantBook } from './grant-book.js';
+import { openHealthLink } from './health-link.js';
 import { type AnchorChain, findAnchor, proofJson, provenanceOf } from './provenance.js';
 import { endedAtOf, readGrant, refusalOf } from './read-grant.js';
 import { readingJson } from './reading-json.js';
@@ -26,6 +27,8 @@ export type ClinicDeps = StaffDeps & {
   chain: AnchorChain;
   rpcUrl: string;
   grants: GrantBook;
+  /** How the clinic names itself to a SMART Health Link's host (`recipient`). */
+  readerName: string;
 };
 
 /** The clinic's API routes. */
@@ -39,6 +42,14 @@ export const clinicRoutes: Route<ClinicDeps>[] = [
   { method: 'POST', path: '/api/grants/:id/read', handler: staffOnly(readHeldGrant) },
   { method: 'GET', path: '/api/grants/:id/proofs/:seq', handler: staffOnly(recordProof) },
   { method: 'GET', path: '/api/grants/:id/anchor', handler: staffOnly(ledgerAnchor) },
+  {
+    method: 'POST',
+    path: '/api/health-links/open',
+    handler: staffOnly(async (ctx, deps) => ({
+      json: await openHealthLink(await ctx.json(), deps.readerName),
+    })),
+    maxBodyBytes: 8192,
+  },
 ];
 
 /** `GET /api/grants`: the grants held. */

@@ -103,6 +103,7 @@ export async function startClinicSite(options: ClinicSiteOptions): Promise<Clini
       },
       rpcUrl: options.rpcUrl,
       grants: await GrantBook.open(options.dataDir),
+      readerName,
       account: await StaffAccount.create(staff),
       sessions: new StaffSessions({ secure, idleMs: options.sessionIdleMs }),
       attempts: new SignInLimiter(),

@@ -75,6 +75,21 @@ async function load() {
                 ),
               )
             : h('p', { class: 'empty' }, 'You have no records to share yet.'),
+          records.length
+            ? h(
+                'details',
+                { id: 'link-records' },
+                h('summary', {}, 'Or choose single records'),
+                records.map((r) =>
+                  h(
+                    'label',
+                    { class: 'check' },
+                    h('input', { type: 'checkbox', name: 'record', value: r.cid }),
+                    h('span', {}, `${r.title} (${categoryName(r.category ?? 'other')})`),
+                  ),
+                ),
+              )
+            : null,
         ),
         h(
           'label',
@@ -136,7 +151,12 @@ async function create(event: Event) {
   const categories = [
     ...document.querySelectorAll<HTMLInputElement>('input[name="category"]:checked'),
   ].map((i) => i.value);
-  if (!categories.length) return showError('Tick at least one kind of record.');
+  const cids = [...document.querySelectorAll<HTMLInputElement>('input[name="record"]:checked')].map(
+    (i) => i.value,
+  );
+  if (!categories.length && !cids.length) {
+    return showError('Tick at least one kind of record, or single records.');
+  }
   const button = document.getElementById('make-link') as HTMLButtonElement;
   button.disabled = true;
   button.textContent = 'Making the link…';
@@ -144,7 +164,8 @@ async function create(event: Event) {
     const made = await call<{ shlink: string; passcode?: string; link: LinkSummary }>({
       type: 'links/create',
       label: inputValue('link-label'),
-      categories,
+      ...(categories.length ? { categories } : {}),
+      ...(cids.length ? { cids } : {}),
       expiresAt: Date.now() + Number(inputValue('link-expiry')),
       passcode: (document.getElementById('link-passcode') as HTMLInputElement).checked,
     });
@@ -227,6 +248,14 @@ function emergencyView(card: LinkSummary | undefined) {
       { class: 'notice caution' },
       'Anyone who scans or photographs the card can read that summary until you end the card. That is the point in an emergency, and its limit.',
     ),
+    card
+      ? null
+      : h(
+          'label',
+          { class: 'check', for: 'emergency-passcode' },
+          h('input', { id: 'emergency-passcode', type: 'checkbox' }),
+          h('span', {}, 'Add a passcode (then a responder must ask you or your contacts for it)'),
+        ),
     h(
       'div',
       { class: 'actions' },
@@ -239,10 +268,16 @@ function emergencyView(card: LinkSummary | undefined) {
             const button = e.currentTarget as HTMLButtonElement;
             button.disabled = true;
             try {
-              const made = await call<{ shlink: string; link: LinkSummary; updated: boolean }>({
-                type: 'links/emergency',
-              });
-              await showCard(made.shlink, made.updated);
+              const withPasscode =
+                (document.getElementById('emergency-passcode') as HTMLInputElement | null)
+                  ?.checked === true;
+              const made = await call<{
+                shlink: string;
+                passcode?: string;
+                link: LinkSummary;
+                updated: boolean;
+              }>({ type: 'links/emergency', passcode: withPasscode });
+              await showCard(made.shlink, made.updated, made.passcode);
               const links = await call<LinkSummary[]>({ type: 'links/list' });
               document.getElementById('links-list')?.replaceChildren(linksView(links));
             } catch (error) {
@@ -262,7 +297,7 @@ function emergencyView(card: LinkSummary | undefined) {
 }
 
 /** The card on screen (printable), and the lock-screen image. */
-async function showCard(shlink: string, updated: boolean) {
+async function showCard(shlink: string, updated: boolean, passcode?: string) {
   const canvas = h('canvas', { id: 'emergency-qr', 'aria-label': 'Emergency card QR code' });
   await QRCode.toCanvas(canvas, shlink, { errorCorrectionLevel: 'M', margin: 1, width: 220 });
   document
@@ -280,6 +315,17 @@ async function showCard(shlink: string, updated: boolean) {
         { class: 'hint', id: 'emergency-status' },
         updated ? 'Updated with your records as they are now.' : 'Your emergency card is ready.',
       ),
+      ...(passcode
+        ? [
+            h(
+              'p',
+              { class: 'notice warning' },
+              'Passcode: ',
+              h('strong', { class: 'mono' }, passcode),
+              ' — shown once. Tell it to the people who should be able to give it to a responder.',
+            ),
+          ]
+        : []),
       h(
         'div',
         { class: 'actions' },
