@@ -11,24 +11,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anchorCheckpoint } from '@medvault/core/chain';
-import { LEDGER_VERSION, MemoryLedgerStore, sealNote } from '@medvault/core/ledger';
+import { LEDGER_VERSION, sealNote } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
 import { encrypt, PublicKey, SecretKey, Signer } from '@medvault/core/pre';
-import {
-  ConsentQueue,
-  deriveIdentity,
-  Session,
-  type Settings,
-  UiHandler,
-  Wallet,
-  WalletDb,
-} from '@medvault/extension/background';
+import { deriveIdentity, type Settings } from '@medvault/extension/background';
 import { stackSettings } from '@medvault/extension/testing';
 import { devClient } from '@medvault/node/services';
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import { getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
+import { walletDevice } from './support/wallet-device.js';
 
 const PHRASE = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above';
 const PASSPHRASE = 'quiet harbour lamp 9';
@@ -51,23 +44,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-let devices = 0;
-
 /** One device: its own IndexedDB and ledger copy, wired as the background wires them. */
-async function device() {
-  const db = await WalletDb.open(`lists-from-ledger-${++devices}`);
-  const session = new Session({ autoLockMs: () => 15 * 60_000 });
-  const queue = new ConsentQueue({ show: () => {}, hide: () => {}, timeoutMs: () => 60_000 });
-  const wallet = new Wallet({
-    db,
-    session,
-    ledgerStore: new MemoryLedgerStore(),
-    scrypt: { N: 2 ** 14, r: 1, p: 1 },
-  });
-  const ui = new UiHandler({ wallet, db, session, queue });
-  await wallet.saveSettings(settings);
-  return { db, wallet, ui };
-}
+const device = () => walletDevice('lists-from-ledger', settings);
 
 const record = (cid: string, title: string, category: string) => {
   const [capsule] = encrypt(SecretKey.random().publicKey(), randomBytes(32));

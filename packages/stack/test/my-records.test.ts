@@ -14,17 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sealRecordBytes } from '@medvault/core/envelope';
 import { resolveLink } from '@medvault/core/health-links';
-import { MemoryLedgerStore } from '@medvault/core/ledger';
 import { PublicKey } from '@medvault/core/pre';
 import { HttpStore } from '@medvault/core/storage';
-import {
-  ConsentQueue,
-  Session,
-  type Settings,
-  UiHandler,
-  Wallet,
-  WalletDb,
-} from '@medvault/extension/background';
+import type { Settings, Wallet } from '@medvault/extension/background';
 import { stackSettings } from '@medvault/extension/testing';
 import { type RunningShlHost, startShlHost } from '@medvault/node/services';
 import { caughtAsync } from '@medvault/testing';
@@ -32,6 +24,7 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { base64 } from '@scure/base';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
+import { walletDevice } from './support/wallet-device.js';
 
 const PHRASE = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 const PASSPHRASE = 'harbour lamp quiet 7';
@@ -76,23 +69,12 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-let wallets = 0;
-
 /** A wallet wired as the background wires it, onboarded, pointed at the stack. */
 async function patientWallet() {
-  const db = await WalletDb.open(`my-records-${++wallets}`);
-  const session = new Session({ autoLockMs: () => 15 * 60_000 });
-  const queue = new ConsentQueue({ show: () => {}, hide: () => {}, timeoutMs: () => 60_000 });
-  const wallet = new Wallet({
-    db,
-    session,
-    ledgerStore: new MemoryLedgerStore(),
-    scrypt: { N: 2 ** 14, r: 1, p: 1 },
-  });
-  const ui = new UiHandler({ wallet, db, session, queue });
-  await ui.handle({ type: 'onboard', mnemonic: PHRASE, passphrase: PASSPHRASE });
-  await wallet.saveSettings(settings);
-  return { wallet, ui, session };
+  const device = await walletDevice('my-records', settings);
+  await device.ui.handle({ type: 'onboard', mnemonic: PHRASE, passphrase: PASSPHRASE });
+  await device.wallet.saveSettings(settings);
+  return device;
 }
 
 /** What a hospital does: seal to the patient's current key of `category`, store, hand over. */
@@ -275,5 +257,41 @@ describe('sharing as a SMART Health Link', () => {
         expiresAt: Date.now() + 86_400_000,
       }),
     ).rejects.toMatchObject({ code: 'WALLET_INVALID_LINK_REQUEST' });
+  }, 60_000);
+
+  test('the emergency card: an IPS summary without mental health records, opened with no passcode, updated in place', async () => {
+    const { wallet, ui } = await patientWallet();
+    await deliver(
+      wallet,
+      { resourceType: 'AllergyIntolerance', id: 'pen', code: { text: 'Penicillin' } },
+      'Penicillin allergy',
+      'allergy',
+    );
+    await deliver(
+      wallet,
+      { resourceType: 'Condition', id: 'depression', code: { text: 'Major depression' } },
+      'Psychiatric assessment',
+      'psychiatry',
+    );
+    const card = (await ui.handle({ type: 'links/emergency' })) as { shlink: string };
+    const opened = await resolveLink(card.shlink, { recipient: 'Paramedic' });
+    expect(opened.flag).toBe('L');
+    const text = new TextDecoder().decode(opened.files[0]?.bytes);
+    expect(text).toMatch(/Penicillin/);
+    expect(text).not.toMatch(/depression/i);
+    // a new record: the same link now carries it (the file was replaced, not a new link made)
+    await deliver(
+      wallet,
+      { resourceType: 'AllergyIntolerance', id: 'latex', code: { text: 'Latex' } },
+      'Latex allergy',
+      'allergy',
+    );
+    await expect
+      .poll(async () =>
+        new TextDecoder().decode(
+          (await resolveLink(card.shlink, { recipient: 'Paramedic' })).files[0]?.bytes,
+        ),
+      )
+      .toMatch(/Latex/);
   }, 60_000);
 });

@@ -25,6 +25,9 @@ import type { MyRecords } from './my-records.js';
 import type { SettingsController } from './settings-controller.js';
 import type { StoredLink, WalletDb } from './wallet-db.js';
 
+/** Categories the emergency card never draws from: a card is readable by anyone who sees it. */
+export const EMERGENCY_EXCLUDED = new Set(['psychiatry']);
+
 /** The longest a link may live (the wallet's limit; the spec sets none). */
 export const MAX_LINK_DAYS = 365;
 
@@ -202,6 +205,8 @@ export class HealthLinks {
     const texts: string[] = [];
     for (const info of indexLedger(ledger.allEntryBytes()).records.values()) {
       if (!/json/i.test(info.contentType)) continue;
+      // never on a card anyone may read: mental health records (the patient shares those by choice)
+      if (EMERGENCY_EXCLUDED.has(info.category)) continue;
       const opened = await this.#deps.myRecords.open(info.cid).catch(() => undefined);
       if (opened) texts.push(new TextDecoder().decode(base64.decode(opened.body)));
     }

@@ -241,7 +241,7 @@ function emergencyView(card: LinkSummary | undefined) {
     h(
       'p',
       {},
-      'A QR code for your wallet or phone lock screen. A first responder scans it with any SMART Health Links viewer and sees your allergies, current medicines, conditions, blood group and emergency contacts — no passcode, no MedVault needed. It updates when your records change. Every opening is logged here.',
+      'A QR code for your wallet or phone lock screen. A first responder scans it with any SMART Health Links viewer and sees your allergies, current medicines, conditions, blood group and emergency contacts — no passcode, no MedVault needed. Mental health records are never put on it. It updates when your records change. Every opening is logged here.',
     ),
     h(
       'p',
