@@ -1,63 +1,37 @@
-/**
- * The example sites as their staff meet them, in real Chromium with the real
- * extension against one local stack (chain, ledger host, blob service, three
- * proxies, both sites) started by this test:
- *
- * - the hospital's records desk refuses a file that is not FHIR R4 and an
- *   upload without a category, each message beside the field it concerns,
- *   and sends a valid one once a category is chosen;
- * - the clinic remembers what patients shared across a page reload: it lists
- *   the share it holds and reads it again without a new share; when the
- *   patient declines a new share, the records read before leave the screen;
- * - once the patient ends the share in their wallet, the clinic's Read says
- *   so in words and the records read before leave the screen.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   answerPrompt,
-  launchBrowser,
   nextPrompt,
-  onboardNewIdentity,
   SHOTS,
-  saveSettings,
-  stackSettings,
   uiCall,
   type WalletBrowser,
 } from '@medvault/extension/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
+import type { LocalStack } from '../src/local-stack.js';
+import {
+  approveNext as approveIn,
+  startWalletStack,
+  type WalletStack,
+} from './support/browser-stack.js';
 
-let dir: string;
+let env: WalletStack;
 let stack: LocalStack;
 let browser: WalletBrowser;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'medvault-example-sites-'));
-  [stack, browser] = await Promise.all([
-    startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} }),
-    launchBrowser(join(dir, 'browser')),
-  ]);
-  await onboardNewIdentity(browser, 'quince lantern 2041 moor');
-  await saveSettings(browser, stackSettings(stack));
+  env = await startWalletStack('medvault-example-sites-', 'quince lantern 2041 moor');
+  ({ stack, browser } = env);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await env?.close();
 });
 
 /** Approves the prompt the extension opens next, after `trigger`. */
-async function approveNext(trigger: () => Promise<unknown>): Promise<void> {
-  const prompt = nextPrompt(browser);
-  await trigger();
-  const popup = await prompt;
-  await popup.locator('#approve').waitFor();
-  await answerPrompt(popup, 'approve');
-}
+const approveNext = async (trigger: () => Promise<unknown>): Promise<void> => {
+  await approveIn(browser, trigger);
+};
 
 /** A page that reports its script errors and console to the test's output. */
 async function sitePage(url: string, name: string): Promise<Page> {

@@ -7,8 +7,7 @@
  * extension's prompt, and the clinic page renders the decrypted records with
  * their verification — to its signed-in staff, and to no one else.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveLink } from '@medvault/core/health-links';
 import type { ChartSummary } from '@medvault/examples';
@@ -16,52 +15,39 @@ import {
   answerPrompt,
   ask,
   extensionPage,
-  launchBrowser,
   nextPrompt,
-  onboardNewIdentity,
   SHOTS,
-  saveSettings,
-  stackSettings,
   uiCall,
   type WalletBrowser,
 } from '@medvault/extension/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FREE_PORTS, type LocalStack, startLocalStack } from '../src/local-stack.js';
+import type { LocalStack } from '../src/local-stack.js';
+import {
+  approveNext as approveIn,
+  startWalletStack,
+  type WalletStack,
+} from './support/browser-stack.js';
 
-let dir: string;
+let env: WalletStack;
 let stack: LocalStack;
 let browser: WalletBrowser;
 let chart: ChartSummary;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'medvault-story-'));
-  [stack, browser] = await Promise.all([
-    startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} }),
-    launchBrowser(join(dir, 'browser')),
-  ]);
-  await onboardNewIdentity(browser, 'juniper harbour 1987 kite');
-  await saveSettings(browser, stackSettings(stack));
+  env = await startWalletStack('medvault-story-', 'juniper harbour 1987 kite');
+  ({ stack, browser } = env);
   const charts = (await (await fetch(`${stack.hospital.url}/api/charts`)).json()) as ChartSummary[];
   chart = charts[0] as ChartSummary;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await env?.close();
 });
 
 /** Approves the prompt the extension opens next, after `trigger`. */
-async function approveNext(trigger: () => Promise<unknown>, shot?: string): Promise<Page> {
-  const prompt = nextPrompt(browser);
-  await trigger();
-  const popup = await prompt;
-  await popup.locator('#approve').waitFor();
-  if (shot) await popup.screenshot({ path: join(SHOTS, shot), fullPage: true });
-  await answerPrompt(popup, 'approve');
-  return popup;
-}
+const approveNext = (trigger: () => Promise<unknown>, shot?: string) =>
+  approveIn(browser, trigger, shot);
 
 describe('the whole story in Chromium', () => {
   let hospital: Page;
@@ -276,6 +262,12 @@ describe('the whole story in Chromium', () => {
       /“Paramedic unit 12” — opened it/,
     );
     await page.screenshot({ path: join(SHOTS, 'emergency-card-opened.png'), fullPage: true });
+    // and on the dashboard, beside who read the shared records
+    const dashboard = await extensionPage(browser, 'dashboard.html');
+    await expect
+      .poll(() => dashboard.locator('#link-openings').textContent())
+      .toMatch(/“Paramedic unit 12” opened Emergency summary/);
+    await dashboard.close();
     await page.close();
   }, 90_000);
 

@@ -11,6 +11,7 @@ import type {
   AccessSummary,
   GrantSummary,
   LedgerStatus,
+  LinkSummary,
   RecordsExport,
   RevokeResult,
 } from '../background/wallet.js';
@@ -111,6 +112,16 @@ async function load() {
         grantsView(overview.grants),
       ),
       section('Who read your records', accessesView(overview.accesses)),
+      compact
+        ? null
+        : section(
+            'Who opened your links',
+            h(
+              'div',
+              { id: 'link-openings' },
+              h('p', { class: 'hint' }, 'Asking the link service…'),
+            ),
+          ),
       compact ? null : section('Connected sites', permissionsView(overview.permissions)),
       compact ? null : section('Backup', backupView(), guardiansView(state.publicKey ?? '')),
       compact ? null : section('Signing key', signingKeyView()),
@@ -125,6 +136,7 @@ async function load() {
     ),
   );
   void ledgerStatus();
+  if (!compact) void linkOpenings();
   if (!compact) void settingsView();
 }
 
@@ -720,6 +732,43 @@ async function settingsView() {
     ),
   );
   document.getElementById('settings')?.replaceWith(form);
+}
+
+/** The openings of the patient's links and emergency card, newest first (from the link service's log). */
+async function linkOpenings() {
+  const box = document.getElementById('link-openings');
+  if (!box) return;
+  const links = await call<LinkSummary[]>({ type: 'links/list' }).catch(() => undefined);
+  if (!links) {
+    box.replaceChildren(empty('The link service could not be asked.'));
+    return;
+  }
+  const rows = links
+    .flatMap((l) => l.opened.map((o) => ({ ...o, label: l.label })))
+    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
+    .slice(0, 50);
+  box.replaceChildren(
+    rows.length
+      ? h(
+          'ul',
+          { class: 'plain', id: 'link-openings-list' },
+          rows.map((o) =>
+            h(
+              'li',
+              {},
+              `${describeTime(Date.parse(o.at))}: “${o.recipient}” ${
+                o.outcome === 'served'
+                  ? 'opened'
+                  : o.outcome === 'wrong-passcode'
+                    ? 'tried a wrong passcode for'
+                    : 'was refused'
+              } ${o.label}`,
+            ),
+          ),
+        )
+      : empty(links.length ? 'Nobody has opened your links yet.' : 'You have not made a link yet.'),
+    h('a', { href: 'links.html', class: 'hint' }, 'Your links and emergency card'),
+  );
 }
 
 async function ledgerStatus() {

@@ -8,7 +8,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, type WalletBrowser } from '@medvault/extension/testing';
+import {
+  answerPrompt,
+  launchBrowser,
+  nextPrompt,
+  onboardNewIdentity,
+  SHOTS,
+  saveSettings,
+  stackSettings,
+  type WalletBrowser,
+} from '@medvault/extension/testing';
+import type { Page } from 'playwright-core';
 import { FREE_PORTS, type LocalStack, startLocalStack } from '../../src/local-stack.js';
 
 /** A running stack, browser and site. */
@@ -58,4 +68,66 @@ export async function startBrowserStack(prefix: string, siteTitle: string): Prom
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A running stack and a browser whose wallet is set up and pointed at it. */
+export type WalletStack = {
+  dir: string;
+  stack: LocalStack;
+  browser: WalletBrowser;
+  close(): Promise<void>;
+};
+
+/**
+ * The stack and the browser at once, then a new identity (passphrase
+ * `passphrase`) whose wallet settings point at the stack.
+ *
+ * @example
+ * ```ts
+ * let env: WalletStack;
+ * beforeAll(async () => { env = await startWalletStack('medvault-story-', 'juniper harbour 1987 kite'); }, 180_000);
+ * afterAll(() => env?.close());
+ * ```
+ */
+export async function startWalletStack(prefix: string, passphrase: string): Promise<WalletStack> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const [stack, browser] = await Promise.all([
+    startLocalStack({ dataDir: join(dir, 'stack'), ports: FREE_PORTS, log: () => {} }),
+    launchBrowser(join(dir, 'browser')),
+  ]);
+  await onboardNewIdentity(browser, passphrase);
+  await saveSettings(browser, stackSettings(stack));
+  return {
+    dir,
+    stack,
+    browser,
+    async close() {
+      await browser.close();
+      await stack.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Approves the prompt the extension opens next, after `trigger`; `shot`
+ * saves it under artifacts/screens first. Returns the prompt's page.
+ *
+ * @example
+ * ```ts
+ * await approveNext(browser, () => page.locator('#connect').click());
+ * ```
+ */
+export async function approveNext(
+  browser: WalletBrowser,
+  trigger: () => Promise<unknown>,
+  shot?: string,
+): Promise<Page> {
+  const prompt = nextPrompt(browser);
+  await trigger();
+  const popup = await prompt;
+  await popup.locator('#approve').waitFor();
+  if (shot) await popup.screenshot({ path: join(SHOTS, shot), fullPage: true });
+  await answerPrompt(popup, 'approve');
+  return popup;
 }
