@@ -22,6 +22,7 @@ import { emergencySummary } from './emergency-summary.js';
 import { InvalidLinkRequestError, LinkHostError } from './errors.js';
 import type { LedgerSync } from './ledger-sync.js';
 import type { MyRecords } from './my-records.js';
+import { DEFAULT_SETTINGS } from './settings.js';
 import type { SettingsController } from './settings-controller.js';
 import type { StoredLink, WalletDb } from './wallet-db.js';
 
@@ -118,7 +119,7 @@ export class HealthLinks {
   }
 
   async #host(): Promise<string> {
-    return (await this.#deps.settings.get()).shlHost ?? 'http://127.0.0.1:8791';
+    return (await this.#deps.settings.get()).shlHost ?? (DEFAULT_SETTINGS.shlHost as string);
   }
 
   /**
