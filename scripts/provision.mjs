@@ -2,14 +2,16 @@
 /**
  * Provisions what the test suite needs from the machine, before any test
  * runs: Debian's Chromium for the browser tests (the extension, the share
- * button), with `apt-get install chromium` when it is missing. On Debian as root it installs what is missing, saying so in one
+ * button) and Debian's PostgreSQL server for the ledger host's database
+ * store (the tests start throwaway clusters of their own; nothing is
+ * started here), with `apt-get install` when they are missing. On Debian as root it installs what is missing, saying so in one
  * line; anywhere else it stops with one line naming what to install.
  *
  * Each requirement: a file that shows it is present, the Debian packages
  * that bring it, and what it is for.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 const REQUIREMENTS = [
   {
@@ -18,7 +20,25 @@ const REQUIREMENTS = [
     packages: ['chromium'],
     why: 'the browser tests (extension, share button)',
   },
+  {
+    // MEDVAULT_PG_BIN points the database tests at another build's bin/
+    present: process.env.MEDVAULT_PG_BIN
+      ? `${process.env.MEDVAULT_PG_BIN}/initdb`
+      : postgresInitdb() ?? '/usr/lib/postgresql/<version>/bin/initdb',
+    packages: ['postgresql'],
+    why: 'the ledger host on PostgreSQL',
+  },
 ];
+
+/** Debian's initdb of any installed PostgreSQL version. */
+function postgresInitdb() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const found = readdirSync(root)
+    .map((v) => `${root}/${v}/bin/initdb`)
+    .find((path) => existsSync(path));
+  return found;
+}
 
 const missing = REQUIREMENTS.filter((r) => !existsSync(r.present));
 if (missing.length === 0) process.exit(0);
@@ -64,7 +84,9 @@ for (const args of [
     );
   }
 }
-const still = missing.filter((r) => !existsSync(r.present));
+const still = missing.filter(
+  (r) => !existsSync(r.packages.includes('postgresql') ? (postgresInitdb() ?? '') : r.present),
+);
 if (still.length > 0)
   stop(
     `installed ${packages.join(', ')} but ${still.map((r) => r.present).join(', ')} is still missing`,

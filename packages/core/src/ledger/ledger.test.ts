@@ -109,6 +109,47 @@ describe('a valid ledger', () => {
   });
 });
 
+describe('two objects over one store (host replicas)', () => {
+  test('refresh takes what the other appended, checked, with its checkpoints', async () => {
+    const store = new MemoryLedgerStore();
+    const { ledger: mine, owner, grantId } = await sampleLedger({ store });
+    const theirs = await Ledger.open(mine.id, { store });
+    await mine.append('revoke', { grantId }, owner);
+    await mine.checkpoint(owner);
+    expect(theirs.size).toBe(mine.size - 1);
+    expect(await theirs.refresh()).toBe(1);
+    expect(theirs.head).toEqual(mine.head);
+    expect(theirs.checkpoints).toHaveLength(1);
+    // a second refresh, and two at once, take nothing twice
+    const both = await Promise.all([theirs.refresh(), theirs.refresh()]);
+    expect(both).toEqual([0, 0]);
+    expect(theirs.root()).toEqual(mine.root());
+  });
+
+  test('an entry the store gained that breaks a rule is refused, and nothing is taken', async () => {
+    const store = new MemoryLedgerStore();
+    const { ledger } = await sampleLedger({ store });
+    const reader = await Ledger.open(ledger.id, { store });
+    const stranger = new Signer(SecretKey.random());
+    const forged = signEntry(
+      {
+        v: LEDGER_VERSION,
+        ledger: ledger.id,
+        seq: ledger.size,
+        prev: ledger.head,
+        time: Date.now(),
+        kind: 'revoke',
+        body: { grantId: randomBytes(32) },
+        author: stranger.verifyingKey().toCompressedBytes(),
+      },
+      stranger,
+    );
+    await store.append(ledger.id, ledger.size, encodeEntry(forged));
+    expect(await reader.refresh().catch((e) => e)).toBeInstanceOf(UnauthorizedEntryError);
+    expect(reader.size).toBe(ledger.size);
+  });
+});
+
 describe('what verification catches', () => {
   test('every single-bit change in any entry', async () => {
     const { ledger } = await sampleLedger({ records: 2, accesses: 1 });

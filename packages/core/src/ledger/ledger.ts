@@ -23,7 +23,7 @@ import {
   LEDGER_VERSION,
   signEntry,
 } from './entry.js';
-import { CheckpointMismatchError, MalformedLedgerDataError } from './errors.js';
+import { ChainBrokenError, CheckpointMismatchError, MalformedLedgerDataError } from './errors.js';
 import { type ConsistencyProof, type InclusionProof, MerkleTree } from './merkle.js';
 import { applyEntry, cloneState, emptyState, type LedgerState } from './state.js';
 import { type LedgerStore, MemoryLedgerStore } from './store.js';
@@ -98,6 +98,38 @@ export class Ledger {
     for (const bytes of await options.store.entries(ledgerId)) ledger.#commit(ledger.#check(bytes));
     ledger.#checkpoints = (await options.store.checkpoints(ledgerId)).map(decodeCheckpoint);
     return ledger;
+  }
+
+  /**
+   * Catches up with what others appended to the store since this object
+   * was opened (another process over the same store): each new entry is
+   * checked against every rule before it is taken, and the checkpoints are
+   * read again. Resolves to the number of entries taken.
+   *
+   * @example
+   * ```ts
+   * const ledger = await Ledger.open(id, { store }); // shared with another host process
+   * await ledger.refresh(); // now as long as the store's copy
+   * ```
+   */
+  async refresh(): Promise<number> {
+    const from = this.size;
+    const added = await this.#store.entries(this.#state.ledgerId, from);
+    let taken = 0;
+    for (const [i, bytes] of added.entries()) {
+      // a concurrent refresh or append of this object may have taken it meanwhile
+      if (from + i < this.size) {
+        if (!equalBytes(bytes, this.#entries[from + i] as Uint8Array))
+          throw new ChainBrokenError(from + i);
+        continue;
+      }
+      this.#commit(this.#check(bytes));
+      taken += 1;
+    }
+    const checkpoints = await this.#store.checkpoints(this.#state.ledgerId);
+    if (checkpoints.length !== this.#checkpoints.length)
+      this.#checkpoints = checkpoints.map(decodeCheckpoint);
+    return taken;
   }
 
   /** Checks `bytes` as the next entry against every rule, without changing anything. */
@@ -198,6 +230,8 @@ export class Ledger {
   async appendSigned(entry: Entry | Uint8Array): Promise<Entry> {
     const checked = this.#check(entry instanceof Uint8Array ? entry : encodeEntry(entry));
     await this.#store.append(this.#state.ledgerId, checked.entry.seq, checked.bytes);
+    // a refresh meanwhile may have taken it from the store (which holds it once, as these bytes)
+    if (this.size > checked.entry.seq) return checked.entry;
     return this.#commit(checked);
   }
 

@@ -9,6 +9,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { SecretKey } from '../pre/keys.js';
 import { Signer } from '../pre/signing.js';
 import { Ledger } from './ledger.js';
+import type { LedgerStore } from './store.js';
 
 /** A controllable clock. */
 export function fakeClock(start = 1_750_000_000_000) {
@@ -36,11 +37,11 @@ export function parties() {
 
 /** A ledger with genesis, `records` records, one grant, `accesses` accesses and optionally a revoke. */
 export async function sampleLedger(
-  options: { records?: number; accesses?: number; revoke?: boolean } = {},
+  options: { records?: number; accesses?: number; revoke?: boolean; store?: LedgerStore } = {},
 ) {
   const p = parties();
   const clock = fakeClock();
-  const ledger = await Ledger.create(p.owner, { now: clock.now });
+  const ledger = await Ledger.create(p.owner, { now: clock.now, store: options.store });
   await ledger.append('encryption-keys', p.keys.keysEntry(), p.owner);
   for (let i = 0; i < (options.records ?? 3); i++) {
     clock.advance(1000);

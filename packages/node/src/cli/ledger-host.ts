@@ -1,3 +1,4 @@
+import { DatabaseUnreachableError, SchemaTooNewError } from '../ledger/pg-schema.js';
 import { type LedgerHostOptions, startLedgerHost } from '../ledger-host/server.js';
 import { CliError } from './cli-error.js';
 import { serveCommand } from './serve-command.js';
@@ -13,7 +14,7 @@ const LIMIT_FLAGS = {
 type Limits = Partial<Pick<LedgerHostOptions, (typeof LIMIT_FLAGS)[keyof typeof LIMIT_FLAGS]>>;
 
 /**
- * `medvault ledger-host --port P --data-dir DIR [--host H] [--max-open-ledgers N]
+ * `medvault ledger-host --port P (--data-dir DIR | --database URL) [--host H] [--max-open-ledgers N]
  * [--max-cached-ledgers N] [--creates-per-minute N] [--writes-per-minute N]`:
  * serve ledgers until SIGINT/SIGTERM.
  *
@@ -24,7 +25,21 @@ type Limits = Partial<Pick<LedgerHostOptions, (typeof LIMIT_FLAGS)[keyof typeof 
  */
 export function ledgerHost(args: string[]): Promise<void> {
   const { limits, rest } = takeLimits(args);
-  return serveCommand('ledger-host', rest, (options) => startLedgerHost({ ...options, ...limits }));
+  return serveCommand(
+    'ledger-host',
+    rest,
+    async (options) => {
+      try {
+        return await startLedgerHost({ ...options, ...limits });
+      } catch (error) {
+        // an operator's mistake, said in one line: no stack trace
+        if (error instanceof DatabaseUnreachableError || error instanceof SchemaTooNewError)
+          throw new CliError(`ledger-host: ${error.shortMessage}`);
+        throw error;
+      }
+    },
+    { database: true },
+  );
 }
 
 /** The limit flags (`--flag N` or `--flag=N`, N a positive integer), and the other arguments. */

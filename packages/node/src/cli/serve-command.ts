@@ -1,29 +1,47 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli-error.js';
 
-/** A service a command starts on a data directory. */
-type Start = (options: {
-  dataDir: string;
-  port: number;
-  host: string;
-}) => Promise<{ url: string; close(): Promise<void> }>;
+/** A service a command starts on a data directory (or, where it can, a database). */
+type Start<D> = (
+  options: {
+    port: number;
+    host: string;
+  } & D,
+) => Promise<{ url: string; close(): Promise<void> }>;
 
 /**
  * `medvault NAME --port P --data-dir DIR [--host H]`: starts the service,
- * prints where it listens, and stops it on SIGINT/SIGTERM.
+ * prints where it listens, and stops it on SIGINT/SIGTERM. With `database`,
+ * `--database URL` may stand instead of `--data-dir` (one of them).
  */
-export async function serveCommand(name: string, args: string[], start: Start): Promise<void> {
+export async function serveCommand<WithDatabase extends boolean = false>(
+  name: string,
+  args: string[],
+  start: Start<
+    WithDatabase extends true ? { dataDir?: string; database?: string } : { dataDir: string }
+  >,
+  accepts: { database?: WithDatabase } = {},
+): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, host: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      host: { type: 'string' },
+      ...(accepts.database ? { database: { type: 'string' } } : {}),
+    },
     strict: true,
   });
+  const database = (values as { database?: string }).database;
   const port = Number(values.port ?? 0);
-  if (!values['data-dir'] || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CliError(`usage: medvault ${name} --port P --data-dir DIR [--host 127.0.0.1]`, 2);
+  const stores = [values['data-dir'], database].filter((v) => v !== undefined).length;
+  if (stores !== 1 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    const store = accepts.database ? '(--data-dir DIR | --database URL)' : '--data-dir DIR';
+    throw new CliError(`usage: medvault ${name} --port P ${store} [--host 127.0.0.1]`, 2);
   }
+  const store = database === undefined ? { dataDir: values['data-dir'] as string } : { database };
   const running = await start({
-    dataDir: values['data-dir'],
+    ...(store as { dataDir: string }),
     port,
     host: values.host ?? '127.0.0.1',
   });

@@ -15,6 +15,7 @@ import {
   UnauthorizedEntryError,
 } from '@medvault/core/ledger';
 import { RequestError } from '@medvault/core/proxy';
+import { LedgerStoreUnavailableError } from '../ledger/pg-ledger-store.js';
 import { BodyTooLargeError } from './body.js';
 import { HttpError } from './http-error.js';
 import type { ServiceCodes } from './router.js';
@@ -36,6 +37,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   [SequenceError.code]: 409,
   [DuplicateRecordError.code]: 409,
   [ChainBrokenError.code]: 409,
+  [LedgerStoreUnavailableError.code]: 503,
 };
 
 /**

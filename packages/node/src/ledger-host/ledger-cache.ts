@@ -90,6 +90,11 @@ export class LedgerCache {
     return this.#count;
   }
 
+  /** Ledgers on this host (as `size`, for the routes). */
+  async count(): Promise<number> {
+    return this.#count;
+  }
+
   /** Ledgers in memory now. */
   get cached(): number {
     return this.#cached.size;

@@ -25,6 +25,7 @@ import { LedgerHostClient, LedgerHostRequestError } from '@medvault/core/ledger-
 import { SecretKey, Signer } from '@medvault/core/pre';
 import { indexLedger } from '@medvault/core/proxy';
 import { testPatient } from '@medvault/testing';
+import { type PostgresCluster, startPostgres } from '@medvault/testing/postgres';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type SpawnedService, spawnService } from '../cli/run-cli.js';
@@ -32,12 +33,15 @@ import { type SpawnedService, spawnService } from '../cli/run-cli.js';
 type Host = SpawnedService & { url: string };
 const running = new Set<Host>();
 
-async function startHost(dataDir: string): Promise<Host> {
-  const service = await spawnService(['ledger-host', '--port', '0', '--data-dir', dataDir]);
+/** A host process on `--data-dir DIR` or `--database URL`. */
+async function spawnHost(store: string[]): Promise<Host> {
+  const service = await spawnService(['ledger-host', '--port', '0', ...store]);
   const host = { ...service, url: service.match[1] as string };
   running.add(host);
   return host;
 }
+
+const startHost = (dataDir: string) => spawnHost(['--data-dir', dataDir]);
 
 async function stop(host: Host, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   await host.stop(signal);
@@ -50,12 +54,24 @@ afterEach(async () => {
 });
 
 let dir: string;
+let postgres: PostgresCluster;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'medvault-host-'));
+  postgres = await startPostgres();
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  await postgres?.destroy();
 });
+
+/** The two stores the same cases run on: a host per case, on its own directory or database. */
+const STORES = [
+  { store: 'files', start: (name: string) => startHost(join(dir, name)) },
+  {
+    store: 'PostgreSQL',
+    start: async (name: string) => spawnHost(['--database', await postgres.createDatabase(name)]),
+  },
+];
 
 /** A patient's ledger started locally: genesis and a grant naming one proxy. */
 async function newPatient() {
@@ -143,9 +159,9 @@ function hospitalRecord(
   );
 }
 
-describe('ledger host', () => {
+describe.each(STORES)('ledger host on $store', ({ start }) => {
   test('three writers submitting concurrently lose nothing, and the result verifies', async () => {
-    const host = await startHost(join(dir, 'concurrent'));
+    const host = await start('concurrent');
     const p = await newPatient();
     const client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const id = await created(client, p);
@@ -195,7 +211,7 @@ describe('ledger host', () => {
   });
 
   test('an entry dated far in the future is refused, and the ledger goes on', async () => {
-    const host = await startHost(join(dir, 'future'));
+    const host = await start('future');
     const p = await newPatient();
     const client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const id = await created(client, p);
@@ -215,7 +231,7 @@ describe('ledger host', () => {
   });
 
   test('reads are private: anonymous 401, a stranger only the public entries, a reader its grant and records in scope, the rest as stubs that verify', async () => {
-    const host = await startHost(join(dir, 'private'));
+    const host = await start('private');
     const p = await newPatient();
     const owner = new LedgerHostClient({ url: host.url, signer: p.owner });
     const id = await created(owner, p);
@@ -287,7 +303,7 @@ describe('ledger host', () => {
   });
 
   test('invalid and unauthorised entries are refused with typed errors', async () => {
-    const host = await startHost(join(dir, 'refusals'));
+    const host = await start('refusals');
     const p = await newPatient();
     const client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const id = await created(client, p);
@@ -340,7 +356,7 @@ describe('ledger host', () => {
   });
 
   test('proofs from the host verify against the owner’s checkpoints', async () => {
-    const host = await startHost(join(dir, 'proofs'));
+    const host = await start('proofs');
     const p = await newPatient();
     const client = new LedgerHostClient({ url: host.url, signer: p.owner });
     const id = await created(client, p);
@@ -360,7 +376,9 @@ describe('ledger host', () => {
     await client.verifyAgainst(id, early);
     await stop(host);
   });
+});
 
+describe('ledger host on files', () => {
   test('a host serving a cut or rewritten history is caught against a checkpoint the client holds', async () => {
     const dataDir = join(dir, 'rewrite');
     let host = await startHost(dataDir);

@@ -14,6 +14,7 @@ import {
 } from '@medvault/core/ledger';
 import { hostAudience } from '@medvault/core/ledger-host';
 import { type NonceCache, RequestSignatureError, verifyRequest } from '@medvault/core/proxy';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { clientKey, HttpError, type RequestContext } from '../http/index.js';
 
 /** What checking a read needs. */
@@ -23,6 +24,11 @@ export type ReadAccessDeps = {
   nonces: NonceCache;
   /** Accepted clock skew of signed requests, ms. */
   windowMs: number;
+  /**
+   * Where replicas share the nonces they accepted (the database): refuses
+   * with `ReplayedRequestError` one that any replica accepted before.
+   */
+  shared?: { claim(nonce: string, expiresAt: number): Promise<void> };
 };
 
 /** Entries decoded once per ledger object, extended as it grows. */
@@ -41,13 +47,24 @@ export function entriesOf(ledger: Ledger): Entry[] {
 
 /**
  * The key that signed this request for this host (any of its public URLs).
- * Throws 401 when the request is unsigned or its signature fails.
+ * Throws 401 when the request is unsigned or its signature fails, or when
+ * its nonce was used before — on any replica, when they share one store.
  */
-export function authenticate(
+export async function authenticate(
   ctx: RequestContext,
   deps: ReadAccessDeps,
   body: Uint8Array,
-): Uint8Array {
+): Promise<Uint8Array> {
+  const key = verifiedKey(ctx, deps, body);
+  if (deps.shared) {
+    const headers = ctx.req.headers;
+    const nonce = `${bytesToHex(key)}:${String(headers['x-medvault-nonce']).toLowerCase()}`;
+    await deps.shared.claim(nonce, Number(headers['x-medvault-timestamp']) + deps.windowMs);
+  }
+  return key;
+}
+
+function verifiedKey(ctx: RequestContext, deps: ReadAccessDeps, body: Uint8Array): Uint8Array {
   if (ctx.req.headers['x-medvault-key'] === undefined) {
     throw new HttpError(
       401,
@@ -83,12 +100,12 @@ export function authenticate(
  * a record) sees whose ledger it is and the encryption keys to seal to, in
  * full, and every other entry as a stub.
  */
-export function authorizeRead(
+export async function authorizeRead(
   ctx: RequestContext,
   deps: ReadAccessDeps,
   ledger: Ledger,
-): Visibility {
-  const key = authenticate(ctx, deps, new Uint8Array(0));
+): Promise<Visibility> {
+  const key = await authenticate(ctx, deps, new Uint8Array(0));
   return visibilityFor(entriesOf(ledger), key);
 }
 

@@ -5,30 +5,30 @@
  * entry, a grant's reader and proxies what their grants need (the rest as
  * stubs), anyone else 403 (read-access.ts).
  */
-import { decodeEntry, encodeCheckpoint, Ledger } from '@medvault/core/ledger';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import {
-  clientKey,
-  HttpError,
-  type RateLimiter,
-  type RequestContext,
-  type Route,
-} from '../http/index.js';
-import type { FileLedgerStore } from '../ledger/file-ledger-store.js';
-import type { LedgerCache } from './ledger-cache.js';
+  decodeEntry,
+  encodeCheckpoint,
+  Ledger,
+  type LedgerStore,
+  SequenceError,
+} from '@medvault/core/ledger';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { clientKey, HttpError, type RequestContext, type Route } from '../http/index.js';
 import { authenticate, authorizeRead, type ReadAccessDeps, servedEntry } from './read-access.js';
+import type { HostLedgers } from './shared-ledgers.js';
+import type { Limit } from './shared-limits.js';
 import type { WriteQueue } from './write-queue.js';
 
 const MAX_PAGE = 1000;
 
 /** What the ledger host's handlers use. */
 export type LedgerHostDeps = {
-  store: FileLedgerStore;
+  store: LedgerStore;
   /** The host's ledgers by lower-case hex id (the most recently used in memory). */
-  ledgers: LedgerCache;
+  ledgers: HostLedgers;
   queue: WriteQueue;
-  /** Per client address: ledger creations, and entries written. */
-  limits: { create: RateLimiter; write: RateLimiter };
+  /** Per client address: ledger creations, and entries written (per process, or shared by replicas). */
+  limits: { create: Limit; write: Limit };
   /** How reads are authenticated (the host's public URLs, the nonces seen). */
   read: ReadAccessDeps;
 };
@@ -47,13 +47,13 @@ export const ledgerHostRoutes: Route<LedgerHostDeps>[] = [
 ];
 
 /** `GET /healthz`. */
-export function health(_ctx: RequestContext, deps: LedgerHostDeps) {
-  return { json: { ok: true, ledgers: deps.ledgers.size } };
+export async function health(_ctx: RequestContext, deps: LedgerHostDeps) {
+  return { json: { ok: true, ledgers: await deps.ledgers.count() } };
 }
 
 /** `POST /v1/ledgers`: a new ledger from its signed genesis entry. */
 export async function createLedger(ctx: RequestContext, deps: LedgerHostDeps) {
-  deps.limits.create.take(clientKey(ctx.req));
+  await deps.limits.create.take(clientKey(ctx.req));
   const genesisBytes = hex((await jsonObject(ctx)).genesis, 'genesis');
   const genesis = decodeEntry(genesisBytes);
   if (genesis.kind !== 'genesis')
@@ -64,7 +64,14 @@ export async function createLedger(ctx: RequestContext, deps: LedgerHostDeps) {
       throw new HttpError(409, 'LEDGER_HOST_EXISTS', `ledger ${id} already exists`);
     }
     const ledger = await Ledger.open(genesis.ledger, { store: deps.store });
-    await ledger.appendSigned(genesisBytes);
+    try {
+      await ledger.appendSigned(genesisBytes);
+    } catch (error) {
+      // another replica created it first
+      if (error instanceof SequenceError)
+        throw new HttpError(409, 'LEDGER_HOST_EXISTS', `ledger ${id} already exists`);
+      throw error;
+    }
     deps.ledgers.set(id, ledger);
     return { status: 201, json: headOf(ledger) };
   });
@@ -75,25 +82,28 @@ export async function createLedger(ctx: RequestContext, deps: LedgerHostDeps) {
  * signs the request (an author needs them to write; a 409 tells them too).
  */
 export async function head(ctx: RequestContext, deps: LedgerHostDeps) {
-  authenticate(ctx, deps.read, new Uint8Array(0));
+  await authenticate(ctx, deps.read, new Uint8Array(0));
   return { json: headOf(await find(ctx, deps)) };
 }
 
 /** `POST /v1/ledgers/{id}/entries`: the next entry, or a 409 with the head to build on. */
 export async function appendEntry(ctx: RequestContext, deps: LedgerHostDeps) {
-  deps.limits.write.take(clientKey(ctx.req));
+  await deps.limits.write.take(clientKey(ctx.req));
   const id = bytesToHex((await find(ctx, deps)).id);
   const bytes = hex((await jsonObject(ctx)).entry, 'entry');
   const entry = decodeEntry(bytes);
   return deps.queue.run(id, async () => {
     const ledger = await find(ctx, deps); // in the queue: the ledger as the writes before left it
-    if (entry.seq !== ledger.size || bytesToHex(entry.prev) !== bytesToHex(ledger.head)) {
-      const message = `the next entry is ${ledger.size} on top of the current head`;
-      throw new HttpError(409, 'LEDGER_HOST_CONFLICT', message, {
-        extra: { head: headOf(ledger) },
-      });
+    if (entry.seq !== ledger.size || bytesToHex(entry.prev) !== bytesToHex(ledger.head))
+      throw conflict(ledger);
+    try {
+      await ledger.appendSigned(bytes);
+    } catch (error) {
+      if (!(error instanceof SequenceError)) throw error;
+      // another replica stored this seq first: the same answer, with the head it left
+      await ledger.refresh();
+      throw conflict(ledger);
     }
-    await ledger.appendSigned(bytes);
     return { status: 201, json: { seq: entry.seq, hash: bytesToHex(ledger.head) } };
   });
 }
@@ -101,7 +111,7 @@ export async function appendEntry(ctx: RequestContext, deps: LedgerHostDeps) {
 /** `GET /v1/ledgers/{id}/entries?from&limit`: a page of entries, in full or as stubs. */
 export async function listEntries(ctx: RequestContext, deps: LedgerHostDeps) {
   const ledger = await find(ctx, deps);
-  const visibility = authorizeRead(ctx, deps.read, ledger);
+  const visibility = await authorizeRead(ctx, deps.read, ledger);
   const from = uintParam(ctx, 'from', 0);
   const limit = Math.min(uintParam(ctx, 'limit', MAX_PAGE), MAX_PAGE);
   const entries: string[] = [];
@@ -112,7 +122,7 @@ export async function listEntries(ctx: RequestContext, deps: LedgerHostDeps) {
 
 /** `POST /v1/ledgers/{id}/checkpoints`: the owner's signed checkpoint. */
 export async function addCheckpoint(ctx: RequestContext, deps: LedgerHostDeps) {
-  deps.limits.write.take(clientKey(ctx.req));
+  await deps.limits.write.take(clientKey(ctx.req));
   const id = bytesToHex((await find(ctx, deps)).id);
   const bytes = hex((await jsonObject(ctx)).checkpoint, 'checkpoint');
   return deps.queue.run(id, async () => {
@@ -124,7 +134,7 @@ export async function addCheckpoint(ctx: RequestContext, deps: LedgerHostDeps) {
 /** `GET /v1/ledgers/{id}/checkpoints/latest`. */
 export async function latestCheckpoint(ctx: RequestContext, deps: LedgerHostDeps) {
   const ledger = await find(ctx, deps);
-  authorizeRead(ctx, deps.read, ledger);
+  await authorizeRead(ctx, deps.read, ledger);
   const latest = ledger.checkpoints.at(-1);
   if (!latest) {
     const message = 'the owner has not checkpointed this ledger yet';
@@ -136,7 +146,7 @@ export async function latestCheckpoint(ctx: RequestContext, deps: LedgerHostDeps
 /** `GET /v1/ledgers/{id}/proofs/inclusion?seq&size`. */
 export async function inclusionProof(ctx: RequestContext, deps: LedgerHostDeps) {
   const ledger = await find(ctx, deps);
-  authorizeRead(ctx, deps.read, ledger);
+  await authorizeRead(ctx, deps.read, ledger);
   const seq = uintParam(ctx, 'seq');
   const size = uintParam(ctx, 'size', ledger.size);
   if (size > ledger.size || seq >= size)
@@ -147,12 +157,17 @@ export async function inclusionProof(ctx: RequestContext, deps: LedgerHostDeps) 
 /** `GET /v1/ledgers/{id}/proofs/consistency?from&to`. */
 export async function consistencyProof(ctx: RequestContext, deps: LedgerHostDeps) {
   const ledger = await find(ctx, deps);
-  authorizeRead(ctx, deps.read, ledger);
+  await authorizeRead(ctx, deps.read, ledger);
   const from = uintParam(ctx, 'from');
   const to = uintParam(ctx, 'to', ledger.size);
   if (from < 1 || from > to || to > ledger.size)
     throw new HttpError(400, 'LEDGER_HOST_BAD_QUERY', `need 1 ≤ from ≤ to ≤ ${ledger.size}`);
   return { json: proofJson(ledger.proveConsistency(from, to)) };
+}
+
+function conflict(ledger: Ledger): HttpError {
+  const message = `the next entry is ${ledger.size} on top of the current head`;
+  return new HttpError(409, 'LEDGER_HOST_CONFLICT', message, { extra: { head: headOf(ledger) } });
 }
 
 async function find(ctx: RequestContext, deps: LedgerHostDeps): Promise<Ledger> {
