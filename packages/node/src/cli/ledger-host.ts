@@ -1,7 +1,7 @@
 import { DatabaseUnreachableError, SchemaTooNewError } from '../ledger/pg-schema.js';
 import { type LedgerHostOptions, startLedgerHost } from '../ledger-host/server.js';
 import { CliError } from './cli-error.js';
-import { serveCommand } from './serve-command.js';
+import { serveCommand, takePublicUrls } from './serve-command.js';
 
 /** The limit flags and the option each sets (docs/spec/ledger-host-api.md § Limits). */
 const LIMIT_FLAGS = {
@@ -14,7 +14,7 @@ const LIMIT_FLAGS = {
 type Limits = Partial<Pick<LedgerHostOptions, (typeof LIMIT_FLAGS)[keyof typeof LIMIT_FLAGS]>>;
 
 /**
- * `medvault ledger-host --port P (--data-dir DIR | --database URL) [--host H] [--max-open-ledgers N]
+ * `medvault ledger-host --port P (--data-dir DIR | --database URL) [--host H] [--public-url URL]… [--max-open-ledgers N]
  * [--max-cached-ledgers N] [--creates-per-minute N] [--writes-per-minute N]`:
  * serve ledgers until SIGINT/SIGTERM.
  *
@@ -24,13 +24,14 @@ type Limits = Partial<Pick<LedgerHostOptions, (typeof LIMIT_FLAGS)[keyof typeof 
  * ```
  */
 export function ledgerHost(args: string[]): Promise<void> {
-  const { limits, rest } = takeLimits(args);
+  const { urls: publicUrls, rest: others } = takePublicUrls(args);
+  const { limits, rest } = takeLimits(others);
   return serveCommand(
     'ledger-host',
     rest,
     async (options) => {
       try {
-        return await startLedgerHost({ ...options, ...limits });
+        return await startLedgerHost({ ...options, ...limits, publicUrls });
       } catch (error) {
         // an operator's mistake, said in one line: no stack trace
         if (error instanceof DatabaseUnreachableError || error instanceof SchemaTooNewError)

@@ -27,7 +27,7 @@ commands:
   seal --to-ledger HOST/ID --category C FILE  the same, to the patient's current key for category C (read from their verified ledger)
   open FILE|CID --key KEYFILE [--store DIR] verify and decrypt a sealed record to stdout
   ledger init|append|checkpoint|verify|prove|check-proof …   the patient ledger (see medvault ledger --help)
-  ledger-host --port P --data-dir DIR       serve ledgers over HTTP
+  ledger-host --port P --data-dir DIR       serve ledgers over HTTP (or --database postgres://… for replicas)
   blob-service --port P --data-dir DIR      serve sealed blobs by CID over HTTP (a trustless gateway)
   proxy --port P --data-dir DIR --key KEYFILE --rpc URL --registry ADDR   a re-encryption proxy
   chain dev [--port P] [--state DIR]        local EVM node with the registry deployed

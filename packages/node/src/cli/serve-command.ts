@@ -52,3 +52,33 @@ export async function serveCommand<WithDatabase extends boolean = false>(
   });
   await running.close();
 }
+
+/**
+ * Takes every `--public-url URL` (or `--public-url=URL`) out of `args`:
+ * the URLs clients reach a service by (behind a proxy or load balancer),
+ * each an http(s) URL without query or fragment.
+ *
+ * @example
+ * ```ts
+ * takePublicUrls(['--port', '0', '--public-url', 'https://ledgers.example.org']);
+ * // { urls: ['https://ledgers.example.org'], rest: ['--port', '0'] }
+ * ```
+ */
+export function takePublicUrls(args: string[]): { urls: string[]; rest: string[] } {
+  const urls: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const [flag, inline] = arg.split(/=(.*)/s) as [string, string | undefined];
+    if (flag !== '--public-url') {
+      rest.push(arg);
+      continue;
+    }
+    const url = inline ?? args[++i];
+    if (!url || !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(url)) {
+      throw new CliError('--public-url must be an http(s) URL without query or fragment', 2);
+    }
+    urls.push(url);
+  }
+  return { urls, rest };
+}

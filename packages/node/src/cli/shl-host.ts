@@ -1,6 +1,5 @@
 import { startShlHost } from '../shl-host/server.js';
-import { CliError } from './cli-error.js';
-import { serveCommand } from './serve-command.js';
+import { serveCommand, takePublicUrls } from './serve-command.js';
 
 /**
  * `medvault shl-host --port P --data-dir DIR [--host H] [--public-url URL]`:
@@ -14,20 +13,8 @@ import { serveCommand } from './serve-command.js';
  * ```
  */
 export function shlHost(args: string[]): Promise<void> {
-  const rest: string[] = [];
-  let publicUrl: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const [flag, inline] = arg.split(/=(.*)/s) as [string, string | undefined];
-    if (flag !== '--public-url') {
-      rest.push(arg);
-      continue;
-    }
-    publicUrl = inline ?? args[++i];
-    if (!publicUrl || !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(publicUrl)) {
-      throw new CliError('--public-url must be an http(s) URL without query or fragment', 2);
-    }
-  }
+  const { urls, rest } = takePublicUrls(args);
+  const publicUrl = urls.at(-1);
   return serveCommand('shl-host', rest, (options) =>
     startShlHost({ ...options, ...(publicUrl === undefined ? {} : { publicUrl }) }),
   );
