@@ -114,7 +114,10 @@ export class Ledger {
    */
   async refresh(): Promise<number> {
     const from = this.size;
-    const added = await this.#store.entries(this.#state.ledgerId, from);
+    const [added, checkpoints] = await Promise.all([
+      this.#store.entries(this.#state.ledgerId, from),
+      this.#store.checkpoints(this.#state.ledgerId),
+    ]);
     let taken = 0;
     for (const [i, bytes] of added.entries()) {
       // a concurrent refresh or append of this object may have taken it meanwhile
@@ -126,7 +129,6 @@ export class Ledger {
       this.#commit(this.#check(bytes));
       taken += 1;
     }
-    const checkpoints = await this.#store.checkpoints(this.#state.ledgerId);
     if (checkpoints.length !== this.#checkpoints.length)
       this.#checkpoints = checkpoints.map(decodeCheckpoint);
     return taken;

@@ -3,7 +3,8 @@
  * bounded however many ledgers it holds (the CLI under `ulimit -n 128`),
  * in-memory ledgers are evicted and reloaded, verified, from disk; a ledger
  * is created only from a genesis its owner signed, and nothing is written
- * otherwise; creations and writes are rate-limited per client address.
+ * otherwise; creations and writes are rate-limited per client address — the
+ * last two on both stores, files and PostgreSQL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
@@ -21,18 +22,66 @@ import {
 import { hostAudience } from '@medvault/core/ledger-host';
 import { SecretKey, Signer } from '@medvault/core/pre';
 import { signRequest } from '@medvault/core/proxy';
+import { type PostgresCluster, startPostgres } from '@medvault/testing/postgres';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLI, medvault, ROOT } from '../cli/run-cli.js';
-import { startLedgerHost } from './server.js';
+import { type LedgerHostOptions, startLedgerHost } from './server.js';
 
 let dir: string;
+let postgres: PostgresCluster;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'medvault-host-limits-'));
+  postgres = await startPostgres();
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  await postgres?.destroy();
 });
+
+/** A store for one case: the host's options, and the ids of the ledgers it holds. */
+type StoreCase = { options: LedgerHostOptions; stored(): Promise<string[]> };
+
+/** The same cases on a fresh directory, or a fresh database. */
+const STORES = [
+  {
+    store: 'files',
+    open: async (name: string): Promise<StoreCase> => {
+      const dataDir = join(dir, name);
+      return {
+        options: { dataDir },
+        stored: async () =>
+          (await readdir(dataDir).catch(() => [] as string[])).map((f) =>
+            f.replace(/\.ledger$/, ''),
+          ),
+      };
+    },
+  },
+  {
+    store: 'PostgreSQL',
+    open: async (name: string): Promise<StoreCase> => {
+      const database = await postgres.createDatabase(name);
+      return {
+        options: { database },
+        stored: async () => {
+          const db = new pg.Client({ connectionString: database });
+          await db.connect();
+          try {
+            const { rows } = await db.query<{ id: string }>(
+              "SELECT encode(id, 'hex') AS id FROM ledgers ORDER BY id",
+            );
+            return rows.map((r) => r.id);
+          } catch {
+            return []; // no schema yet
+          } finally {
+            await db.end();
+          }
+        },
+      };
+    },
+  },
+];
 
 /** `medvault ledger-host …` with at most `fdLimit` descriptors (`ulimit -n`). */
 async function startLimitedHost(fdLimit: number, args: string[]) {
@@ -257,13 +306,10 @@ async function genesisOf(owner = new Signer(SecretKey.random())) {
   return { owner, mirror, hex: bytesToHex(mirror.entryBytes(0)), id: bytesToHex(mirror.id) };
 }
 
-/** The ledger files in a data directory (none when it was never made). */
-const filesIn = (dataDir: string) => readdir(dataDir).catch(() => [] as string[]);
-
-describe('who may create a ledger', () => {
+describe.each(STORES)('who may create a ledger, on $store', ({ open }) => {
   test('only from a genesis signed by the owner it names; a refused one writes nothing', async () => {
-    const dataDir = join(dir, 'genesis');
-    const host = await startLedgerHost({ dataDir, log: () => {} });
+    const store = await open('genesis');
+    const host = await startLedgerHost({ ...store.options, log: () => {} });
     try {
       const post = (body: unknown) => postFrom('127.0.0.1', `${host.url}/v1/ledgers`, body);
       const owner = new Signer(SecretKey.random());
@@ -312,10 +358,10 @@ describe('who may create a ledger', () => {
       expect(
         (await post({ genesis: bytesToHex(p.mirror.entryBytes(next.seq)) })).json,
       ).toMatchObject({ error: { code: 'LEDGER_HOST_NOT_GENESIS' } });
-      expect(await filesIn(dataDir)).toEqual([]);
-      // the owner's own genesis makes one ledger, one file
+      expect(await store.stored()).toEqual([]);
+      // the owner's own genesis makes one ledger
       expect(await post({ genesis: bytesToHex(encodeEntry(own)) })).toMatchObject({ status: 201 });
-      expect(await filesIn(dataDir)).toEqual([`${bytesToHex(unsigned.ledger)}.ledger`]);
+      expect(await store.stored()).toEqual([bytesToHex(unsigned.ledger)]);
       expect(await (await fetch(`${host.url}/healthz`)).json()).toMatchObject({ ledgers: 1 });
     } finally {
       await host.close();
@@ -323,10 +369,10 @@ describe('who may create a ledger', () => {
   });
 });
 
-describe('rate limits per client address', () => {
-  test('creations: past the limit 429 with Retry-After and no file; another address goes on', async () => {
-    const dataDir = join(dir, 'creations');
-    const host = await startLedgerHost({ dataDir, createsPerMinute: 2, log: () => {} });
+describe.each(STORES)('rate limits per client address, on $store', ({ open }) => {
+  test('creations: past the limit 429 with Retry-After and nothing stored; another address goes on', async () => {
+    const store = await open('creations');
+    const host = await startLedgerHost({ ...store.options, createsPerMinute: 2, log: () => {} });
     try {
       const create = async (from: string) => {
         const g = await genesisOf();
@@ -343,8 +389,8 @@ describe('rate limits per client address', () => {
         headers: { 'retry-after': '30' },
         json: { error: { code: 'HTTP_RATE_LIMITED' } },
       });
-      expect(await filesIn(dataDir)).not.toContain(`${refused.id}.ledger`);
-      expect(await filesIn(dataDir)).toHaveLength(2);
+      expect(await store.stored()).not.toContain(refused.id);
+      expect(await store.stored()).toHaveLength(2);
       // another client (address) is not held up by the first one's flood
       expect((await create('127.0.0.2')).status).toBe(201);
     } finally {
@@ -354,7 +400,7 @@ describe('rate limits per client address', () => {
 
   test('writes: past the limit 429, other addresses and reads go on', async () => {
     const host = await startLedgerHost({
-      dataDir: join(dir, 'writes'),
+      ...(await open('writes')).options,
       writesPerMinute: 3,
       log: () => {},
     });

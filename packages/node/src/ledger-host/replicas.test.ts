@@ -232,6 +232,12 @@ describe('replicas over one database', () => {
     const loops = [loop(a, 0)(), loop(b, 1)(), loop(a, 2)()];
     await new Promise((r) => setTimeout(r, 500));
     await postgres.stop('fast');
+    // a load balancer's health check sees it too
+    const health = await fetch(`${b.url}/healthz`);
+    expect([health.status, (await health.json()).error.code]).toEqual([
+      503,
+      'LEDGER_STORE_UNAVAILABLE',
+    ]);
     await new Promise((r) => setTimeout(r, 1500));
     const duringOutage = statuses.get(503) ?? 0;
     await postgres.start();

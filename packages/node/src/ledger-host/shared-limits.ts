@@ -45,6 +45,7 @@ export class SharedRateLimit implements Limit {
     const { rows } = await this.#store.query<{ left: number }>(
       'SELECT medvault_take_token($1, $2, $3, $4) AS left',
       [this.#kind, key, this.#burst, this.#perMs],
+      false,
     );
     const left = rows[0]?.left ?? 0;
     if (left >= 0) return;
@@ -81,6 +82,7 @@ export class SharedNonces {
     const { rowCount } = await this.#store.query(
       'INSERT INTO read_nonces (nonce, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
       [nonce, expiresAt],
+      false,
     );
     if (rowCount !== 1) throw new ReplayedRequestError();
   }

@@ -90,35 +90,45 @@ export async function openPgLedgerStore(
   options: PgLedgerStoreOptions = {},
 ): Promise<PgLedgerStore> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  let pool: pg.Pool;
-  try {
-    pool = new pg.Pool({
-      connectionString: url,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
-      // a statement never holds a request for ever
-      statement_timeout: 15_000,
-      idleTimeoutMillis: 30_000,
-    });
-  } catch (error) {
-    throw new DatabaseUnreachableError(redactUrl(url), (error as Error).message);
-  }
-  // an idle connection the server closed must not take the process down
-  pool.on('error', (error) => log(`ledger-host: database connection lost (${error.message})`));
+  const open = (size: number, settings = '') => {
+    let pool: pg.Pool;
+    try {
+      pool = new pg.Pool({
+        connectionString: url,
+        max: size,
+        connectionTimeoutMillis: 5_000,
+        // a statement never holds a request for ever
+        statement_timeout: 15_000,
+        idleTimeoutMillis: 30_000,
+        ...(settings ? { options: settings } : {}),
+      });
+    } catch (error) {
+      throw new DatabaseUnreachableError(redactUrl(url), (error as Error).message);
+    }
+    // an idle connection the server closed must not take the process down
+    pool.on('error', (error) => log(`ledger-host: database connection lost (${error.message})`));
+    return pool;
+  };
+  const size = options.poolSize ?? 10;
+  const pool = open(size);
+  // nonces and rate buckets: committed without waiting for the disk (a crash
+  // of the database forgets at most the last moment's, see the operator guide)
+  const fast = open(Math.max(2, Math.ceil(size / 2)), '-c synchronous_commit=off');
+  const end = () => Promise.all([pool.end(), fast.end()]).catch(() => undefined);
   try {
     await pool.query('SELECT 1');
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await end();
     const why = (error as { code?: string }).code ?? (error as Error).message;
     throw new DatabaseUnreachableError(redactUrl(url), why);
   }
   try {
     await migrate(pool);
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await end();
     throw error;
   }
-  return new PgLedgerStore(pool);
+  return new PgLedgerStore(pool, fast);
 }
 
 /**
@@ -132,20 +142,27 @@ export async function openPgLedgerStore(
  * ```
  */
 export class PgLedgerStore implements LedgerStore {
-  /** The connection pool (shared with the host's rate limits and nonces). */
+  /** The connections entries are written through (each commit durable). */
   readonly pool: pg.Pool;
+  /** The connections of the host's rate limits and nonces (commits not waiting for the disk). */
+  readonly fast: pg.Pool;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, fast: pg.Pool = pool) {
     this.pool = pool;
+    this.fast = fast;
   }
 
-  /** Runs a statement, turning a lost database into `LedgerStoreUnavailableError`. */
+  /**
+   * Runs a statement (on the `fast` pool when `durable` is false), turning a
+   * lost database into `LedgerStoreUnavailableError`.
+   */
   async query<R extends pg.QueryResultRow>(
     text: string,
     values: unknown[] = [],
+    durable = true,
   ): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(text, values);
+      return await (durable ? this.pool : this.fast).query<R>(text, values);
     } catch (error) {
       throw isConnectionError(error) ? new LedgerStoreUnavailableError(error) : error;
     }
@@ -242,8 +259,9 @@ export class PgLedgerStore implements LedgerStore {
     return exact.rows[0]?.n ?? 0;
   }
 
-  /** Closes the pool once its queries have finished. */
+  /** Closes the pools once their queries have finished. */
   async close(): Promise<void> {
     await this.pool.end();
+    if (this.fast !== this.pool) await this.fast.end();
   }
 }
