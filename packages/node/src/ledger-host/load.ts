@@ -13,9 +13,13 @@
  *
  * `LOAD_STORES=postgres` or `files` runs one store only; `LOAD_REPLICAS`
  * sets the PostgreSQL store's host processes (default 2).
+ *
+ * Last, what the database alone sustains on this machine: pgbench with 16
+ * clients for 20 s, each transaction one durable insert of a 600-byte
+ * entry keyed like `ledger_entries` (`LOAD_PGBENCH=0` skips it).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -28,7 +32,7 @@ import {
 } from '@medvault/core/ledger';
 import { LedgerHostClient, LedgerHostRequestError } from '@medvault/core/ledger-host';
 import { SecretKey, Signer } from '@medvault/core/pre';
-import { startPostgres } from '@medvault/testing/postgres';
+import { postgresBinDir, startPostgres } from '@medvault/testing/postgres';
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import pg from 'pg';
 import { CLI } from '../cli/run-cli.js';
@@ -36,7 +40,9 @@ import { CLI } from '../cli/run-cli.js';
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const LEDGERS = Number(process.env.LOAD_LEDGERS ?? 10_000);
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 64);
-const STORES = (process.env.LOAD_STORES ?? 'postgres,files').split(',');
+const STORES = (process.env.LOAD_STORES ?? 'postgres,files')
+  .split(',')
+  .filter((store) => store === 'postgres' || store === 'files');
 const REPLICAS = Number(process.env.LOAD_REPLICAS ?? 2);
 const UNLIMITED = ['--creates-per-minute', '100000000', '--writes-per-minute', '100000000'];
 
@@ -243,7 +249,14 @@ async function runStore(store: string): Promise<Result> {
     }
     return result;
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    // the hosts first, so that the database going away is not news to them
+    await Promise.all(
+      children.map((child) => {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        return child.exitCode === null ? exited : undefined;
+      }),
+    );
     await postgres?.destroy();
     await rm(dir, { recursive: true, force: true });
   }
@@ -251,17 +264,72 @@ async function runStore(store: string): Promise<Result> {
 
 const results: Result[] = [];
 for (const store of STORES) results.push(await runStore(store));
-
-const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
-process.stdout.write(
-  `\nledger host under load: ${LEDGERS} ledgers, ${CLIENTS} clients, ${SECONDS} s, half appends, half signed reads of a whole ledger\n\n`,
-);
-process.stdout.write(
-  '| store | host processes | appends/s | reads/s | append p50 / p99 ms | read p50 / p99 ms | answers | bytes per entry |\n|---|---|---|---|---|---|---|---|\n',
-);
-for (const r of results) {
-  const answers = [...r.statuses].map(([s, n]) => `${s}: ${n}`).join(', ');
+if (results.length > 0) {
+  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
   process.stdout.write(
-    `| ${r.store === 'postgres' ? 'PostgreSQL' : 'files'} | ${r.hosts} | ${f(r.appends / SECONDS)} | ${f(r.reads / SECONDS)} | ${f(percentile(r.appendMs, 50))} / ${f(percentile(r.appendMs, 99))} | ${f(percentile(r.readMs, 50))} / ${f(percentile(r.readMs, 99))} | ${answers} | ${f(r.bytesPerEntry)} |\n`,
+    `\nledger host under load: ${LEDGERS} ledgers, ${CLIENTS} clients, ${SECONDS} s, half appends, half signed reads of a whole ledger\n\n`,
   );
+  process.stdout.write(
+    '| store | host processes | appends/s | reads/s | append p50 / p99 ms | read p50 / p99 ms | answers | bytes per entry |\n|---|---|---|---|---|---|---|---|\n',
+  );
+  for (const r of results) {
+    const answers = [...r.statuses].map(([s, n]) => `${s}: ${n}`).join(', ');
+    process.stdout.write(
+      `| ${r.store === 'postgres' ? 'PostgreSQL' : 'files'} | ${r.hosts} | ${f(r.appends / SECONDS)} | ${f(r.reads / SECONDS)} | ${f(percentile(r.appendMs, 50))} / ${f(percentile(r.appendMs, 99))} | ${f(percentile(r.readMs, 50))} / ${f(percentile(r.readMs, 99))} | ${answers} | ${f(r.bytesPerEntry)} |\n`,
+    );
+  }
+}
+
+/** Durable single-row inserts a second the database alone sustains (pgbench). */
+async function pgbench(): Promise<string> {
+  const bin = postgresBinDir() as string;
+  const postgres = await startPostgres();
+  const dir = await mkdtemp(join(tmpdir(), 'medvault-pgbench-'));
+  try {
+    const database = await postgres.createDatabase('bench');
+    const db = new pg.Client({ connectionString: database });
+    await db.connect();
+    await db.query(`CREATE TABLE bench_entries (ledger_id bytea, seq bigint, entry bytea, PRIMARY KEY (ledger_id, seq));
+                    CREATE SEQUENCE bench_seq`);
+    await db.end();
+    const script = join(dir, 'insert.sql');
+    await writeFile(
+      script,
+      "\\set l random(1, 10000)\nINSERT INTO bench_entries VALUES (sha256(:l::text::bytea), nextval('bench_seq'), convert_to(repeat('x', 600), 'UTF8'));\n",
+    );
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        join(bin, 'pgbench'),
+        [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(postgres.port),
+          '-U',
+          'medvault',
+          '-n',
+          '-c',
+          '16',
+          '-j',
+          '2',
+          '-T',
+          '20',
+          '-f',
+          script,
+          'bench',
+        ],
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      ),
+    );
+    const tps = /tps = ([0-9.]+)/.exec(out)?.[1] ?? '?';
+    const latency = /latency average = ([0-9.]+) ms/.exec(out)?.[1] ?? '?';
+    return `| PostgreSQL alone (pgbench, 16 clients, 20 s) | ${Number(tps).toFixed(0)} durable inserts/s | ${latency} ms average |`;
+  } finally {
+    await postgres.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.env.LOAD_PGBENCH !== '0') {
+  process.stdout.write(`\n| what | rate | latency |\n|---|---|---|\n${await pgbench()}\n`);
 }

@@ -319,6 +319,23 @@ describe('replicas over one database', () => {
     expect(await caught(client.sync(p.id, { checkpoints: [held] }))).toBeInstanceOf(
       TruncatedLedgerError,
     );
+
+    // a row forged into the database (the hospital's record, its signature broken) is served to no one
+    const head = await client.head(p.id);
+    const forged = encodeEntry(p.next(head, 99));
+    forged[forged.length - 5] = (forged[forged.length - 5] as number) ^ 1;
+    const writer = new pg.Client({ connectionString: database });
+    await writer.connect();
+    await writer.query('INSERT INTO ledger_entries (ledger_id, seq, entry) VALUES ($1, $2, $3)', [
+      Buffer.from(hexToBytes(p.id)),
+      head.size,
+      Buffer.from(forged),
+    ]);
+    await writer.end();
+    expect(await caught(client.entries(p.id))).toMatchObject({
+      status: 500,
+      code: 'LEDGER_HOST_STORE_INVALID',
+    });
   });
 });
 

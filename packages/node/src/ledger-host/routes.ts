@@ -9,6 +9,7 @@ import {
   decodeEntry,
   encodeCheckpoint,
   Ledger,
+  LedgerError,
   type LedgerStore,
   SequenceError,
 } from '@medvault/core/ledger';
@@ -172,7 +173,15 @@ function conflict(ledger: Ledger): HttpError {
 
 async function find(ctx: RequestContext, deps: LedgerHostDeps): Promise<Ledger> {
   const id = ctx.params.id as string;
-  const ledger = await deps.ledgers.get(id.toLowerCase());
+  let ledger: Ledger | undefined;
+  try {
+    ledger = await deps.ledgers.get(id.toLowerCase());
+  } catch (error) {
+    // what the store holds breaks a rule (written behind the host's back): served to no one
+    if (!(error instanceof LedgerError)) throw error;
+    const message = `ledger ${id} as stored fails verification (${error.code}); it is not served`;
+    throw new HttpError(500, 'LEDGER_HOST_STORE_INVALID', message);
+  }
   if (!ledger) throw new HttpError(404, 'LEDGER_HOST_NOT_FOUND', `no ledger ${id} on this host`);
   return ledger;
 }

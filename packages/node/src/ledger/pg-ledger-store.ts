@@ -90,6 +90,13 @@ export async function openPgLedgerStore(
   options: PgLedgerStoreOptions = {},
 ): Promise<PgLedgerStore> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // an outage drops every idle connection at once: say so once, not once per connection
+  let lastReport = Number.NEGATIVE_INFINITY;
+  const report = (error: Error) => {
+    if (performance.now() - lastReport < 5_000) return;
+    lastReport = performance.now();
+    log(`ledger-host: database connection lost (${error.message})`);
+  };
   const open = (size: number, settings = '') => {
     let pool: pg.Pool;
     try {
@@ -106,7 +113,7 @@ export async function openPgLedgerStore(
       throw new DatabaseUnreachableError(redactUrl(url), (error as Error).message);
     }
     // an idle connection the server closed must not take the process down
-    pool.on('error', (error) => log(`ledger-host: database connection lost (${error.message})`));
+    pool.on('error', report);
     return pool;
   };
   const size = options.poolSize ?? 10;
