@@ -28,30 +28,11 @@ import { testPatient } from '@medvault/testing';
 import { type PostgresCluster, startPostgres } from '@medvault/testing/postgres';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type SpawnedService, spawnService } from '../cli/run-cli.js';
-
-type Host = SpawnedService & { url: string };
-const running = new Set<Host>();
-
-/** A host process on `--data-dir DIR` or `--database URL`. */
-async function spawnHost(store: string[]): Promise<Host> {
-  const service = await spawnService(['ledger-host', '--port', '0', ...store]);
-  const host = { ...service, url: service.match[1] as string };
-  running.add(host);
-  return host;
-}
+import { killAll, spawnHost, stopHost as stop } from './host-processes.js';
 
 const startHost = (dataDir: string) => spawnHost(['--data-dir', dataDir]);
 
-async function stop(host: Host, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  await host.stop(signal);
-  running.delete(host);
-}
-
-afterEach(async () => {
-  for (const host of running) host.proc.kill('SIGKILL');
-  running.clear();
-});
+afterEach(killAll);
 
 let dir: string;
 let postgres: PostgresCluster;
@@ -467,9 +448,9 @@ describe('ledger host on files', () => {
     }
     await new Promise((r) => setTimeout(r, 100));
     crashed = true;
-    host.proc.kill('SIGKILL');
+    const killed = stop(host, 'SIGKILL');
     await Promise.all(writers);
-    running.delete(host);
+    await killed;
     expect(acknowledged.length).toBeGreaterThan(5);
 
     // simulate the worst crash: half of an entry written past the last acknowledged one

@@ -23,29 +23,13 @@ import { type PostgresCluster, startPostgres } from '@medvault/testing/postgres'
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { medvault, type SpawnedService, spawnService } from '../cli/run-cli.js';
+import { medvault } from '../cli/run-cli.js';
+import { type HostProcess as Host, killAll, spawnHost, stopHost } from './host-processes.js';
 
-type Host = SpawnedService & { url: string };
-const running = new Set<Host>();
+const replica = (database: string, ...flags: string[]) =>
+  spawnHost(['--database', database, ...flags]);
 
-async function replica(database: string, ...flags: string[]): Promise<Host> {
-  const service = await spawnService([
-    'ledger-host',
-    '--port',
-    '0',
-    '--database',
-    database,
-    ...flags,
-  ]);
-  const host = { ...service, url: service.match[1] as string };
-  running.add(host);
-  return host;
-}
-
-afterEach(async () => {
-  for (const host of running) host.proc.kill('SIGKILL');
-  running.clear();
-});
+afterEach(killAll);
 
 let postgres: PostgresCluster;
 let dir: string;
@@ -175,8 +159,7 @@ describe('replicas over one database', () => {
     const since = Date.now();
     while (acknowledged.length < 10 && Date.now() - since < 20_000)
       await new Promise((r) => setTimeout(r, 25));
-    a.proc.kill('SIGKILL'); // mid-stream: its writers have requests in flight
-    running.delete(a);
+    await stopHost(a, 'SIGKILL'); // mid-stream: its writers have requests in flight
     const afterKill = acknowledged.length;
     while (acknowledged.length < afterKill + 10 && Date.now() - since < 40_000)
       await new Promise((r) => setTimeout(r, 25));
@@ -312,8 +295,7 @@ describe('replicas over one database', () => {
       Buffer.from(hexToBytes(p.id)),
     ]);
     await db.end();
-    host.proc.kill('SIGKILL');
-    running.delete(host);
+    await stopHost(host, 'SIGKILL');
     host = await replica(database);
     const client = new LedgerHostClient({ url: host.url, signer: p.keys.owner });
     expect(await caught(client.sync(p.id, { checkpoints: [held] }))).toBeInstanceOf(
@@ -360,8 +342,7 @@ describe("an operator's mistakes, in one line", () => {
 
     const database = await postgres.createDatabase('newer');
     const first = await replica(database); // creates the schema
-    first.proc.kill('SIGKILL');
-    running.delete(first);
+    await stopHost(first, 'SIGKILL');
     const db = new pg.Client({ connectionString: database });
     await db.connect();
     await db.query('UPDATE medvault_schema SET version = 99');
