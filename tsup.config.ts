@@ -22,6 +22,7 @@ const entry = {
   'proxy/index': 'src/proxy/index.ts',
   'share-button/index': 'src/share-button/index.ts',
   'health-links/index': 'src/health-links/index.ts',
+  'provider-import/index': 'src/provider-import/index.ts',
 };
 
 /** A value in a package.json `exports` map. */

@@ -14,6 +14,7 @@ import * as healthLinks from '../../src/health-links/index.js';
 import * as keys from '../../src/keys/index.js';
 import * as ledger from '../../src/ledger/index.js';
 import * as pre from '../../src/pre/index.js';
+import * as providerImport from '../../src/provider-import/index.js';
 import * as storage from '../../src/storage/index.js';
 
 const SPEC = join(import.meta.dirname, '../../../../docs/spec');
@@ -30,6 +31,7 @@ const PAGES = [
   { page: 'storage.md', prefixes: ['STORAGE'], module: storage },
   { page: 'registry.md', prefixes: ['CHAIN'], module: chain },
   { page: 'health-links.md', prefixes: ['SHL'], module: healthLinks },
+  { page: 'provider-import.md', prefixes: ['IMPORT'], module: providerImport },
 ];
 
 describe('spec error tables', () => {

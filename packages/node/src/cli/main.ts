@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'blob-service': async () => (await import('./blob-service.js')).blobService,
   'shl-host': async () => (await import('./shl-host.js')).shlHost,
   shl: async () => (await import('./shl.js')).shl,
+  import: async () => (await import('./import.js')).importRecords,
 };
 
 const USAGE = `usage: medvault <command> [options]
@@ -32,7 +33,11 @@ commands:
   proxy --port P --data-dir DIR --key KEYFILE --rpc URL --registry ADDR   a re-encryption proxy
   chain dev [--port P] [--state DIR]        local EVM node with the registry deployed
   shl-host --port P --data-dir DIR          serve SMART Health Links over HTTP (ciphertext only)
-  shl create|revoke|log|open …              SMART Health Links (see medvault shl --help)`;
+  shl create|revoke|log|open …              SMART Health Links (see medvault shl --help)
+  import --fhir URL --to-ledger HOST/ID --key KEYFILE (--token-file FILE | MEDVAULT_FHIR_TOKEN | --token T) …
+                                            a patient's records from a provider's FHIR API into her ledger;
+                                            prefer --token-file or the variable: --token shows in the process
+                                            list (see medvault import --help)`;
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -13,6 +13,7 @@ import { chainClient, registryAddress } from './chain-client.js';
 import { CliError } from './cli-error.js';
 import { errnoOf, fsFailure } from './fs-errors.js';
 import { counted, readFileChunks } from './io.js';
+import { ledgerTarget } from './ledger-target.js';
 import { startProgress } from './progress.js';
 
 const USAGE =
@@ -45,19 +46,12 @@ async function keyFromLedger(
   category: string,
   chain: { rpc?: string | undefined; registry?: string | undefined },
 ): Promise<{ key: PublicKey; note: string }> {
-  const match = /^(https?:\/\/.+)\/([0-9a-fA-F]{64})$/.exec(where);
-  if (!match) {
-    throw new CliError(
-      `--to-ledger ${JSON.stringify(where.slice(0, 120))} is not HOST/LEDGERID: expected the ledger host's URL, a slash and the 64-hex-digit ledger id`,
-      2,
-    );
-  }
+  const { host, ledgerId: id } = ledgerTarget(where);
   try {
     checkCategory(category);
   } catch (error) {
     throw new CliError(`--category: ${(error as Error).message.split('\n')[0]}`, 2);
   }
-  const [, host, id] = match as unknown as [string, string, string];
   const client = new LedgerHostClient({ url: host, signer: new Signer(SecretKey.random()) });
   let verified: VerifiedLedger;
   try {

@@ -34,6 +34,7 @@ const SUBPATHS = [
   { subpath: './proxy', value: 'grantToJson', type: 'GrantJson' },
   { subpath: './share-button', value: 'parseShareRequest', type: 'ShareButtonState' },
   { subpath: './health-links', value: 'decodeLink', type: 'ShlPayload' },
+  { subpath: './provider-import', value: 'syncFromProvider', type: 'SyncReport' },
 ] as const;
 
 /** `@medvault/core/pre` for `./pre`. */
