@@ -4,18 +4,22 @@
  * ledger host, a blob service, an SHL host (SMART Health Links), three
  * re-encryption proxies (2 of 3) and a fourth standing by (it takes a
  * fragment when one of the three is down as the patient shares), the
- * hospital portal and the clinic — on 127.0.0.1, with every key and datum
- * under one directory, kept across restarts.
+ * hospital portal, the clinic and a provider's patient portal (a FHIR R4
+ * API behind SMART on FHIR sign-in, its synthetic patients in memory) — on
+ * 127.0.0.1, with every key and datum under one directory, kept across
+ * restarts.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SecretKey } from '@medvault/core/pre';
 import {
   type ClinicSite,
+  type ProviderPortal,
   type RunningSite,
   type StaffCredentials,
   startClinicSite,
   startHospitalSite,
+  startProviderPortal,
 } from '@medvault/examples';
 import {
   type DevChain,
@@ -43,6 +47,8 @@ export type StackPorts = {
   proxy: number;
   hospital: number;
   clinic: number;
+  /** The provider's patient portal's; absent: a free one. */
+  provider?: number;
 };
 
 /** The ports `npm start` uses, each overridable by its environment variable. */
@@ -61,6 +67,7 @@ export function defaultPorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
     proxy: port('MEDVAULT_PROXY_PORT', 9001),
     hospital: port('MEDVAULT_HOSPITAL_PORT', 3000),
     clinic: port('MEDVAULT_CLINIC_PORT', 3001),
+    provider: port('MEDVAULT_PROVIDER_PORT', 8792),
   };
 }
 
@@ -73,6 +80,7 @@ export const FREE_PORTS: StackPorts = {
   proxy: 0,
   hospital: 0,
   clinic: 0,
+  provider: 0,
 };
 
 /** A running stack. */
@@ -92,6 +100,11 @@ export type LocalStack = {
   clinic: ClinicSite;
   /** The clinic's reader key (on its server). */
   clinicKey: SecretKey;
+  /**
+   * A provider's patient portal: FHIR R4 at `provider.fhirBaseUrl` behind
+   * SMART on FHIR sign-in (`provider.accounts`), for "Add records from my provider".
+   */
+  provider: ProviderPortal;
   /** Stops one proxy (the demo's "one proxy down"). */
   stopProxy(index: number): Promise<void>;
   /** Stops everything, in reverse order. */
@@ -189,6 +202,11 @@ export async function startLocalStack(options: {
       ...(log ? { log } : {}),
     });
     stops.push(() => clinic.close());
+    const provider = await startProviderPortal({
+      port: ports.provider ?? 0,
+      ...(log ? { log } : {}),
+    });
+    stops.push(() => provider.close());
     return {
       dataDir,
       chain,
@@ -200,6 +218,7 @@ export async function startLocalStack(options: {
       hospital,
       clinic,
       clinicKey,
+      provider,
       stopProxy: async (index) => {
         if (stopped.has(index)) return;
         stopped.add(index);

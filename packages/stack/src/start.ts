@@ -1,11 +1,13 @@
 /**
  * `npm start`: the whole local stack on embedded defaults — a local EVM
  * node with the registry, a ledger host, a blob service, three proxies
- * (2 of 3), the hospital portal and the clinic — and the extension built
- * for Chromium and Firefox. Data under the repository's .medvault/
+ * (2 of 3), the hospital portal, the clinic and a provider's patient portal
+ * (FHIR R4 behind SMART on FHIR sign-in) — and the extension built for
+ * Chromium and Firefox. Data under the repository's .medvault/
  * (MEDVAULT_DATA_DIR), kept across restarts. The clinic's staff sign in
  * with MEDVAULT_CLINIC_USER and MEDVAULT_CLINIC_PASSWORD, or with the
- * password made at start and printed. Ctrl-C stops everything.
+ * password made at start and printed; the provider portal's synthetic
+ * patients with the demo accounts printed. Ctrl-C stops everything.
  *
  * Quiet by default: one line while it comes up, then where everything is.
  * `npm start -- --verbose` also prints the extension build's output and
@@ -45,7 +47,7 @@ const show = (path: string) =>
     : path;
 
 const PORT_VARIABLES =
-  'MEDVAULT_CHAIN_PORT, MEDVAULT_LEDGER_HOST_PORT, MEDVAULT_BLOB_PORT, MEDVAULT_PROXY_PORT, MEDVAULT_HOSPITAL_PORT, MEDVAULT_CLINIC_PORT, MEDVAULT_SHL_PORT';
+  'MEDVAULT_CHAIN_PORT, MEDVAULT_LEDGER_HOST_PORT, MEDVAULT_BLOB_PORT, MEDVAULT_PROXY_PORT, MEDVAULT_HOSPITAL_PORT, MEDVAULT_CLINIC_PORT, MEDVAULT_SHL_PORT, MEDVAULT_PROVIDER_PORT';
 const usage = `npm start [-- --verbose]
 
 Runs the whole MedVault stack on 127.0.0.1 and builds the browser extension.
@@ -129,12 +131,16 @@ if (built.status === 'rejected' || up.status === 'rejected') {
 const stack = up.value;
 const { chain } = stack;
 const { staff } = stack.clinic;
+const { provider } = stack;
+const [patient, ...otherPatients] = provider.accounts;
 
 console.log(`MedVault local stack (data: ${show(dataDir)})
 
   hospital portal   ${stack.hospital.url}
   clinic            ${stack.clinic.url}
   clinic staff sign-in  ${staff.username} / ${password ? '(MEDVAULT_CLINIC_PASSWORD)' : staff.password}
+  provider portal   ${provider.url}  (FHIR R4 ${provider.fhirBaseUrl}, SMART on FHIR sign-in)
+  provider patient sign-in  ${patient?.username} / ${patient?.password}  (also ${otherPatients.map((a) => a.username).join(', ')}; synthetic patients)
 
   chain             ${chain.rpcUrl}  (chain id ${chain.chainId}, registry ${chain.registry})
   ledger host       ${stack.ledgerHost.url}
@@ -148,7 +154,8 @@ The patient's wallet (the extension) is built:
   Firefox   ${show(built.value.firefox)}  about:debugging → This Firefox → Load Temporary Add-on → manifest.json
 Its defaults point at this stack. Create an identity, then open the hospital
 portal to send yourself records and the clinic (signed in as its staff) to
-share them.
+share them; add records from the provider portal's FHIR base, signed in as
+one of its patients.
 
 Run the whole story headless: npm run demo.   Ctrl-C stops.`);
 
