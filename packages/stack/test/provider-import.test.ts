@@ -507,7 +507,7 @@ describe('medvault import', () => {
     await writeFile(tokenFile, JSON.stringify(tokens), { mode: 0o600 });
     const keyFile = join(dir, 'it-staff.key');
     await writeKeyFile(keyFile, SecretKey.random());
-    const run = await medvault([
+    const args = [
       'import',
       '--fhir',
       portal.fhirBaseUrl,
@@ -521,28 +521,15 @@ describe('medvault import', () => {
       blobs.url,
       '--state',
       join(dir, 'aisha-journal.jsonl'),
-    ]);
+    ];
+    const run = await medvault(args);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('as proposals the patient accepts or rejects in her wallet');
     const records = await recordsOf(patient, ledgerId);
     expect(records.length).toBeGreaterThan(5);
     expect(records.every((r) => r.proposal)).toBe(true);
     // the journal stands in for the notes IT staff cannot open: a second run imports nothing
-    const again = await medvault([
-      'import',
-      '--fhir',
-      portal.fhirBaseUrl,
-      '--token-file',
-      tokenFile,
-      '--to-ledger',
-      `${ledgerHost.url}/${ledgerId}`,
-      '--key',
-      keyFile,
-      '--storage',
-      blobs.url,
-      '--state',
-      join(dir, 'aisha-journal.jsonl'),
-    ]);
+    const again = await medvault(args);
     expect(again.stdout).toMatch(/^imported 0, /);
   });
 
