@@ -1,7 +1,7 @@
 /**
  * Builds the extension into dist/chrome and dist/firefox: esbuild bundles
  * the background, the content courier, the main-world provider and the
- * three pages; the manifest differs only in how the background runs
+ * pages; the manifest differs only in how the background runs
  * (a service worker in Chromium, a module background script in Firefox).
  * `@medvault/core` is bundled from its sources.
  */
@@ -30,8 +30,9 @@ function manifest(target: Target) {
         : { scripts: ['background.js'], type: 'module' },
     action: { default_popup: 'popup.html', default_title: 'MedVault' },
     // alarms: a check each minute for reads and ending shares; notifications: telling the
-    // patient of them, only once she turned them on in Settings
-    permissions: ['alarms', 'notifications'],
+    // patient of them, only once she turned them on in Settings; identity: the window a
+    // provider's sign-in opens in ("Add records from my provider", launchWebAuthFlow)
+    permissions: ['alarms', 'notifications', 'identity'],
     icons: { '128': 'icon-128.png' },
     // the local stack; other proxies, hosts and chains are asked for when set
     host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
@@ -111,6 +112,7 @@ export async function buildExtension(
       record: join(root, 'src/ui/record.ts'),
       advanced: join(root, 'src/ui/advanced.ts'),
       links: join(root, 'src/ui/links.ts'),
+      providers: join(root, 'src/ui/providers.ts'),
     },
     outdir: staging,
     splitting: false,

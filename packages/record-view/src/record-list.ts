@@ -7,6 +7,7 @@
 import { renderBadge } from './badge.js';
 import type { DecodedRecord } from './decode.js';
 import { html, type SafeHtml } from './html.js';
+import { importedFrom, renderImportedFrom } from './imported.js';
 import { type RenderContext, recordAnchor } from './sources.js';
 import { wordsFor } from './words.js';
 
@@ -55,7 +56,7 @@ export function renderRecordList(ctx: RenderContext, decoded: DecodedRecord[]): 
 <span class="mv-record-num">${i + 1}</span><div class="mv-record-main">
 <div class="mv-record-title">${title}</div>
 <div class="mv-record-meta">${describe(record, d)} · <code class="mv-cid" title="${cid}">${shortCid(cid)}</code></div>
-${renderBadge(record.verification, ctx.audience)}${skipped}${error}</div></li>`;
+${d.kind === 'fhir' ? renderImportedFrom(importedFrom(d.resources)) : ''}${renderBadge(record.verification, ctx.audience)}${skipped}${error}</div></li>`;
   });
   return html`<section class="mv-section mv-records" aria-label="${wordsFor(ctx.audience).list}"><h3 class="mv-section-title">${wordsFor(ctx.audience).list} <span class="mv-count">${ctx.records.length}</span></h3><ol class="mv-record-list">${items}</ol></section>`;
 }

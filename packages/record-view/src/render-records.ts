@@ -14,6 +14,7 @@ import { renderDocuments } from './documents.js';
 import { renderFallback } from './fallback.js';
 import { groupByPatient, type PatientGroup } from './group.js';
 import { html, type SafeHtml } from './html.js';
+import { clinicalResources, importedFrom } from './imported.js';
 import { isMedication, renderMedications } from './medications.js';
 import { isLaboratory, renderObservations } from './observations.js';
 import { renderPatientHeader } from './patient-header.js';
@@ -67,6 +68,9 @@ function provenance(ctx: RenderContext, decoded: DecodedRecord[]): SafeHtml {
   const count = { anchored: 0, 'in-ledger': 0, link: 0, failed: 0 };
   for (const r of ctx.records) count[verificationStatus(r.verification)]++;
   const unreadable = decoded.filter((d) => d.kind === 'error').length;
+  const imported = decoded.filter(
+    (d) => d.kind === 'fhir' && importedFrom(d.resources).length > 0,
+  ).length;
   const n = ctx.records.length;
   const parts = [
     count.anchored
@@ -80,6 +84,9 @@ function provenance(ctx: RenderContext, decoded: DecodedRecord[]): SafeHtml {
       : '',
     count.failed
       ? html`<span class="mv-prov-failed">${count.failed} failed verification</span>`
+      : '',
+    imported
+      ? html`<span class="mv-prov-imported">${imported} imported from a provider’s FHIR server</span>`
       : '',
   ];
   return html`<div class="mv-provenance"><span class="mv-prov-total">${n} record${n === 1 ? '' : 's'} ${wordsFor(ctx.audience).shared}</span>${parts}</div>
@@ -119,7 +126,8 @@ export function renderRecords(records: SharedRecordView[], options: RenderOption
               {
                 index,
                 rank: RANK[verificationStatus(list[index]!.verification)],
-                resources: d.resources,
+                // an imported record's Provenance is shown beside it, not as a finding
+                resources: clinicalResources(d.resources),
               },
             ]
           : [],

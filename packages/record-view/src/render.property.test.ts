@@ -16,7 +16,7 @@ const TAGS = new Set(
   ),
 );
 const ATTRIBUTES = new Set(
-  'class href id title target rel role download loading aria-label aria-hidden data-verification data-code data-pdf-cid width height viewBox x y points cx cy r'.split(
+  'class href id title target rel role download loading aria-label aria-hidden data-verification data-code data-pdf-cid data-imported-from width height viewBox x y points cx cy r'.split(
     ' ',
   ),
 );
@@ -205,6 +205,25 @@ function records(s: Inputs): SharedRecordView[] {
           subject,
         },
       },
+      {
+        // where an imported record came from: every field a server wrote
+        fullUrl: s.idSystem,
+        resource: {
+          resourceType: 'Provenance',
+          target: [{ reference: s.otherTitle }],
+          recorded: s.date,
+          agent: [
+            {
+              type: { coding: [{ code: 'custodian' }] },
+              who: { identifier: { value: s.otherType }, display: s.name },
+            },
+          ],
+          entity: [
+            { role: 'source', what: { reference: s.idSystem } },
+            { role: 'source', what: { reference: s.display } },
+          ],
+        },
+      },
     ],
   };
   const verification = s.verification as unknown as SharedRecordView['verification'];
@@ -312,6 +331,10 @@ const FIELDS = [
   'section',
   'title',
   'entry',
+  'target',
+  'agent',
+  'entity',
+  'recorded',
 ] as const;
 const TYPES = [
   'Patient',
@@ -323,6 +346,8 @@ const TYPES = [
   'Composition',
   'Bundle',
   'Procedure',
+  'Provenance',
+  'Binary',
 ];
 const junkResource = fc
   .tuple(

@@ -28,6 +28,10 @@ const CSS = `
 .mv-view .mv-prov-ledger::before { color: #d08a00; }
 .mv-view .mv-prov-failed { color: var(--mv-high); font-weight: 600; }
 .mv-view .mv-prov-failed::before { color: var(--mv-high); }
+.mv-view .mv-prov-imported::before { color: var(--mv-accent); }
+.mv-view .mv-imported { margin: 4px 0; padding: 4px 10px; border-left: 3px solid var(--mv-accent); background: var(--mv-accent-soft); border-radius: 0 6px 6px 0; font-size: 13px; overflow-wrap: anywhere; }
+.mv-view .mv-imported-icon { color: var(--mv-accent); font-weight: 700; }
+.mv-view .mv-imported-note { color: var(--mv-muted); }
 .mv-view .mv-alert { border: 1px solid #f1b4ae; background: var(--mv-high-soft); color: #7a1a12; border-radius: 8px; padding: 10px 14px; }
 .mv-view .mv-alert-soft { border-color: var(--mv-line); background: var(--mv-soft); color: var(--mv-text); }
 

@@ -360,3 +360,117 @@ export class InconsistentSharesError extends BaseError {
     );
   }
 }
+
+/**
+ * The address the patient gave for a provider is not a FHIR server's base
+ * URL the wallet may send a token to: not a URL, not https (plain http
+ * only to this machine), or with a query, fragment or credentials.
+ *
+ * @example
+ * ```ts
+ * providerBaseUrl('http://fhir.example.org/r4'); // throws ProviderAddressError
+ * ```
+ */
+export class ProviderAddressError extends BaseError {
+  static override readonly code = 'WALLET_PROVIDER_ADDRESS';
+  override readonly name = 'ProviderAddressError';
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`That provider address cannot be used: ${reason}.`, options);
+  }
+}
+
+/**
+ * The provider's address offers no SMART on FHIR sign-in: no
+ * `.well-known/smart-configuration` there, or one without the endpoints
+ * or the PKCE method (S256) a patient app needs.
+ *
+ * @example
+ * ```ts
+ * await providers.connect('https://example.org/not-fhir'); // throws ProviderDiscoveryError
+ * ```
+ */
+export class ProviderDiscoveryError extends BaseError {
+  static override readonly code = 'WALLET_PROVIDER_NO_SMART';
+  override readonly name = 'ProviderDiscoveryError';
+  constructor(server: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      `${server} does not offer a sign-in for patient apps (SMART on FHIR): ${reason}. Check the address your provider gives for connecting apps; it usually ends in /fhir or /r4.`,
+      options,
+    );
+  }
+}
+
+/**
+ * The sign-in at the provider did not give the wallet access: the patient
+ * closed the window, chose Deny, or the provider refused the request.
+ *
+ * @example
+ * ```ts
+ * await providers.connect(server); // the patient chose Deny: throws ProviderSignInError
+ * ```
+ */
+export class ProviderSignInError extends BaseError {
+  static override readonly code = 'WALLET_PROVIDER_SIGN_IN';
+  override readonly name = 'ProviderSignInError';
+  constructor(reason: string, options?: { cause?: unknown; details?: string }) {
+    super(`${reason} Nothing was added to your records.`, options);
+  }
+}
+
+/**
+ * The wallet holds no working authorisation for the provider any more
+ * (it expired, the patient withdrew it there, or it was never kept): the
+ * patient signs in again.
+ *
+ * @example
+ * ```ts
+ * await providers.sync(server); // the refresh was refused: throws ProviderSignInNeededError
+ * ```
+ */
+export class ProviderSignInNeededError extends BaseError {
+  static override readonly code = 'WALLET_PROVIDER_SIGN_IN_AGAIN';
+  override readonly name = 'ProviderSignInNeededError';
+  constructor(server: string, options?: { cause?: unknown }) {
+    super(
+      `Your sign-in at ${server} has ended (it expired or was withdrawn). Choose “Sign in again” to carry on; nothing you already added is lost.`,
+      options,
+    );
+  }
+}
+
+/**
+ * A provider the patient has not added, or a sign-in or sync of it that is
+ * already under way.
+ *
+ * @example
+ * ```ts
+ * await providers.sync('https://unknown.example/fhir'); // throws ProviderStateError
+ * ```
+ */
+export class ProviderStateError extends BaseError {
+  static override readonly code = 'WALLET_PROVIDER_STATE';
+  override readonly name = 'ProviderStateError';
+  constructor(reason: string) {
+    super(reason);
+  }
+}
+
+/**
+ * The current encryption key of a category is not one the wallet derived
+ * (someone holding the signing key published their own): nothing is sealed
+ * to it.
+ *
+ * @example
+ * ```ts
+ * await ledgerSync.addOwnRecord(record); // a foreign key: throws ForeignKeyError
+ * ```
+ */
+export class ForeignKeyError extends BaseError {
+  static override readonly code = 'WALLET_FOREIGN_KEY';
+  override readonly name = 'ForeignKeyError';
+  constructor(category: string, epoch: number) {
+    super(
+      `Your ledger names a key for “${category}” (epoch ${epoch}) that you did not make, so nothing is locked to it: replace your signing key (dashboard → Signing key) first.`,
+    );
+  }
+}

@@ -60,7 +60,21 @@ const ready = (async () => {
       }
     }
   });
-  const wallet = new Wallet({ db, session, ledgerStore });
+  const wallet = new Wallet({
+    db,
+    session,
+    ledgerStore,
+    // a provider's sign-in: the browser's own auth window, which ends at the
+    // extension's redirect URI (https://<id>.chromiumapp.org/provider in Chromium)
+    authWindow: {
+      redirectUri: browser.identity.getRedirectURL('provider'),
+      open: async (url) => {
+        keepAlive();
+        return browser.identity.launchWebAuthFlow({ url, interactive: true });
+      },
+    },
+  });
+
   let onboardingOpened = false;
   const provider = new ProviderHandler({
     wallet,

@@ -6,6 +6,7 @@
  * the key only in `anchor`, which the chain's registry needs.
  */
 import { anchorCheckpoint, getAnchor } from '@medvault/core/chain';
+import { sealRecordInto } from '@medvault/core/envelope';
 import {
   currentEncryptionKey,
   DEFAULT_CATEGORIES,
@@ -31,9 +32,9 @@ import {
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { ReceiveRecordRequest } from '../shared/provider-schema.js';
 import { ProviderRpcError, RPC_ERROR } from '../shared/rpc-error.js';
-import { LedgerDivergedError, NoSuchProposalError } from './errors.js';
+import { ForeignKeyError, LedgerDivergedError, NoSuchProposalError } from './errors.js';
 import type { IdentityVault } from './identity-vault.js';
-import { type AdoptedFromLedger, adoptFromLedger } from './lists-from-ledger.js';
+import { type AdoptedFromLedger, adoptFromLedger, storedRecordOf } from './lists-from-ledger.js';
 import { PatientLedger } from './patient-ledger.js';
 import type { SettingsController } from './settings-controller.js';
 import type { StoredRecord, WalletDb } from './wallet-db.js';
@@ -106,6 +107,24 @@ export type LedgerStatus =
       adopted: AdoptedFromLedger;
     }
   | { ok: false; entries: number; problem: string; adopted?: AdoptedFromLedger };
+
+/**
+ * A record of the patient's own to add (`LedgerSync.addOwnRecord`): its
+ * plaintext, what its entry says, and the note sealed beside it.
+ *
+ * @example
+ * ```ts
+ * const record: OwnRecord = { bytes, contentType: 'application/fhir+json', resourceType: 'Observation', category: 'laboratory', note: { title: 'Hemoglobin A1c', origin } };
+ * ```
+ */
+export type OwnRecord = {
+  bytes: Uint8Array;
+  contentType: string;
+  resourceType?: string;
+  category: string;
+  /** Sealed to the same key as the record; `title` and `origin` are listed. */
+  note: Note & { title: string; origin: string };
+};
 
 /**
  * What `LedgerSync` needs.
@@ -374,6 +393,70 @@ export class LedgerSync {
     };
     await this.#deps.db.putRecord(stored);
     return { cid: record.cid, seq: after.size - 1 };
+  }
+
+  /**
+   * Adds a record of the patient's own — one she brings in herself, such
+   * as a resource imported from her provider: sealed here to the current
+   * key of its category (published first when the category has none, as
+   * `receive` does) — never to a key the wallet did not derive — stored in
+   * the settings' record storage, appended as an owner-signed `record`
+   * entry with `note` sealed to the same key, and listed. Resolves once the
+   * entry is in the ledger. Sees the keys (to check the one it seals to).
+   */
+  async addOwnRecord(record: OwnRecord, now = Date.now()): Promise<{ cid: string; seq: number }> {
+    const owner = this.#deps.identity.signer();
+    const host = await this.#deps.settings.ledgerHost();
+    const patientLedger = await this.#patientLedger();
+    let ledger = await patientLedger.sync(host, owner);
+    if (!ledger.state.encryptionKeys.has(record.category)) {
+      ledger = await this.ensureKeys([record.category]);
+    }
+    const { epoch, key } = currentEncryptionKey(ledger.state, record.category);
+    const ours = this.#deps.identity.withKeys((keys) =>
+      keys.encryptionKey(record.category, epoch).publicKey().toCompressedBytes(),
+    );
+    if (bytesToHex(ours) !== bytesToHex(key.toCompressedBytes())) {
+      throw new ForeignKeyError(record.category, epoch);
+    }
+    const { cid, capsule, size } = await sealRecordInto(
+      await this.#deps.settings.storage(),
+      key,
+      record.bytes,
+      { contentType: record.contentType },
+    );
+    const body: EntryBody<'record'> = {
+      cid: cid.toString(),
+      capsule: capsule.toBytes(),
+      contentType: record.contentType,
+      size,
+      recipient: key.toCompressedBytes(),
+      category: record.category,
+      ...(record.resourceType ? { resourceType: record.resourceType } : {}),
+      note: sealNote(key, record.note),
+    };
+    const after = await patientLedger.submit(host, owner, 'record', body);
+    await this.#deps.db.putRecord(storedRecordOf(body, record.note, now));
+    return { cid: body.cid, seq: after.size - 1 };
+  }
+
+  /**
+   * The opened notes of every record in the ledger — those that count and
+   * the proposals — after the ledger is brought up to date from the host
+   * (strictly: a host that does not answer fails this, since notes missed
+   * would let a record land twice). Notes that do not open are left out.
+   */
+  async recordNotes(): Promise<Note[]> {
+    const ledger = await (await this.#patientLedger()).sync(
+      await this.#deps.settings.ledgerHost(),
+      this.#deps.identity.signer(),
+    );
+    const { records, proposals } = indexLedger(ledger.allEntryBytes());
+    const read = this.#notesOf(ledger);
+    return [...records.values(), ...proposals.values()].flatMap((info) => {
+      const note = read(info.note, info.recipient);
+      return note ? [note] : [];
+    });
   }
 
   /** The records received, newest first. */

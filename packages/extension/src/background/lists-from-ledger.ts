@@ -11,6 +11,7 @@
  * `origin`) and names the reader by key.
  */
 import type { EntryBody, Ledger, Note } from '@medvault/core/ledger';
+import { IMPORTED_FROM } from '@medvault/core/provider-import';
 import type { GrantJson } from '@medvault/core/proxy';
 import { indexLedger } from '@medvault/core/proxy';
 import { equalBytes } from '@noble/curves/utils.js';
@@ -19,6 +20,39 @@ import type { StoredGrant, StoredRecord, WalletDb } from './wallet-db.js';
 
 /** The origin of a record or grant rebuilt from the ledger (no site is known). */
 export const RESTORED_ORIGIN = '';
+
+/**
+ * How the records list shows a record entry: its title and site from its
+ * note (the type, and a restored origin, when the note does not open), and
+ * for a record imported from a provider, which resource, version and
+ * fetch it was.
+ *
+ * @example
+ * ```ts
+ * await db.putRecord(storedRecordOf(body, note, entry.time));
+ * ```
+ */
+export function storedRecordOf(
+  body: EntryBody<'record'>,
+  note: Note | undefined,
+  time: number,
+): StoredRecord {
+  const imported =
+    note?.importedFrom === IMPORTED_FROM && note.source && note.version && note.fetchedAt
+      ? { source: note.source, version: note.version, fetchedAt: note.fetchedAt }
+      : undefined;
+  return {
+    cid: body.cid,
+    title: note?.title ?? body.resourceType ?? 'Record',
+    contentType: body.contentType,
+    size: body.size,
+    origin: note?.origin ?? RESTORED_ORIGIN,
+    receivedAt: time,
+    ...(body.resourceType ? { resourceType: body.resourceType } : {}),
+    category: body.category,
+    ...(imported ? { imported } : {}),
+  };
+}
 
 /** What the lists gained: entries added, and grants newly marked revoked. */
 export type AdoptedFromLedger = { records: number; grants: number; revoked: number };
@@ -63,18 +97,7 @@ export async function adoptFromLedger(
       const body = entry.body as EntryBody<'record'>;
       // anyone may propose a record; the lists show what the patient signed or accepted
       if (counted.get(body.cid)?.seq !== seq || records.has(body.cid)) continue;
-      const note = readNote(body.note, body.recipient);
-      const record: StoredRecord = {
-        cid: body.cid,
-        title: note?.title ?? body.resourceType ?? 'Record',
-        contentType: body.contentType,
-        size: body.size,
-        origin: note?.origin ?? RESTORED_ORIGIN,
-        receivedAt: entry.time,
-        ...(body.resourceType ? { resourceType: body.resourceType } : {}),
-        category: body.category,
-      };
-      await db.putRecord(record);
+      await db.putRecord(storedRecordOf(body, readNote(body.note, body.recipient), entry.time));
       records.add(body.cid);
       adopted.records++;
       continue;

@@ -7,6 +7,7 @@
  */
 import { collect, openRecord } from '@medvault/core/envelope';
 import { findEncryptionKey } from '@medvault/core/ledger';
+import { provenanceOf } from '@medvault/core/provider-import';
 import { indexLedger, type RecordInfo } from '@medvault/core/proxy';
 import { base64 } from '@scure/base';
 import { NoSuchRecordError, RecordUnavailableError } from './errors.js';
@@ -40,6 +41,12 @@ export type OpenedRecord = {
   recordedAt: number;
   /** The site that handed it over, when the wallet received it itself. */
   origin?: string;
+  /**
+   * For a record imported from a provider: the FHIR server it came from,
+   * the resource (`Type/id`) and version, and when it was fetched — read
+   * from the Provenance its Bundle carries (`provenanceOf`).
+   */
+  provenance?: { server: string; source: string; version?: string; fetchedAt: string };
   /** The plaintext, base64 (messages between extension contexts carry JSON). */
   body: string;
 };
@@ -164,6 +171,7 @@ export class MyRecords {
         identifying: identifyingKinds(info.contentType, body),
       });
     }
+    const provenance = stored?.imported ? importedFrom(body) : undefined;
     return {
       cid,
       title,
@@ -173,6 +181,7 @@ export class MyRecords {
       seq: info.seq,
       recordedAt: info.time,
       ...(stored?.origin ? { origin: stored.origin } : {}),
+      ...(provenance ? { provenance } : {}),
       body: base64.encode(body),
     };
   }
@@ -270,6 +279,16 @@ export class MyRecords {
       entry: entries,
     };
     return { bundle: JSON.stringify(bundle, null, 2), included, failed };
+  }
+}
+
+/** Where an imported record came from, by its Provenance; undefined when it carries none that reads. */
+function importedFrom(body: Uint8Array): OpenedRecord['provenance'] {
+  try {
+    const { server, source, version, fetchedAt } = provenanceOf(body);
+    return { server, source, ...(version ? { version } : {}), fetchedAt };
+  } catch {
+    return undefined;
   }
 }
 

@@ -9,6 +9,7 @@ export { deriveIdentity } from './identity.js';
 export { RESTORED_ORIGIN } from './lists-from-ledger.js';
 export { Session } from './session.js';
 export type { Settings } from './settings.js';
+export type { AuthWindow } from './smart-sign-in.js';
 export { UiHandler } from './ui-handler.js';
 export { Wallet } from './wallet.js';
 export { WalletDb } from './wallet-db.js';

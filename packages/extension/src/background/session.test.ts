@@ -120,4 +120,20 @@ describe('session', () => {
     // the aborted waiters are forgotten: unlocking later wakes nobody stale
     expect(() => session.unlock(newIdentity())).not.toThrow();
   });
+
+  test('what is held beside the key goes with it: lock listeners hear every lock, by the patient or on idle', () => {
+    const { session } = setup(1);
+    let locks = 0;
+    const stop = session.onLock(() => locks++);
+    session.unlock(newIdentity());
+    session.lock();
+    session.lock(); // already locked: not told again
+    session.unlock(newIdentity());
+    vi.advanceTimersByTime(MINUTE);
+    expect(locks).toBe(2);
+    stop();
+    session.unlock(newIdentity());
+    session.lock();
+    expect(locks).toBe(2);
+  });
 });

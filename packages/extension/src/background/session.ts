@@ -26,6 +26,7 @@ export class Session {
   #identity: Identity | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #waiters = new Set<() => void>();
+  readonly #lockListeners = new Set<() => void>();
   readonly #options: SessionOptions;
 
   constructor(options: SessionOptions) {
@@ -52,7 +53,23 @@ export class Session {
     this.#timer = undefined;
     if (!this.#identity) return;
     this.#identity = undefined;
+    for (const listener of this.#lockListeners) listener();
     this.#options.onChange?.(false);
+  }
+
+  /**
+   * Calls `listener` whenever the session locks (by the patient, on idle),
+   * so that secrets held beside the key go with it; returns the unsubscribe
+   * function.
+   *
+   * @example
+   * ```ts
+   * session.onLock(() => tokens.clear());
+   * ```
+   */
+  onLock(listener: () => void): () => void {
+    this.#lockListeners.add(listener);
+    return () => this.#lockListeners.delete(listener);
   }
 
   /** Marks activity: the auto-lock timer starts again. */

@@ -201,6 +201,16 @@ export class UiHandler {
       case 'permissions/revoke':
         await db.deletePermission(message.origin);
         return { origin: message.origin };
+      case 'providers/list':
+        return wallet.providers();
+      case 'providers/connect':
+        return wallet.connectProvider(message.serverUrl, {
+          ...(message.clientId ? { clientId: message.clientId } : {}),
+        });
+      case 'providers/sync':
+        return wallet.syncProvider(message.serverUrl);
+      case 'providers/remove':
+        return wallet.removeProvider(message.serverUrl);
     }
   }
 }

@@ -2,10 +2,12 @@
  * The wallet's IndexedDB database (idb): the sealed vault, public identity,
  * settings, per-origin permissions, grants the patient made and records
  * received. The ledger's entries live in the core's `IndexedDbLedgerStore`.
- * Nothing here is secret in clear: the vault is encrypted.
+ * Nothing here is secret in clear: the vault is encrypted, and a provider's
+ * refresh token is sealed to the patient's notes key.
  */
 import type { GrantJson } from '@medvault/core/proxy';
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { SyncOutcome } from './import-words.js';
 import type { Settings } from './settings.js';
 import type { SealedVault } from './vault.js';
 
@@ -50,6 +52,59 @@ export type StoredRecord = {
    * found the first time the wallet opened it; the share prompt names them.
    */
   identifying?: string[];
+  /**
+   * For a record imported from a provider's FHIR server (whose base URL is
+   * `origin`): the resource (`Type/id`), its version, and when it was
+   * fetched — from the record's sealed note.
+   */
+  imported?: { source: string; version: string; fetchedAt: string };
+};
+
+/**
+ * A secret kept at rest sealed to the patient's notes key (Umbral
+ * `encrypt`, as the ledger's notes are): only the unlocked wallet opens it.
+ *
+ * @example
+ * ```ts
+ * const [capsule, ciphertext] = encrypt(keys.notesKey().publicKey(), utf8ToBytes(token));
+ * const sealed: SealedSecret = { capsule: bytesToHex(capsule.toBytes()), ciphertext: bytesToHex(ciphertext) };
+ * ```
+ */
+export type SealedSecret = {
+  /** The capsule, hex. */
+  capsule: string;
+  /** The ciphertext, hex. */
+  ciphertext: string;
+};
+
+/**
+ * A provider's FHIR server the patient connected ("Add records from my
+ * provider"), with what the sign-in gave. The access token is never
+ * stored; the refresh token only sealed, and only when the provider
+ * granted `offline_access`.
+ *
+ * @example
+ * ```ts
+ * const [first]: StoredProvider[] = await db.providers();
+ * first?.needsSignIn; // true once the provider refused the refresh token
+ * ```
+ */
+export type StoredProvider = {
+  /** The FHIR server's base URL (normalized: the notes' `origin`). */
+  serverUrl: string;
+  /** The wallet's client id there. */
+  clientId: string;
+  addedAt: number;
+  /** The patient's id at the provider (the launch context's). */
+  patientId: string;
+  /** The scopes the provider granted. */
+  scope: string;
+  /** Where tokens are refreshed. */
+  tokenUri: string;
+  refreshToken?: SealedSecret;
+  /** The authorisation ended (refused, expired, withdrawn): the patient signs in again. */
+  needsSignIn?: boolean;
+  lastSync?: SyncOutcome;
 };
 
 /**
@@ -87,8 +142,8 @@ export type Permission = { origin: string; connectedAt: number };
 
 interface WalletSchema extends DBSchema {
   kv: {
-    key: 'vault' | 'identity' | 'settings' | 'notified' | 'links';
-    value: SealedVault | PublicIdentity | Settings | Notified | StoredLink[];
+    key: 'vault' | 'identity' | 'settings' | 'notified' | 'links' | 'providers';
+    value: SealedVault | PublicIdentity | Settings | Notified | StoredLink[] | StoredProvider[];
   };
   permissions: { key: string; value: Permission };
   grants: { key: string; value: StoredGrant; indexes: { origin: string } };
@@ -143,6 +198,8 @@ export class WalletDb {
       tx.objectStore('permissions').clear(),
       tx.objectStore('grants').clear(),
       tx.objectStore('records').clear(),
+      // a provider's refresh token is sealed to the previous identity's notes key
+      tx.objectStore('kv').delete('providers'),
       tx.objectStore('kv').put(vault, 'vault'),
       tx.objectStore('kv').put(identity, 'identity'),
       tx.objectStore('kv').put(settings, 'settings'),
@@ -160,6 +217,12 @@ export class WalletDb {
   }
   async putLinks(links: StoredLink[]): Promise<void> {
     await this.#db.put('kv', links, 'links');
+  }
+  async providers(): Promise<StoredProvider[]> {
+    return ((await this.#db.get('kv', 'providers')) as StoredProvider[] | undefined) ?? [];
+  }
+  async putProviders(providers: StoredProvider[]): Promise<void> {
+    await this.#db.put('kv', providers, 'providers');
   }
   async notified(): Promise<Notified | undefined> {
     return (await this.#db.get('kv', 'notified')) as Notified | undefined;

@@ -17,6 +17,7 @@ import {
 } from './ledger-sync.js';
 import type { AdoptedFromLedger } from './lists-from-ledger.js';
 import { MyRecords, type OpenedRecord, type RecordsExport } from './my-records.js';
+import { ProviderRecords, type ProviderSummary, type SyncOutcome } from './provider-records.js';
 import type { Session } from './session.js';
 import type { Settings } from './settings.js';
 import { SettingsController } from './settings-controller.js';
@@ -27,12 +28,14 @@ import {
   type RevokeResult,
   Sharing,
 } from './sharing.js';
+import type { AuthWindow } from './smart-sign-in.js';
 import type { ScryptParams } from './vault.js';
 import type { StoredRecord, WalletDb } from './wallet-db.js';
 
 export type { LinkRequest, LinkSummary } from './health-links.js';
 export type { AccessSummary, LedgerStatus } from './ledger-sync.js';
 export type { OpenedRecord, RecordsExport } from './my-records.js';
+export type { ProviderSummary, SyncActivity, SyncOutcome } from './provider-records.js';
 export type { GrantSummary, Overlap, RecordMatch, RevokeResult } from './sharing.js';
 
 /**
@@ -49,6 +52,8 @@ export type WalletDeps = {
   ledgerStore: LedgerStore;
   /** scrypt cost for new vaults (tests lower it; the default is `DEFAULT_SCRYPT`). */
   scrypt?: ScryptParams;
+  /** The window a provider's sign-in opens in (the background's `chrome.identity`); none: no provider can be connected. */
+  authWindow?: AuthWindow;
 };
 
 /**
@@ -68,8 +73,9 @@ export class Wallet {
   readonly #sharing: Sharing;
   readonly #myRecords: MyRecords;
   readonly #links: HealthLinks;
+  readonly #providers: ProviderRecords;
 
-  constructor({ db, session, ledgerStore, scrypt }: WalletDeps) {
+  constructor({ db, session, ledgerStore, scrypt, authWindow }: WalletDeps) {
     const settings = new SettingsController({ db });
     const identity = new IdentityVault({ db, session, settings, scrypt });
     const ledgerSync = new LedgerSync({ db, ledgerStore, identity, settings });
@@ -79,6 +85,16 @@ export class Wallet {
     this.#sharing = new Sharing({ db, identity, ledgerSync, settings });
     this.#myRecords = new MyRecords({ db, identity, ledgerSync, settings });
     this.#links = new HealthLinks({ db, ledgerSync, myRecords: this.#myRecords, settings });
+    this.#providers = new ProviderRecords({
+      db,
+      identity,
+      ledgerSync,
+      ...(authWindow ? { authWindow } : {}),
+      // new records may belong on the emergency card (best effort)
+      onImported: () => void this.#links.refreshEmergency(),
+    });
+    // a provider's access token goes with the key
+    session.onLock(() => this.#providers.forget());
   }
 
   /** `IdentityVault.onboarded`. */
@@ -182,6 +198,29 @@ export class Wallet {
   /** `HealthLinks.revoke`. */
   revokeLink(id: string): Promise<{ id: string }> {
     return this.#links.revoke(id);
+  }
+  /** `ProviderRecords.list`. */
+  providers(): Promise<ProviderSummary[]> {
+    return this.#providers.list();
+  }
+  /** `ProviderRecords.connect`. */
+  connectProvider(
+    serverUrl: string,
+    options: { clientId?: string } = {},
+  ): Promise<ProviderSummary> {
+    return this.#providers.connect(serverUrl, options);
+  }
+  /** `ProviderRecords.sync`. */
+  syncProvider(serverUrl: string): Promise<ProviderSummary> {
+    return this.#providers.sync(serverUrl);
+  }
+  /** `ProviderRecords.settled`. */
+  providerSettled(serverUrl: string): Promise<SyncOutcome | undefined> {
+    return this.#providers.settled(serverUrl);
+  }
+  /** `ProviderRecords.remove`. */
+  removeProvider(serverUrl: string): Promise<{ serverUrl: string }> {
+    return this.#providers.remove(serverUrl);
   }
   /** `MyRecords.identifying`. */
   identifyingIn(cids: readonly string[]): Promise<{ kinds: string[]; unchecked: string[] }> {

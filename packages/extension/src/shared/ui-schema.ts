@@ -11,6 +11,9 @@ const guardians = z.number().int().min(2).max(10);
 /** Guardian share texts as typed, one per field (blank fields are skipped). */
 const shareTexts = z.array(z.string().max(1024)).max(32);
 
+/** A provider's FHIR base URL as typed; its form is checked where it is used. */
+const providerAddress = z.string().min(1).max(600);
+
 /** Every UI message. */
 export const uiMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('state') }),
@@ -78,6 +81,20 @@ export const uiMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('settings/get') }),
   z.strictObject({ type: z.literal('settings/save'), settings: z.unknown() }),
   z.strictObject({ type: z.literal('permissions/revoke'), origin: z.string().max(2048) }),
+  z.strictObject({ type: z.literal('providers/list') }),
+  z.strictObject({
+    type: z.literal('providers/connect'),
+    /** The FHIR base URL as the patient typed it (smart-sign-in.ts checks it). */
+    serverUrl: providerAddress,
+    /** The wallet's app id at that provider, when it is not the usual one. */
+    clientId: z
+      .string()
+      .max(128)
+      .regex(/^[\x21-\x7e]*$/, { message: 'expected printable characters without spaces' })
+      .optional(),
+  }),
+  z.strictObject({ type: z.literal('providers/sync'), serverUrl: providerAddress }),
+  z.strictObject({ type: z.literal('providers/remove'), serverUrl: providerAddress }),
 ]);
 /** A message from a wallet page. */
 export type UiMessage = z.infer<typeof uiMessageSchema>;

@@ -21,6 +21,7 @@ import {
   categoryName,
   counted,
   describeExpiry,
+  describeImported,
   describeScope,
   describeSize,
   describeTime,
@@ -223,9 +224,36 @@ function proposalsView(proposals: ProposedRecord[]) {
   );
 }
 
+/** Where a record came from: the provider it was imported from, the site that sent it, or the ledger. */
+function recordSource(r: StoredRecord): string {
+  if (r.imported && r.origin) return describeImported({ server: r.origin, ...r.imported });
+  return `${r.origin ? `From ${new URL(r.origin).host}` : 'Restored from your ledger'}, added ${describeTime(r.receivedAt)}`;
+}
+
+/** The way to the page that brings records in from a provider. */
+function addFromProvider() {
+  return h(
+    'a',
+    {
+      class: 'button secondary',
+      href: 'providers.html',
+      id: 'add-from-provider',
+      target: compact ? '_blank' : undefined,
+    },
+    'Add records from my provider',
+  );
+}
+
 function recordsView(records: StoredRecord[]) {
   if (!records.length)
-    return empty('No records yet. When a hospital sends you one, it appears here.');
+    return h(
+      'div',
+      {},
+      empty(
+        'No records yet. When a hospital sends you one, or you add them from your provider, they appear here.',
+      ),
+      h('div', { class: 'actions' }, addFromProvider()),
+    );
   return h(
     'div',
     {},
@@ -251,11 +279,7 @@ function recordsView(records: StoredRecord[]) {
             { class: 'hint' },
             [categoryName(r.category), describeSize(r.size)].filter(Boolean).join(' · '),
           ),
-          h(
-            'span',
-            { class: 'hint' },
-            `${r.origin ? `From ${new URL(r.origin).host}` : 'Restored from your ledger'}, added ${describeTime(r.receivedAt)}`,
-          ),
+          h('span', { class: `hint${r.imported ? ' imported-from' : ''}` }, recordSource(r)),
         ),
       ),
     ),
@@ -274,6 +298,7 @@ function recordsView(records: StoredRecord[]) {
             { class: 'button secondary', href: 'links.html', id: 'share-link' },
             'Share as a link or QR code',
           ),
+          addFromProvider(),
         ),
   );
 }

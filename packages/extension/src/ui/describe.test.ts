@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { counted, describeExpiry } from './describe.js';
+import { counted, describeExpiry, describeImported } from './describe.js';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 const MINUTE = 60_000;
@@ -29,5 +29,29 @@ describe('counted', () => {
     expect(counted(1, 'entry', 'entries')).toBe('1 entry');
     expect(counted(0, 'entry', 'entries')).toBe('0 entries');
     expect(counted(2, 'entry', 'entries')).toBe('2 entries');
+  });
+});
+
+describe('describeImported: where an imported record came from, in one line', () => {
+  test('server, resource, version and when it was fetched', () => {
+    const fetchedAt = new Date(2027, 2, 12, 14, 5).toISOString();
+    expect(
+      describeImported({
+        server: 'https://fhir.example.org/r4',
+        source: 'Observation/o1',
+        version: '2',
+        fetchedAt,
+      }),
+    ).toBe(
+      'Imported from https://fhir.example.org/r4 — Observation/o1, version 2, fetched 12 Mar 2027, 14:05',
+    );
+    // a server without versions: no version said; a time that does not read: as it is
+    expect(
+      describeImported({
+        server: 'https://fhir.example.org/r4',
+        source: 'Patient/p1',
+        fetchedAt: 'soon',
+      }),
+    ).toBe('Imported from https://fhir.example.org/r4 — Patient/p1, fetched soon');
   });
 });

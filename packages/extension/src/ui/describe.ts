@@ -188,3 +188,29 @@ export function describeTime(ms: number): string {
     minute: '2-digit',
   });
 }
+
+/**
+ * Where an imported record came from, in one line: the FHIR server, the
+ * resource and its version, and when it was fetched.
+ *
+ * @example
+ * ```ts
+ * describeImported({ server: 'https://fhir.example.org/r4', source: 'Observation/o1', version: '2', fetchedAt: '2027-03-12T14:05:00.000Z' });
+ * // 'Imported from https://fhir.example.org/r4 — Observation/o1, version 2, fetched 12 Mar 2027, 14:05'
+ * ```
+ */
+export function describeImported(provenance: {
+  server: string;
+  source: string;
+  version?: string | undefined;
+  fetchedAt: string;
+}): string {
+  const fetched = Date.parse(provenance.fetchedAt);
+  return [
+    `Imported from ${provenance.server} — ${provenance.source}`,
+    provenance.version ? `version ${provenance.version}` : undefined,
+    `fetched ${Number.isNaN(fetched) ? provenance.fetchedAt : describeTime(fetched)}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}

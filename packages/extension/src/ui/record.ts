@@ -9,7 +9,7 @@ import { pdfAttachments, renderRecords, renderStyles } from '@medvault/record-vi
 import { base64 } from '@scure/base';
 import type { LedgerStatus, OpenedRecord } from '../background/wallet.js';
 import { call, WalletReplyError } from './client.js';
-import { describeSize, describeTime } from './describe.js';
+import { describeImported, describeSize, describeTime } from './describe.js';
 import { brand, h, render, unlockForm } from './dom.js';
 import { downloadBytes, fileName } from './download.js';
 
@@ -100,11 +100,22 @@ function show(record: OpenedRecord, anchoredAt?: number) {
         'p',
         { class: 'hint', id: 'record-facts' },
         [
-          record.origin ? `From ${new URL(record.origin).host}` : 'From your ledger',
+          record.provenance
+            ? 'Imported from your provider'
+            : record.origin
+              ? `From ${new URL(record.origin).host}`
+              : 'From your ledger',
           `added ${describeTime(record.recordedAt)}`,
           describeSize(body.length),
         ].join(' · '),
       ),
+      record.provenance
+        ? h(
+            'p',
+            { class: 'notice info', id: 'record-provenance' },
+            describeImported(record.provenance),
+          )
+        : null,
       h(
         'div',
         { class: 'actions' },

@@ -6,6 +6,7 @@
 import 'fake-indexeddb/auto';
 import { MemoryLedgerStore } from '@medvault/core/ledger';
 import {
+  type AuthWindow,
   ConsentQueue,
   Session,
   type Settings,
@@ -18,6 +19,8 @@ let devices = 0;
 
 /**
  * A new device's wallet, pointed at `settings` (not onboarded yet).
+ * `authWindow` stands for the browser's sign-in window when the test
+ * connects a provider (without it, the wallet cannot).
  *
  * @example
  * ```ts
@@ -25,7 +28,11 @@ let devices = 0;
  * await ui.handle({ type: 'onboard', mnemonic, passphrase });
  * ```
  */
-export async function walletDevice(name: string, settings: Settings) {
+export async function walletDevice(
+  name: string,
+  settings: Settings,
+  options: { authWindow?: AuthWindow } = {},
+) {
   const db = await WalletDb.open(`${name}-${++devices}`);
   const session = new Session({ autoLockMs: () => 15 * 60_000 });
   const queue = new ConsentQueue({ show: () => {}, hide: () => {}, timeoutMs: () => 60_000 });
@@ -34,6 +41,7 @@ export async function walletDevice(name: string, settings: Settings) {
     session,
     ledgerStore: new MemoryLedgerStore(),
     scrypt: { N: 2 ** 14, r: 1, p: 1 },
+    ...(options.authWindow ? { authWindow: options.authWindow } : {}),
   });
   const ui = new UiHandler({ wallet, db, session, queue });
   await wallet.saveSettings(settings);
