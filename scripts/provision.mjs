@@ -24,7 +24,7 @@ const REQUIREMENTS = [
     // MEDVAULT_PG_BIN points the database tests at another build's bin/
     present: process.env.MEDVAULT_PG_BIN
       ? `${process.env.MEDVAULT_PG_BIN}/initdb`
-      : postgresInitdb() ?? '/usr/lib/postgresql/<version>/bin/initdb',
+      : (postgresInitdb() ?? '/usr/lib/postgresql/<version>/bin/initdb'),
     packages: ['postgresql'],
     why: 'the ledger host on PostgreSQL',
   },

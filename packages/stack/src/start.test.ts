@@ -42,7 +42,16 @@ function npmStart(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {})
     ...(env.MEDVAULT_DATA_DIR ? [] : ['MEDVAULT_DATA_DIR']),
   ])
     delete fullEnv[name];
-  for (const name of ['CHAIN', 'LEDGER_HOST', 'BLOB', 'PROXY', 'HOSPITAL', 'CLINIC', 'SHL', 'PROVIDER'])
+  for (const name of [
+    'CHAIN',
+    'LEDGER_HOST',
+    'BLOB',
+    'PROXY',
+    'HOSPITAL',
+    'CLINIC',
+    'SHL',
+    'PROVIDER',
+  ])
     fullEnv[`MEDVAULT_${name}_PORT`] = '0';
   const proc = spawn('npm', ['start', ...(args.length > 0 ? ['--', ...args] : [])], {
     cwd,

@@ -1,7 +1,8 @@
 // fhirclient reaches this only where globalThis.crypto is missing, which no
 // supported runtime is: say so rather than fail somewhere obscure.
-'use strict';
-if (!globalThis.crypto || !globalThis.crypto.subtle) {
-  throw new Error('WebCrypto (globalThis.crypto.subtle) is required: use Node 20+ or a current browser');
+if (!globalThis.crypto?.subtle) {
+  throw new Error(
+    'WebCrypto (globalThis.crypto.subtle) is required: use Node 20+ or a current browser',
+  );
 }
 exports.default = globalThis.crypto;
