@@ -35,7 +35,6 @@ import {
   answerPrompt,
   deriveIdentity,
   extensionPage,
-  nextPrompt,
   SHOTS,
   stackSettings,
   uiCall,
@@ -45,7 +44,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LocalStack } from '../src/local-stack.js';
-import { startWalletStack, type WalletStack } from './support/browser-stack.js';
+import { connectThenShare, startWalletStack, type WalletStack } from './support/browser-stack.js';
 import { walletDevice } from './support/wallet-device.js';
 
 let env: WalletStack;
@@ -236,17 +235,7 @@ describe('Add records from my provider, in Chromium', () => {
     await clinic.locator('input[name=scope][value*="problem-list"]').check();
     const share = clinic.locator('medvault-share-button');
     await expect.poll(() => share.getAttribute('state')).toBe('ready');
-    const connectPrompt = nextPrompt(browser);
-    await share.locator('button').click();
-    const connect = await connectPrompt;
-    await connect.locator('#approve').waitFor();
-    const sharePrompt = browser.context.waitForEvent('page', {
-      predicate: (p) => p !== connect && p.url().includes('/prompt.html'),
-      timeout: 20_000,
-    });
-    await answerPrompt(connect, 'approve');
-    const consent = await sharePrompt;
-    await consent.locator('#approve').waitFor();
+    const consent = await connectThenShare(browser, share);
     for (const box of await consent.locator('input[name="category"]').all()) {
       if ((await box.getAttribute('value')) !== 'problem-list') await box.uncheck();
     }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LocalStack } from '../src/local-stack.js';
 import {
   approveNext as approveIn,
+  connectThenShare,
   startWalletStack,
   type WalletStack,
 } from './support/browser-stack.js';
@@ -129,17 +130,7 @@ describe('the example sites in Chromium', () => {
     const share = clinic.locator('medvault-share-button');
     await expect.poll(() => share.getAttribute('state')).toBe('ready');
     // this site is not connected yet: the connect prompt, then the share's
-    const connectPrompt = nextPrompt(browser);
-    await share.locator('button').click();
-    const connect = await connectPrompt;
-    await connect.locator('#approve').waitFor();
-    const sharePrompt = browser.context.waitForEvent('page', {
-      predicate: (p) => p !== connect && p.url().includes('/prompt.html'),
-      timeout: 20_000,
-    });
-    await answerPrompt(connect, 'approve');
-    const consent = await sharePrompt;
-    await consent.locator('#approve').waitFor();
+    const consent = await connectThenShare(browser, share);
     await answerPrompt(consent, 'approve');
     await clinic.locator('#read-status.ok').waitFor({ timeout: 60_000 });
     await expect(clinic.locator('#read-status').textContent()).resolves.toBe(

@@ -15,7 +15,6 @@ import {
   answerPrompt,
   ask,
   extensionPage,
-  nextPrompt,
   SHOTS,
   uiCall,
   type WalletBrowser,
@@ -25,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LocalStack } from '../src/local-stack.js';
 import {
   approveNext as approveIn,
+  connectThenShare,
   startWalletStack,
   type WalletStack,
 } from './support/browser-stack.js';
@@ -298,17 +298,7 @@ describe('the whole story in Chromium', () => {
     const share = clinic.locator('medvault-share-button');
     await expect.poll(() => share.getAttribute('state')).toBe('ready');
     // connect, then the share itself (the second prompt opens as the first closes)
-    const connectPrompt = nextPrompt(browser);
-    await share.locator('button').click();
-    const connect = await connectPrompt;
-    await connect.locator('#approve').waitFor();
-    const sharePrompt = browser.context.waitForEvent('page', {
-      predicate: (p) => p !== connect && p.url().includes('/prompt.html'),
-      timeout: 20_000,
-    });
-    await answerPrompt(connect, 'approve');
-    const consent = await sharePrompt;
-    await consent.locator('#approve').waitFor();
+    const consent = await connectThenShare(browser, share);
     await expect(consent.locator('#reader-name').textContent()).resolves.toMatch(
       /Riverside Clinic/,
     );

@@ -131,3 +131,32 @@ export async function approveNext(
   await answerPrompt(popup, 'approve');
   return popup;
 }
+
+/**
+ * A site not yet connected asks to share: clicks its share button, approves
+ * the connect prompt, and resolves to the share's own consent prompt (it
+ * opens as the first closes), ready to be narrowed and answered.
+ *
+ * @example
+ * ```ts
+ * const consent = await connectThenShare(browser, clinic.locator('medvault-share-button'));
+ * await answerPrompt(consent, 'approve');
+ * ```
+ */
+export async function connectThenShare(
+  browser: WalletBrowser,
+  share: ReturnType<Page['locator']>,
+): Promise<Page> {
+  const connectPrompt = nextPrompt(browser);
+  await share.locator('button').click();
+  const connect = await connectPrompt;
+  await connect.locator('#approve').waitFor();
+  const sharePrompt = browser.context.waitForEvent('page', {
+    predicate: (p) => p !== connect && p.url().includes('/prompt.html'),
+    timeout: 20_000,
+  });
+  await answerPrompt(connect, 'approve');
+  const consent = await sharePrompt;
+  await consent.locator('#approve').waitFor();
+  return consent;
+}
