@@ -18,10 +18,10 @@ export default defineConfig({
     // CI also writes a machine-readable summary that .ci/run prints as one line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: 'artifacts/vitest.json' },
-    // three files at a time: vitest's default is one worker per core but one, which
-    // on a 2-core machine runs the suite strictly in series; most files wait on
-    // child processes, browsers and databases, so a third keeps both cores busy
-    maxWorkers: 3,
+    // two files at a time: vitest's default is one worker per core but one, which
+    // on a 2-core machine runs the suite strictly in series (about 15 minutes);
+    // three made the longest CLI tests time out
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // a browser page or a server under a busy machine may take more than the default 1 s

@@ -4,7 +4,6 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { anchorCheckpoint, verifyLedgerAgainstChain } from '@medvault/core/chain';
 import {
   bodySchemas,
   type Checkpoint,
@@ -24,7 +23,7 @@ import {
 import { Signer } from '@medvault/core/pre';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { SingleFileLedgerStore } from '../ledger/single-file-store.js';
-import { chainClient, registryAddress } from './chain-client.js';
+import { chainModules } from './chain-modules.js';
 import { CliError } from './cli-error.js';
 import { readKeyFile } from './key-file.js';
 import { parseBody, proofFromJson, proofToJson } from './ledger-json.js';
@@ -135,6 +134,7 @@ async function verify(file: string, values: { rpc?: string; registry?: string })
   const verified = verifyLedger(ledger.allEntryBytes(), { checkpoints });
   let chainNote = '';
   if (values.rpc || values.registry) {
+    const { chainClient, registryAddress, verifyLedgerAgainstChain } = await chainModules();
     const { client } = await chainClient(values.rpc);
     const { anchor } = await verifyLedgerAgainstChain(client, {
       registry: registryAddress(values.registry),
@@ -154,6 +154,7 @@ async function anchor(
   if (!values.key) usage('missing --key KEYFILE (the owner)');
   const owner = await readKeyFile(values.key);
   const { ledger } = await open(file);
+  const { anchorCheckpoint, chainClient, registryAddress } = await chainModules();
   const registry = registryAddress(values.registry);
   const { client, relayer } = await chainClient(values.rpc, values['relayer-key']);
   const cp = await ledger.checkpoint(new Signer(owner));

@@ -1,7 +1,6 @@
 import { open as openFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { verifyLedgerAgainstChain } from '@medvault/core/chain';
 import { sealRecordInto } from '@medvault/core/envelope';
 import { checkCategory, currentEncryptionKey, type VerifiedLedger } from '@medvault/core/ledger';
 import { LedgerHostClient } from '@medvault/core/ledger-host';
@@ -9,7 +8,7 @@ import { PublicKey, SecretKey, Signer } from '@medvault/core/pre';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { FsStore } from '../storage/fs-store.js';
 import { defaultBlobDir } from './blob-store-dir.js';
-import { chainClient, registryAddress } from './chain-client.js';
+import { chainModules } from './chain-modules.js';
 import { CliError } from './cli-error.js';
 import { errnoOf, fsFailure } from './fs-errors.js';
 import { counted, readFileChunks } from './io.js';
@@ -63,6 +62,7 @@ async function keyFromLedger(
   }
   let anchored = '';
   if (chain.rpc || chain.registry) {
+    const { chainClient, registryAddress, verifyLedgerAgainstChain } = await chainModules();
     const { client: chainClientOf } = await chainClient(chain.rpc);
     const { anchor } = await verifyLedgerAgainstChain(chainClientOf, {
       registry: registryAddress(chain.registry),
