@@ -4,7 +4,7 @@
  * runs: Debian's Chromium for the browser tests (the extension, the share
  * button) and Debian's PostgreSQL server for the ledger host's database
  * store (the tests start throwaway clusters of their own; nothing is
- * started here), with `apt-get install` when they are missing. On Debian as root it installs what is missing, saying so in one
+ * started here), with `apt-get install chromium postgresql` as needed. On Debian as root it installs what is missing, saying so in one
  * line; anywhere else it stops with one line naming what to install.
  *
  * Each requirement: a file that shows it is present, the Debian packages
