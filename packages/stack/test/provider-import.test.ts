@@ -45,6 +45,7 @@ import { HttpStore } from '@medvault/core/storage';
 import {
   DEFAULT_PATIENT_PASSWORD,
   type ProviderPortal,
+  type SmartTokenResponse,
   signInForTokens,
   startProviderPortal,
 } from '@medvault/examples';
@@ -109,6 +110,39 @@ const signIn = (username: string) =>
     username,
     password: DEFAULT_PATIENT_PASSWORD,
   });
+
+/**
+ * `medvault import` of `username`'s records into `ledgerId`, signed with
+ * `key`: her token from the real sign-in in a 0600 file, the key in a key
+ * file, the records stored in the blob service.
+ */
+async function importCommand(
+  username: string,
+  key: SecretKey,
+  ledgerId: string,
+  extra: string[] = [],
+): Promise<{ tokens: SmartTokenResponse; args: string[] }> {
+  const tokens = await signIn(username);
+  const tokenFile = join(dir, `${username}-token.json`);
+  await writeFile(tokenFile, JSON.stringify(tokens), { mode: 0o600 });
+  const keyFile = join(dir, `${username}-signer.key`);
+  await writeKeyFile(keyFile, key);
+  const args = [
+    'import',
+    '--fhir',
+    portal.fhirBaseUrl,
+    '--token-file',
+    tokenFile,
+    '--to-ledger',
+    `${ledgerHost.url}/${ledgerId}`,
+    '--key',
+    keyFile,
+    '--storage',
+    blobs.url,
+    ...extra,
+  ];
+  return { tokens, args };
+}
 
 /** fhirclient's client holding the access token (Node: no browser session to keep it in). */
 function fhirClient(tokens: { access_token: string; patient: string }): ProviderClient {
@@ -383,24 +417,7 @@ async function relayTo(onRecord: (n: number) => void) {
 describe('medvault import', () => {
   test('imports into the ledger, then only what changed; the summary on stdout', async () => {
     const { patient, ledgerId } = await newPatient();
-    const tokens = await signIn('rosa');
-    const tokenFile = join(dir, 'rosa-token.json');
-    await writeFile(tokenFile, JSON.stringify(tokens), { mode: 0o600 });
-    const keyFile = join(dir, 'rosa-owner.key');
-    await writeKeyFile(keyFile, patient.identity);
-    const args = [
-      'import',
-      '--fhir',
-      portal.fhirBaseUrl,
-      '--token-file',
-      tokenFile,
-      '--to-ledger',
-      `${ledgerHost.url}/${ledgerId}`,
-      '--key',
-      keyFile,
-      '--storage',
-      blobs.url,
-    ];
+    const { tokens, args } = await importCommand('rosa', patient.identity, ledgerId);
     const first = await medvault(args);
     expect(first.stderr).not.toMatch(/medvault:/);
     expect(first.code).toBe(0);
@@ -502,26 +519,10 @@ describe('medvault import', () => {
 
   test('with another key than the owner’s, the records are proposals for the patient to accept', async () => {
     const { patient, ledgerId } = await newPatient();
-    const tokens = await signIn('aisha');
-    const tokenFile = join(dir, 'aisha-token.json');
-    await writeFile(tokenFile, JSON.stringify(tokens), { mode: 0o600 });
-    const keyFile = join(dir, 'it-staff.key');
-    await writeKeyFile(keyFile, SecretKey.random());
-    const args = [
-      'import',
-      '--fhir',
-      portal.fhirBaseUrl,
-      '--token-file',
-      tokenFile,
-      '--to-ledger',
-      `${ledgerHost.url}/${ledgerId}`,
-      '--key',
-      keyFile,
-      '--storage',
-      blobs.url,
+    const { args } = await importCommand('aisha', SecretKey.random(), ledgerId, [
       '--state',
       join(dir, 'aisha-journal.jsonl'),
-    ];
+    ]);
     const run = await medvault(args);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('as proposals the patient accepts or rejects in her wallet');
